@@ -1,0 +1,1 @@
+"""node: chain, blocks, transactions, pool, miner, executor, genesis, CLI and the state-test runner."""

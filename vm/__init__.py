@@ -1,0 +1,1 @@
+"""vm: the KVM, an EVM interpreter (Cancun): opcode table, gas, precompiles, tracing. Imports state only."""

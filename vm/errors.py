@@ -1,0 +1,67 @@
+"""Exceptions of the KVM, each declaring its effect on the frame (the py-evm habit).
+
+ExceptionalHalt and its subclasses consume all of the frame's gas, revert its state changes and
+return no data. Revert is not an exceptional halt: it reverts the frame's state changes but returns
+the unused gas and the revert data to the caller. Halt signals a normal STOP/RETURN.
+"""
+
+
+class VMError(Exception):
+    """Base of everything the interpreter raises on purpose."""
+
+    burns_gas = True
+    keeps_return_data = False
+
+
+class ExceptionalHalt(VMError):
+    """Ends the frame: all gas consumed, state changes reverted, no output."""
+
+
+class OutOfGas(ExceptionalHalt):
+    pass
+
+
+class StackUnderflow(ExceptionalHalt):
+    pass
+
+
+class StackOverflow(ExceptionalHalt):
+    pass
+
+
+class InvalidJump(ExceptionalHalt):
+    pass
+
+
+class InvalidOpcode(ExceptionalHalt):
+    pass
+
+
+class WriteProtection(ExceptionalHalt):
+    """A state-modifying opcode inside a STATICCALL context."""
+
+
+class ReturnDataOutOfBounds(ExceptionalHalt):
+    """RETURNDATACOPY beyond the last call's return data (EIP-211)."""
+
+
+class InvalidContract(ExceptionalHalt):
+    """Deployed code starting with 0xEF (EIP-3541) or over the size limit (EIP-170)."""
+
+
+class PrecompileError(ExceptionalHalt):
+    """A precompile rejected its input or lacked gas: like any exceptional halt, burns all gas."""
+
+
+class Revert(VMError):
+    """REVERT: state changes undone, unused gas returned, output kept."""
+
+    burns_gas = False
+    keeps_return_data = True
+
+
+class Halt(VMError):
+    """STOP or RETURN: the frame ends successfully."""
+
+    burns_gas = False
+    keeps_return_data = True
