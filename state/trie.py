@@ -1,0 +1,369 @@
+"""The hexary Merkle Patricia trie (Yellow Paper appendix D) over a key-value store, and the secure
+trie (keys hashed with keccak256) used for accounts and storage.
+
+Nodes live in the store keyed by keccak256 of their RLP, so every committed root stays readable
+for as long as the store lives: a snapshot of the state is just a root hash. Nothing is ever
+deleted from the store.
+
+A `Trie` loads nodes lazily from its root and keeps updates in memory (see `state.trie_nodes` for
+the node layout). Updates copy the path they change, so `copy()` is O(1) and the hashes cached in
+untouched nodes stay valid: `root_hash()` after a few puts re-hashes only the changed paths.
+`commit()` writes the new nodes (into a caller's batch, or to the store in one atomic write).
+A trie is not thread-safe; the store under it is.
+
+Also re-exported here: `verify_proof` (EIP-1186 proofs) and `trie_root` (one-shot roots).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from state.hashing import EMPTY_TRIE_ROOT, keccak256
+from state.rlp import RLPError, decode
+from state.store import KVStore
+from state.trie_build import trie_root
+from state.trie_nodes import (
+    BRANCH, EXT, LEAF, REF, STORED, VALUE, BadNode, Child, MissingNode, Node, TrieError,
+    common_prefix, encode_node, new_branch, new_ext, new_leaf, nibbles, node_from_rlp, node_ref,
+    pack_nibbles,
+)
+from state.trie_proof import ProofError, verify_proof
+
+__all__ = ["Trie", "SecureTrie", "trie_root", "verify_proof", "TrieError", "MissingNode", "BadNode",
+           "ProofError"]
+
+
+def _attach(branch: Node, rest: bytes, value: bytes) -> None:
+    """Put `value` under a fresh branch at the nibble path `rest` (which may be empty)."""
+    if rest:
+        branch[1 + rest[0]] = new_leaf(rest[1:], value)
+    else:
+        branch[VALUE] = value
+
+
+def _copy(node: Node) -> Node:
+    new = node[:]
+    new[REF] = None
+    new[STORED] = False
+    return new
+
+
+def _merge(prefix: bytes, child: Node) -> Node:
+    """The node for `prefix` followed by `child`, with no extension pointing at a leaf or extension."""
+    kind = child[0]
+    if kind == LEAF:
+        return new_leaf(prefix + child[1], child[2])
+    if kind == EXT:
+        return new_ext(prefix + child[1], child[2])
+    return new_ext(prefix, child)
+
+
+def _commit_node(node: Node, out: dict[bytes, bytes]) -> bytes:
+    """Commit the unstored children of `node`, then `node`; return its RLP."""
+    kind = node[0]
+    if kind == BRANCH:
+        for c in node[1:17]:
+            if type(c) is list and not c[STORED]:
+                _commit_node(c, out)
+    elif kind == EXT:
+        c = node[2]
+        if type(c) is list and not c[STORED]:
+            _commit_node(c, out)
+    enc = encode_node(node)
+    if len(enc) >= 32:
+        ref = node[REF]
+        if ref is None:
+            ref = node[REF] = b"\xa0" + keccak256(enc)
+        out[ref[1:]] = enc
+    else:
+        node[REF] = enc
+    node[STORED] = True
+    return enc
+
+
+class Trie:
+    """A Merkle Patricia trie rooted at `root` in `store`. Keys and values are bytes; an empty
+    value is the same as no value."""
+
+    def __init__(self, store: KVStore, root: bytes = EMPTY_TRIE_ROOT) -> None:
+        if not isinstance(root, (bytes, bytearray)) or len(root) != 32:
+            raise ValueError(f"a trie root is 32 bytes, got {root!r}")
+        self._store = store
+        # None (empty), a 32-byte hash (not loaded yet) or a node
+        self._root: Child = None if root == EMPTY_TRIE_ROOT else bytes(root)
+
+    @property
+    def store(self) -> KVStore:
+        return self._store
+
+    def copy(self) -> Trie:
+        """An independent trie sharing this one's (immutable) nodes and store: O(1)."""
+        clone = type(self).__new__(type(self))
+        clone._store = self._store
+        clone._root = self._root
+        return clone
+
+    # --- loading -------------------------------------------------------------------------
+
+    def _load(self, node_hash: bytes) -> Node:
+        enc = self._store.get(node_hash)
+        if enc is None:
+            raise MissingNode(node_hash)
+        try:
+            item = decode(enc)
+        except RLPError as exc:
+            raise BadNode(f"node 0x{node_hash.hex()} is not valid RLP: {exc}") from exc
+        # a stored node's reference is known without hashing (only a root can be short)
+        return node_from_rlp(item, enc if len(enc) < 32 else b"\xa0" + node_hash)
+
+    def _child(self, node: Node, slot: int) -> Child:
+        """Child `slot` of `node`, loading it (once: the node keeps it) if it is still a hash."""
+        c = node[slot]
+        if type(c) is bytes:
+            c = node[slot] = self._load(c)
+        return c
+
+    def _loaded_root(self) -> Node | None:
+        root = self._root
+        if type(root) is bytes:
+            root = self._root = self._load(root)
+        return root
+
+    # --- reads ---------------------------------------------------------------------------
+
+    def get(self, key: bytes) -> bytes | None:
+        """The value at `key`, or None."""
+        path = nibbles(key)
+        node = self._loaded_root()
+        pos = 0
+        while node is not None:
+            kind = node[0]
+            if kind == BRANCH:
+                if pos == len(path):
+                    return node[VALUE] or None
+                node = self._child(node, 1 + path[pos])
+                pos += 1
+            elif kind == LEAF:
+                return node[2] if path[pos:] == node[1] else None
+            else:
+                if not path.startswith(node[1], pos):
+                    return None
+                pos += len(node[1])
+                node = self._child(node, 2)
+        return None
+
+    def items(self) -> Iterator[tuple[bytes, bytes]]:
+        """Every (key, value) pair in key order (loads the whole trie: for debugging and dumps)."""
+        root = self._loaded_root()
+        if root is not None:
+            yield from self._items(root, b"")
+
+    def _items(self, node: Node, prefix: bytes) -> Iterator[tuple[bytes, bytes]]:
+        kind = node[0]
+        if kind == LEAF:
+            yield pack_nibbles(prefix + node[1]), node[2]
+        elif kind == EXT:
+            yield from self._items(self._child(node, 2), prefix + node[1])
+        else:
+            if node[VALUE]:
+                yield pack_nibbles(prefix), node[VALUE]
+            for nib in range(16):
+                if node[1 + nib] is not None:
+                    yield from self._items(self._child(node, 1 + nib), prefix + bytes((nib,)))
+
+    # --- writes --------------------------------------------------------------------------
+
+    def put(self, key: bytes, value: bytes) -> None:
+        """Set `key` to `value`; an empty value deletes the key."""
+        if value:
+            self._root = self._put(self._loaded_root(), nibbles(key), value)
+        else:
+            self._delete_key(key)
+
+    def delete(self, key: bytes) -> None:
+        """Remove `key` (a no-op if it is absent)."""
+        self._delete_key(key)
+
+    def _delete_key(self, key: bytes) -> None:
+        root = self._loaded_root()
+        if root is not None:
+            self._root = self._delete(root, nibbles(key))
+
+    def _put(self, node: Node | None, path: bytes, value: bytes) -> Node:
+        """The node that results from putting `value` at `path` below `node`."""
+        if node is None:
+            return new_leaf(path, value)
+        kind = node[0]
+        if kind == BRANCH:
+            if not path:
+                if node[VALUE] == value:
+                    return node
+                new = _copy(node)
+                new[VALUE] = value
+                return new
+            slot = 1 + path[0]
+            child = self._child(node, slot)
+            new_child = self._put(child, path[1:], value)
+            if new_child is child:
+                return node
+            new = _copy(node)
+            new[slot] = new_child
+            return new
+        if kind == LEAF:
+            return self._put_leaf(node, path, value)
+        return self._put_ext(node, path, value)
+
+    def _put_leaf(self, node: Node, path: bytes, value: bytes) -> Node:
+        old_path = node[1]
+        if old_path == path:
+            return node if node[2] == value else new_leaf(path, value)
+        p = common_prefix(old_path, path)
+        branch = new_branch()
+        _attach(branch, old_path[p:], node[2])
+        _attach(branch, path[p:], value)
+        return new_ext(path[:p], branch) if p else branch
+
+    def _put_ext(self, node: Node, path: bytes, value: bytes) -> Node:
+        ext_path = node[1]
+        p = common_prefix(ext_path, path)
+        if p == len(ext_path):
+            child = self._child(node, 2)
+            new_child = self._put(child, path[p:], value)
+            return node if new_child is child else new_ext(ext_path, new_child)
+        branch = new_branch()
+        rest = ext_path[p + 1:]
+        branch[1 + ext_path[p]] = new_ext(rest, node[2]) if rest else node[2]
+        _attach(branch, path[p:], value)
+        return new_ext(path[:p], branch) if p else branch
+
+    def _delete(self, node: Node, path: bytes) -> Node | None:
+        """The node that results from deleting `path` below `node` (`node` itself if absent)."""
+        kind = node[0]
+        if kind == LEAF:
+            return None if node[1] == path else node
+        if kind == EXT:
+            ext_path = node[1]
+            if not path.startswith(ext_path):
+                return node
+            child = self._child(node, 2)
+            new_child = self._delete(child, path[len(ext_path):])
+            if new_child is child:
+                return node
+            return None if new_child is None else _merge(ext_path, new_child)
+        if not path:
+            if not node[VALUE]:
+                return node
+            new = _copy(node)
+            new[VALUE] = b""
+            return self._collapse(new)
+        slot = 1 + path[0]
+        child = self._child(node, slot)
+        if child is None:
+            return node
+        new_child = self._delete(child, path[1:])
+        if new_child is child:
+            return node
+        new = _copy(node)
+        new[slot] = new_child
+        return self._collapse(new)
+
+    def _collapse(self, branch: Node) -> Node | None:
+        """A branch left with a single entry becomes a leaf or joins its only child."""
+        children = 16 - branch[1:17].count(None)
+        if children + (1 if branch[VALUE] else 0) > 1:
+            return branch
+        if children == 0:
+            return new_leaf(b"", branch[VALUE]) if branch[VALUE] else None
+        slot = next(i for i in range(1, 17) if branch[i] is not None)
+        return _merge(bytes((slot - 1,)), self._child(branch, slot))
+
+    # --- hashing, committing, proving ----------------------------------------------------
+
+    def root_hash(self) -> bytes:
+        """The root hash of the current contents; writes nothing."""
+        root = self._root
+        if root is None:
+            return EMPTY_TRIE_ROOT
+        if type(root) is bytes:
+            return root
+        ref = node_ref(root)
+        return ref[1:] if len(ref) == 33 else keccak256(ref)
+
+    def commit(self, batch: dict[bytes, bytes] | None = None) -> bytes:
+        """Write every new node (keyed by its hash) and return the root hash.
+
+        With `batch`, the nodes are added to it and the caller must write it atomically; if that
+        write fails, discard this trie and reopen the last committed root. Without `batch`, the
+        nodes go to the store in one atomic write.
+        """
+        out: dict[bytes, bytes] = {} if batch is None else batch
+        root = self._root
+        if root is None:
+            return EMPTY_TRIE_ROOT
+        if type(root) is bytes:
+            return root
+        if root[STORED]:
+            ref = node_ref(root)
+            if len(ref) == 33:  # unchanged since it was loaded or committed
+                return ref[1:]
+            enc = ref
+        else:
+            enc = _commit_node(root, out)
+        if len(enc) >= 32:
+            root_hash = node_ref(root)[1:]
+        else:  # the root is always hashed and stored, even when short
+            root_hash = keccak256(enc)
+        out[root_hash] = enc
+        if batch is None:
+            self._store.write_batch(out)
+        return root_hash
+
+    def prove(self, key: bytes) -> list[bytes]:
+        """The RLP nodes on `key`'s path from the root (eth_getProof format); works for absent
+        keys too (a proof of exclusion). Includes uncommitted changes."""
+        node = self._loaded_root()
+        if node is None:
+            return []
+        path = nibbles(key)
+        proof = [encode_node(node)]
+        pos = 0
+        while True:
+            kind = node[0]
+            if kind == LEAF or (kind == BRANCH and pos == len(path)):
+                return proof
+            if kind == BRANCH:
+                slot = 1 + path[pos]
+                pos += 1
+            else:
+                if not path.startswith(node[1], pos):
+                    return proof
+                slot = 2
+                pos += len(node[1])
+            node = self._child(node, slot)
+            if node is None:
+                return proof
+            if len(node_ref(node)) == 33:
+                proof.append(encode_node(node))
+
+    verify_proof = staticmethod(verify_proof)
+
+
+class SecureTrie(Trie):
+    """A trie keyed by keccak256(key), as the account and storage tries are. `items()` yields the
+    hashed keys (preimages are not kept)."""
+
+    def get(self, key: bytes) -> bytes | None:
+        return Trie.get(self, keccak256(key))
+
+    def put(self, key: bytes, value: bytes) -> None:
+        Trie.put(self, keccak256(key), value)
+
+    def delete(self, key: bytes) -> None:
+        self._delete_key(keccak256(key))
+
+    def prove(self, key: bytes) -> list[bytes]:
+        return Trie.prove(self, keccak256(key))
+
+    @staticmethod
+    def verify_proof(root: bytes, key: bytes, proof: list[bytes]) -> bytes | None:
+        """`verify_proof` for an unhashed key of a secure trie."""
+        return verify_proof(root, keccak256(key), proof)
