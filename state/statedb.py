@@ -1,0 +1,354 @@
+"""StateDB: the world state seen by the VM, over a secure Merkle Patricia trie.
+
+Reads are cached per account (a StateObject) and per storage slot; writes go to those caches and
+append an undo entry to the journal (state/journal.py), so `snapshot()` is an integer and `revert()`
+replays entries backwards. Transaction-scoped data lives here too: the EIP-2929 warm sets, EIP-1153
+transient storage, logs, the refund counter, the accounts created in the transaction (EIP-6780),
+the accounts marked by SELFDESTRUCT and the touched accounts (EIP-158/161 empty-account removal).
+`finalize_tx()` applies the end-of-transaction deletions; `commit()` writes every dirty account and
+slot into the tries and returns the state root. Nothing is ever deep-copied.
+"""
+from typing import Iterable
+
+from state import journal as J
+from state.account import decode_account, decode_storage_value, encode_account, encode_storage_value
+from state.hashing import EMPTY_CODE_HASH, EMPTY_TRIE_ROOT, keccak256
+from state.store import KVStore
+from state.trie import SecureTrie, Trie
+
+CODE_PREFIX = b"c"  # code is stored under b"c" + keccak256(code); trie nodes under their bare hash
+
+
+class StateObject:
+    """One account's cached state. `storage` caches current slot values (loaded or written)."""
+
+    __slots__ = ("nonce", "balance", "code_hash", "code", "storage_root", "storage", "dirty_slots",
+                 "trie")
+
+    def __init__(self, nonce: int = 0, balance: int = 0, code_hash: bytes = EMPTY_CODE_HASH,
+                 storage_root: bytes = EMPTY_TRIE_ROOT, code: bytes | None = None) -> None:
+        self.nonce = nonce
+        self.balance = balance
+        self.code_hash = code_hash
+        self.code = b"" if code_hash == EMPTY_CODE_HASH else code
+        self.storage_root = storage_root
+        self.storage: dict[int, int] = {}
+        self.dirty_slots: set[int] = set()
+        self.trie: SecureTrie | None = None
+
+    def is_empty(self) -> bool:
+        """EIP-161: no nonce, no balance, no code."""
+        return self.nonce == 0 and self.balance == 0 and self.code_hash == EMPTY_CODE_HASH
+
+
+class StateDB:
+    """The mutable world state on top of a committed root in `store`."""
+
+    def __init__(self, store: KVStore, root: bytes = EMPTY_TRIE_ROOT) -> None:
+        self.store = store
+        self._trie = SecureTrie(store, root)
+        self._objs: dict[bytes, StateObject | None] = {}
+        self._dirty: set[bytes] = set()
+        self._new_code: dict[bytes, bytes] = {}
+        self.begin_tx()
+
+    # -- transaction scope ---------------------------------------------------------------------
+    def begin_tx(self) -> None:
+        """Reset everything that lives for one transaction."""
+        self.journal: list[tuple] = []
+        self.warm_addresses: set[bytes] = set()
+        self.warm_slots: set[tuple[bytes, int]] = set()
+        self.transient: dict[tuple[bytes, int], int] = {}
+        self.logs: list[tuple[bytes, list[int], bytes]] = []
+        self.refund = 0
+        self.touched: set[bytes] = set()
+        self.created: set[bytes] = set()
+        self.destructed: set[bytes] = set()
+        self._originals: dict[tuple[bytes, int], int] = {}
+
+    def finalize_tx(self) -> None:
+        """End of transaction: delete self-destructed accounts (EIP-6780: only those created in
+        this transaction are ever marked) and touched accounts left empty (EIP-158)."""
+        for addr in self.destructed:
+            self._delete(addr)
+        for addr in self.touched:
+            obj = self._objs.get(addr)
+            if obj is not None and obj.is_empty():
+                self._delete(addr)
+        self.begin_tx()
+
+    def snapshot(self) -> int:
+        return len(self.journal)
+
+    def revert(self, snap: int) -> None:
+        j = self.journal
+        while len(j) > snap:
+            e = j.pop()
+            e[0](self, e)
+
+    # -- accounts ------------------------------------------------------------------------------
+    def _obj(self, addr: bytes) -> StateObject | None:
+        try:
+            return self._objs[addr]
+        except KeyError:
+            pass
+        raw = self._trie.get(addr)
+        obj = None
+        if raw is not None:
+            a = decode_account(raw)
+            obj = StateObject(a.nonce, a.balance, a.code_hash, a.storage_root)
+        self._objs[addr] = obj
+        return obj
+
+    def _writable(self, addr: bytes) -> StateObject:
+        obj = self._obj(addr)
+        if obj is None:
+            obj = StateObject()
+            self.journal.append((J.undo_object, addr, None))
+            self._objs[addr] = obj
+        self._dirty.add(addr)
+        return obj
+
+    def _delete(self, addr: bytes) -> None:
+        self._objs[addr] = None
+        self._dirty.add(addr)
+
+    def exists(self, addr: bytes) -> bool:
+        return self._obj(addr) is not None
+
+    def is_alive(self, addr: bytes) -> bool:
+        """Exists and is not empty (EIP-161's 'dead' is the negation)."""
+        obj = self._obj(addr)
+        return obj is not None and not obj.is_empty()
+
+    def account(self, addr: bytes) -> StateObject | None:
+        """Read-only view of an account (do not mutate the returned object)."""
+        return self._obj(addr)
+
+    def get_balance(self, addr: bytes) -> int:
+        obj = self._obj(addr)
+        return obj.balance if obj is not None else 0
+
+    def set_balance(self, addr: bytes, value: int) -> None:
+        obj = self._writable(addr)
+        self.journal.append((J.undo_balance, obj, obj.balance))
+        obj.balance = value
+
+    def add_balance(self, addr: bytes, amount: int) -> None:
+        obj = self._writable(addr)
+        self.journal.append((J.undo_balance, obj, obj.balance))
+        obj.balance += amount
+
+    def sub_balance(self, addr: bytes, amount: int) -> None:
+        obj = self._writable(addr)
+        self.journal.append((J.undo_balance, obj, obj.balance))
+        obj.balance -= amount
+
+    def transfer(self, src: bytes, dst: bytes, amount: int) -> None:
+        self.sub_balance(src, amount)
+        self.add_balance(dst, amount)
+
+    def get_nonce(self, addr: bytes) -> int:
+        obj = self._obj(addr)
+        return obj.nonce if obj is not None else 0
+
+    def set_nonce(self, addr: bytes, nonce: int) -> None:
+        obj = self._writable(addr)
+        self.journal.append((J.undo_nonce, obj, obj.nonce))
+        obj.nonce = nonce
+
+    def increment_nonce(self, addr: bytes) -> None:
+        obj = self._writable(addr)
+        self.journal.append((J.undo_nonce, obj, obj.nonce))
+        obj.nonce += 1
+
+    def touch(self, addr: bytes) -> None:
+        """A message call reached `addr`: it exists from now on, and if it ends the transaction
+        empty it is removed (EIP-158)."""
+        if self._obj(addr) is None:
+            self._writable(addr)
+        if addr not in self.touched:
+            self.touched.add(addr)
+            self.journal.append((J.undo_touch, addr))
+
+    def create_account(self, addr: bytes) -> None:
+        """CREATE/CREATE2 or a creation transaction: a fresh account with no code or storage that
+        keeps any balance already sent to the address; remembered as created in this transaction."""
+        old = self._obj(addr)
+        new = StateObject(balance=old.balance if old is not None else 0)
+        self.journal.append((J.undo_object, addr, old))
+        self._objs[addr] = new
+        self._dirty.add(addr)
+        if addr not in self.created:
+            self.created.add(addr)
+            self.journal.append((J.undo_created, addr))
+
+    def mark_destructed(self, addr: bytes) -> None:
+        if addr not in self.destructed:
+            self.destructed.add(addr)
+            self.journal.append((J.undo_destructed, addr))
+
+    # -- code ----------------------------------------------------------------------------------
+    def get_code(self, addr: bytes) -> bytes:
+        obj = self._obj(addr)
+        if obj is None:
+            return b""
+        code = obj.code
+        if code is None:
+            code = self.store.get(CODE_PREFIX + obj.code_hash)
+            if code is None:
+                raise KeyError(f"code {obj.code_hash.hex()} missing from the store")
+            obj.code = code
+        return code
+
+    def get_code_hash(self, addr: bytes) -> bytes:
+        obj = self._obj(addr)
+        return obj.code_hash if obj is not None else EMPTY_CODE_HASH
+
+    def set_code(self, addr: bytes, code: bytes) -> None:
+        obj = self._writable(addr)
+        self.journal.append((J.undo_code, obj, obj.code, obj.code_hash))
+        obj.code = code
+        obj.code_hash = h = keccak256(code)
+        if code:
+            self._new_code[h] = code
+
+    # -- storage -------------------------------------------------------------------------------
+    def get_storage(self, addr: bytes, key: int) -> int:
+        obj = self._obj(addr)
+        if obj is None:
+            return 0
+        try:
+            return obj.storage[key]
+        except KeyError:
+            return self._load_slot(obj, key)
+
+    def _load_slot(self, obj: StateObject, key: int) -> int:
+        value = 0
+        if obj.storage_root != EMPTY_TRIE_ROOT:
+            if obj.trie is None:
+                obj.trie = SecureTrie(self.store, obj.storage_root)
+            raw = obj.trie.get(key.to_bytes(32, "big"))
+            if raw is not None:
+                value = decode_storage_value(raw)
+        obj.storage[key] = value
+        return value
+
+    def get_original_storage(self, addr: bytes, key: int) -> int:
+        """The slot's value when the transaction began (EIP-2200 'original value')."""
+        try:
+            return self._originals[(addr, key)]
+        except KeyError:
+            return self.get_storage(addr, key)
+
+    def set_storage(self, addr: bytes, key: int, value: int) -> None:
+        obj = self._writable(addr)
+        try:
+            current = obj.storage[key]
+        except KeyError:
+            current = self._load_slot(obj, key)
+        okey = (addr, key)
+        if okey not in self._originals:
+            self._originals[okey] = current
+        self.journal.append((J.undo_storage, obj, key, current))
+        obj.storage[key] = value
+        obj.dirty_slots.add(key)
+
+    def has_storage(self, addr: bytes) -> bool:
+        """Any non-zero slot (EIP-7610 treats such an address as a creation collision)."""
+        obj = self._obj(addr)
+        if obj is None:
+            return False
+        if any(obj.storage.values()):
+            return True
+        if obj.storage_root == EMPTY_TRIE_ROOT:
+            return False
+        # The committed storage is non-empty; it only counts if some slot was not zeroed since.
+        zeroed = {keccak256(k.to_bytes(32, "big")) for k, v in obj.storage.items() if v == 0}
+        if not zeroed:
+            return True
+        if obj.trie is None:
+            obj.trie = SecureTrie(self.store, obj.storage_root)
+        return any(hkey not in zeroed for hkey, _ in Trie.items(obj.trie))
+
+    # -- EIP-2929 warm sets, EIP-1153 transient storage, logs, refunds ---------------------------
+    def warm_address(self, addr: bytes) -> bool:
+        """Mark `addr` warm; True if it was cold."""
+        if addr in self.warm_addresses:
+            return False
+        self.warm_addresses.add(addr)
+        self.journal.append((J.undo_warm_address, addr))
+        return True
+
+    def warm_slot(self, addr: bytes, key: int) -> bool:
+        k = (addr, key)
+        if k in self.warm_slots:
+            return False
+        self.warm_slots.add(k)
+        self.journal.append((J.undo_warm_slot, k))
+        return True
+
+    def get_transient(self, addr: bytes, key: int) -> int:
+        return self.transient.get((addr, key), 0)
+
+    def set_transient(self, addr: bytes, key: int, value: int) -> None:
+        k = (addr, key)
+        self.journal.append((J.undo_transient, k, self.transient.get(k, 0)))
+        if value:
+            self.transient[k] = value
+        else:
+            self.transient.pop(k, None)
+
+    def add_log(self, address: bytes, topics: list[int], data: bytes) -> None:
+        self.logs.append((address, topics, data))
+        self.journal.append((J.undo_log,))
+
+    def add_refund(self, amount: int) -> None:
+        self.journal.append((J.undo_refund, self.refund))
+        self.refund += amount
+
+    # -- commit --------------------------------------------------------------------------------
+    def commit(self, batch: dict[bytes, bytes] | None = None) -> bytes:
+        """Write dirty accounts, slots and code into the tries; return the new state root.
+        With `batch`, new nodes go into it (the caller writes it atomically); else to the store."""
+        own = batch is None
+        if own:
+            batch = {}
+        for h, code in self._new_code.items():
+            batch[CODE_PREFIX + h] = code
+        self._new_code.clear()
+        for addr in self._dirty:
+            obj = self._objs.get(addr)
+            if obj is None:
+                self._trie.delete(addr)
+                continue
+            if obj.dirty_slots:
+                self._commit_storage(obj, batch)
+            self._trie.put(addr, encode_account(obj.nonce, obj.balance, obj.storage_root,
+                                                obj.code_hash))
+        self._dirty.clear()
+        root = self._trie.commit(batch)
+        if own:
+            self.store.write_batch(batch)
+        return root
+
+    def _commit_storage(self, obj: StateObject, batch: dict[bytes, bytes]) -> None:
+        t = obj.trie
+        if t is None:
+            t = obj.trie = SecureTrie(self.store, obj.storage_root)
+        for key in obj.dirty_slots:
+            value = obj.storage[key]
+            k = key.to_bytes(32, "big")
+            if value:
+                t.put(k, encode_storage_value(value))
+            else:
+                t.delete(k)
+        obj.dirty_slots.clear()
+        obj.storage_root = t.commit(batch)
+
+    def root(self) -> bytes:
+        """The state root of the committed state (call commit() first to include pending writes)."""
+        return self._trie.root_hash()
+
+    def dirty_addresses(self) -> Iterable[bytes]:
+        return iter(self._dirty)
