@@ -1,0 +1,43 @@
+"""The precompiled contracts 0x01-0x0a of Cancun, as pure functions of (input, available gas).
+
+Each one returns (gas_used, output), raises vm.errors.OutOfGas when its price exceeds the gas
+available (checked before any costly work) and vm.errors.PrecompileError when the spec says the
+input fails the call; both burn all the call's gas, which the caller handles. Prices live in
+pricing.py. Contracts: ecrecover (Frontier), sha256, ripemd160, identity (Frontier), modexp
+(EIP-198, EIP-2565), BN254 add/mul/pairing (EIP-196, EIP-197, EIP-1108), blake2f (EIP-152) and KZG
+point evaluation (EIP-4844).
+"""
+from collections.abc import Callable
+
+from vm.precompiles.blake2f import blake2f
+from vm.precompiles.bn254 import bn254_add, bn254_mul
+from vm.precompiles.bn254_pairing import bn254_pairing
+from vm.precompiles.ecrecover import ecrecover
+from vm.precompiles.hashes import identity, ripemd160, sha256
+from vm.precompiles.kzg import point_evaluation
+from vm.precompiles.modexp import modexp
+
+ADDRESS_SIZE = 20
+
+Precompile = Callable[[bytes, int], tuple[int, bytes]]
+
+
+def address(index: int) -> bytes:
+    """The 20-byte address of precompile number `index`."""
+    return index.to_bytes(ADDRESS_SIZE, "big")
+
+
+PRECOMPILES: dict[bytes, Precompile] = {
+    address(0x01): ecrecover,
+    address(0x02): sha256,
+    address(0x03): ripemd160,
+    address(0x04): identity,
+    address(0x05): modexp,
+    address(0x06): bn254_add,
+    address(0x07): bn254_mul,
+    address(0x08): bn254_pairing,
+    address(0x09): blake2f,
+    address(0x0A): point_evaluation,
+}
+
+__all__ = ["PRECOMPILES", "Precompile", "address"]
