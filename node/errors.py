@@ -94,3 +94,9 @@ class BlobTxInvalid(InvalidTransaction):
     """Type-3 rules: no blobs, too many, bad versioned hash, contract creation, blob fee too low."""
 
     message = "invalid blob transaction"
+
+
+class IntegerOverflow(DecodeError):
+    """An integer field wider than its wire type (uint64 nonce, uint256 value, chain id or v)."""
+
+    message = "rlp: integer field overflows its type"

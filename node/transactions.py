@@ -1,0 +1,135 @@
+"""Signed transactions: the public API (decode, sign, intrinsic gas, stateless validation).
+
+Everything that can be said about a transaction without looking at the state or the block:
+EIP-155 (chain id in legacy v), EIP-2 (low s), EIP-2718 (typed envelope), EIP-2930 (access
+lists), EIP-1559 (fee caps), EIP-2028 (calldata gas), EIP-2681 (nonce limit), EIP-3860 (initcode
+limit and gas) and EIP-4844 (blob transaction rules). Checks that need state (nonce, balance,
+sender code) or the block (base fee, blob base fee, block gas limit) belong to the executor/pool.
+
+The value type lives in tx_types.py, the wire decoder in tx_decode.py and the secp256k1 helpers
+in tx_crypto.py; this module re-exports what callers need.
+"""
+from typing import Any, Iterable
+
+from node.errors import (
+    BlobTxInvalid, FeeOverflow, InitcodeTooLarge, IntrinsicGasTooLow, NonceMax, TipAboveFeeCap,
+    WrongChainId,
+)
+from node.tx_crypto import check_signature_values, private_key_to_address, sign_hash
+from node.tx_decode import VERSIONED_HASH_VERSION_KZG, decode_transaction
+from node.tx_types import (
+    ACCESS_LIST_TX_TYPE, BLOB_TX_TYPE, DYNAMIC_FEE_TX_TYPE, LEGACY_TX_TYPE, UINT256_LIMIT,
+    AccessList, Transaction, check_field_widths,
+)
+
+__all__ = [
+    "Transaction", "decode_transaction", "sign_transaction", "intrinsic_gas", "tx_intrinsic_gas",
+    "validate_stateless", "private_key_to_address", "LEGACY_TX_TYPE", "ACCESS_LIST_TX_TYPE",
+    "DYNAMIC_FEE_TX_TYPE", "BLOB_TX_TYPE", "AccessList",
+]
+
+TX_BASE_GAS = 21000  # Yellow Paper G_transaction
+TX_CREATE_GAS = 53000  # Homestead (EIP-2): G_transaction + G_txcreate
+TX_DATA_ZERO_GAS = 4  # Yellow Paper G_txdatazero
+TX_DATA_NONZERO_GAS = 16  # EIP-2028 (was 68)
+ACCESS_LIST_ADDRESS_GAS = 2400  # EIP-2930
+ACCESS_LIST_STORAGE_KEY_GAS = 1900  # EIP-2930
+INITCODE_WORD_GAS = 2  # EIP-3860
+MAX_INITCODE_SIZE = 49152  # EIP-3860: 2 * MAX_CODE_SIZE (EIP-170)
+NONCE_MAX = 2**64 - 1  # EIP-2681: a transaction nonce must be below this
+GAS_PER_BLOB = 2**17  # EIP-4844
+MAX_BLOB_GAS_PER_BLOCK = 786432  # EIP-4844 (Cancun): 6 blobs
+MAX_BLOBS_PER_TX = MAX_BLOB_GAS_PER_BLOCK // GAS_PER_BLOB  # a tx must fit in one block
+
+
+def intrinsic_gas(data: bytes, is_create: bool, access_list: Iterable = ()) -> int:
+    """Gas charged before execution: 21000 (53000 for a create), 4 per zero and 16 per non-zero
+    data byte (EIP-2028), 2 per initcode word for creates (EIP-3860), and 2400 per access-list
+    address plus 1900 per storage key (EIP-2930)."""
+    zeros = data.count(0)
+    gas = (TX_CREATE_GAS if is_create else TX_BASE_GAS) + zeros * TX_DATA_ZERO_GAS \
+        + (len(data) - zeros) * TX_DATA_NONZERO_GAS
+    if is_create:
+        gas += INITCODE_WORD_GAS * ((len(data) + 31) // 32)
+    for _address, keys in access_list:
+        gas += ACCESS_LIST_ADDRESS_GAS + ACCESS_LIST_STORAGE_KEY_GAS * len(keys)
+    return gas
+
+
+def tx_intrinsic_gas(tx: Transaction) -> int:
+    """intrinsic_gas of a transaction's own data, create flag and access list."""
+    return intrinsic_gas(tx.data, tx.to is None, tx.access_list)
+
+
+def _check_fees(tx: Transaction) -> None:
+    """EIP-1559: tip cap <= fee cap, and gas_limit * fee cap fits 256 bits."""
+    if tx.max_fee_per_gas is not None and tx.max_priority_fee_per_gas > tx.max_fee_per_gas:
+        raise TipAboveFeeCap(
+            f"max priority fee {tx.max_priority_fee_per_gas} > max fee {tx.max_fee_per_gas}")
+    if tx.gas_limit * tx.fee_cap() >= UINT256_LIMIT:
+        raise FeeOverflow("gas limit * fee cap overflows 256 bits")
+
+
+def _check_blob_rules(tx: Transaction) -> None:
+    """EIP-4844: a blob tx calls an address and carries 1..6 versioned hashes of version 0x01."""
+    if tx.type != BLOB_TX_TYPE:
+        return
+    if tx.to is None:
+        raise BlobTxInvalid("a blob transaction cannot create a contract")
+    count = len(tx.blob_versioned_hashes)
+    if count == 0:
+        raise BlobTxInvalid("a blob transaction needs at least one blob")
+    if count > MAX_BLOBS_PER_TX:
+        raise BlobTxInvalid(f"{count} blobs exceed the block limit of {MAX_BLOBS_PER_TX}")
+    for versioned_hash in tx.blob_versioned_hashes:
+        if versioned_hash[0] != VERSIONED_HASH_VERSION_KZG:
+            raise BlobTxInvalid(
+                f"versioned hash 0x{versioned_hash.hex()} has version {versioned_hash[0]}")
+
+
+def validate_stateless(tx: Transaction, chain_id: int | None = None) -> None:
+    """Every check that needs neither state nor block; raises the distinct InvalidTransaction.
+
+    `chain_id` None skips the chain id check; otherwise a typed or EIP-155 tx must carry it.
+    Unprotected legacy transactions (v = 27/28) stay valid, as on geth's and anvil's devnets.
+    The sender is recovered last (the costly step) and is cached on the transaction."""
+    check_field_widths(tx)
+    if chain_id is not None and tx.chain_id is not None and tx.chain_id != chain_id:
+        raise WrongChainId(f"transaction chain id {tx.chain_id}, expected {chain_id}")
+    check_signature_values(tx.y_parity, tx.r, tx.s)
+    if tx.nonce >= NONCE_MAX:
+        raise NonceMax(f"nonce {tx.nonce} (EIP-2681)")
+    _check_fees(tx)
+    if tx.to is None and len(tx.data) > MAX_INITCODE_SIZE:
+        raise InitcodeTooLarge(f"{len(tx.data)} bytes > {MAX_INITCODE_SIZE}")
+    _check_blob_rules(tx)
+    gas = tx_intrinsic_gas(tx)
+    if gas > tx.gas_limit:
+        raise IntrinsicGasTooLow(f"gas limit {tx.gas_limit} < intrinsic gas {gas}")
+    tx.sender  # noqa: B018 -- recovers (and caches) the sender, or raises InvalidSignature
+
+
+def _infer_type(fields: dict[str, Any]) -> int:
+    if fields.get("blob_versioned_hashes") or fields.get("max_fee_per_blob_gas") is not None:
+        return BLOB_TX_TYPE
+    if fields.get("max_fee_per_gas") is not None:
+        return DYNAMIC_FEE_TX_TYPE
+    return ACCESS_LIST_TX_TYPE if fields.get("access_list") else LEGACY_TX_TYPE
+
+
+def sign_transaction(fields: dict[str, Any], private_key: bytes) -> Transaction:
+    """Sign the transaction `fields` describe (Transaction's attribute names; `type` inferred
+    from the fee fields when absent). Legacy v is 27/28 without a chain id, else
+    chain_id * 2 + 35 + parity (EIP-155); typed txs store the parity itself. ValueError for
+    malformed fields or key; the result is not validated (call validate_stateless)."""
+    if fields.keys() & {"v", "r", "s"}:
+        raise ValueError("fields to sign must not contain v, r or s")
+    params = dict(fields)
+    params.setdefault("type", _infer_type(params))
+    params.setdefault("chain_id", None)
+    unsigned = Transaction(**params)
+    y_parity, r, s = sign_hash(unsigned.signing_hash(), private_key)
+    v = y_parity
+    if unsigned.type == LEGACY_TX_TYPE:
+        v += 27 if unsigned.chain_id is None else 35 + 2 * unsigned.chain_id
+    return Transaction(**params, v=v, r=r, s=s)

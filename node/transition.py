@@ -1,0 +1,158 @@
+"""The transaction-level state transition (execution-specs' process_transaction), shared by the
+state-test runner and the node: validity checks against the state, gas purchase, the EIP-2929/2930
+warm sets, the message call or creation, EIP-3529 refunds, and fee settlement through a policy
+(node/fees.py). Blob transactions (EIP-4844) pay their blob fee up front; it is burned.
+
+An invalid transaction raises an InvalidTransaction subclass before touching the state.
+"""
+from state.hashing import EMPTY_CODE_HASH
+from state.statedb import StateDB
+from node.errors import (BlobTxInvalid, GasLimitExceeded, InitcodeTooLarge, InsufficientFunds,
+                         IntrinsicGasTooLow, NonceMax, NonceTooHigh, NonceTooLow, SenderNotEOA)
+from node.transactions import intrinsic_gas
+from vm import message
+from vm.errors import (InvalidContract, InvalidJump, InvalidOpcode, OutOfGas, PrecompileError,
+                       ReturnDataOutOfBounds, Revert, StackOverflow, StackUnderflow,
+                       WriteProtection)
+from vm.frame import BlockEnv, TxEnv
+from vm.gas import (GAS_PER_BLOB, MAX_BLOB_GAS_PER_BLOCK, MAX_INITCODE_SIZE, MAX_REFUND_QUOTIENT,
+                    VERSIONED_HASH_VERSION_KZG)
+from vm.opcodes.system import MAX_NONCE, create_address
+from vm.precompiles import PRECOMPILES
+
+
+_ERROR_NAMES = {  # geth's wording, which clients and tests match on
+    OutOfGas: "out of gas", StackUnderflow: "stack underflow", StackOverflow: "stack overflow",
+    InvalidJump: "invalid jump destination", InvalidOpcode: "invalid opcode",
+    WriteProtection: "write protection", ReturnDataOutOfBounds: "return data out of bounds",
+    InvalidContract: "invalid code", PrecompileError: "precompiled contract failed",
+}
+
+
+class TxResult:
+    """The outcome of an included transaction (what a receipt is made from)."""
+
+    __slots__ = ("success", "gas_used", "output", "logs", "contract_address", "gas_price",
+                 "blob_gas_used", "error")
+
+    def __init__(self, success: bool, gas_used: int, output: bytes, logs: list,
+                 contract_address: bytes | None, gas_price: int, blob_gas_used: int,
+                 error: str | None) -> None:
+        self.success = success
+        self.gas_used = gas_used
+        self.output = output
+        self.logs = logs
+        self.contract_address = contract_address
+        self.gas_price = gas_price
+        self.blob_gas_used = blob_gas_used
+        self.error = error
+
+
+def _check_blobs(tx, block: BlockEnv, blob_gas_used: int) -> int:
+    """EIP-4844 rules for type-3 transactions; returns the blob gas the transaction uses."""
+    if tx.type != 3:
+        return 0
+    if tx.to is None:
+        raise BlobTxInvalid("blob transaction cannot create a contract")
+    if not tx.blob_versioned_hashes:
+        raise BlobTxInvalid("blob transaction has no blobs")
+    for h in tx.blob_versioned_hashes:
+        if h[0] != VERSIONED_HASH_VERSION_KZG:
+            raise BlobTxInvalid("blob versioned hash has the wrong version")
+    used = GAS_PER_BLOB * len(tx.blob_versioned_hashes)
+    if used > MAX_BLOB_GAS_PER_BLOCK - blob_gas_used:
+        raise BlobTxInvalid("blob gas exceeds the block's limit")
+    if tx.max_fee_per_blob_gas < block.blob_base_fee:
+        raise BlobTxInvalid(f"max fee per blob gas {tx.max_fee_per_blob_gas} < blob base fee "
+                            f"{block.blob_base_fee}")
+    return used
+
+
+def validate(state: StateDB, block: BlockEnv, tx, sender: bytes, policy,
+             block_gas_used: int = 0, blob_gas_used: int = 0) -> tuple[int, int, int]:
+    """Every check of execution-specs' validate_transaction and check_transaction.
+    Returns (intrinsic gas, effective gas price, blob gas used)."""
+    intrinsic = intrinsic_gas(tx.data, tx.to is None, tx.access_list)
+    if intrinsic > tx.gas_limit:
+        raise IntrinsicGasTooLow(f"gas {tx.gas_limit}, minimum needed {intrinsic}")
+    if tx.nonce >= MAX_NONCE:
+        raise NonceMax(f"nonce {tx.nonce}")
+    if tx.to is None and len(tx.data) > MAX_INITCODE_SIZE:
+        raise InitcodeTooLarge(f"code size {len(tx.data)}, limit {MAX_INITCODE_SIZE}")
+    if tx.gas_limit > block.gas_limit - block_gas_used:
+        raise GasLimitExceeded(f"gas {tx.gas_limit}, block gas available "
+                               f"{block.gas_limit - block_gas_used}")
+    blob_gas = _check_blobs(tx, block, blob_gas_used)
+    price = policy.effective_gas_price(tx, block.base_fee)
+    max_cost = tx.gas_limit * tx.fee_cap() + tx.value
+    if blob_gas:
+        max_cost += blob_gas * tx.max_fee_per_blob_gas
+    nonce = state.get_nonce(sender)
+    if tx.nonce < nonce:
+        raise NonceTooLow(f"address 0x{sender.hex()}, tx: {tx.nonce} state: {nonce}")
+    if tx.nonce > nonce:
+        raise NonceTooHigh(f"address 0x{sender.hex()}, tx: {tx.nonce} state: {nonce}")
+    balance = state.get_balance(sender)
+    if balance < max_cost:
+        raise InsufficientFunds(f"address 0x{sender.hex()} have {balance} want {max_cost}")
+    if state.get_code_hash(sender) != EMPTY_CODE_HASH:  # EIP-3607
+        raise SenderNotEOA(f"address 0x{sender.hex()}, codehash "
+                           f"0x{state.get_code_hash(sender).hex()}")
+    return intrinsic, price, blob_gas
+
+
+def _warm_up(state: StateDB, block: BlockEnv, tx, sender: bytes) -> None:
+    """EIP-2929 starts warm: sender, recipient, precompiles, coinbase (EIP-3651), access list."""
+    for addr in (sender, block.coinbase, *PRECOMPILES):
+        state.warm_address(addr)
+    if tx.to is not None:
+        state.warm_address(tx.to)
+    for addr, keys in tx.access_list:
+        state.warm_address(addr)
+        for k in keys:
+            state.warm_slot(addr, k)
+
+
+def apply_transaction(state: StateDB, block: BlockEnv, tx, sender: bytes, policy,
+                      block_gas_used: int = 0, blob_gas_used: int = 0,
+                      tracer: object = None) -> TxResult:
+    """Validate and execute `tx`, leaving its effects in `state` (finalized, not committed)."""
+    intrinsic, price, blob_gas = validate(state, block, tx, sender, policy, block_gas_used,
+                                          blob_gas_used)
+    state.begin_tx()
+    state.sub_balance(sender, tx.gas_limit * price + blob_gas * block.blob_base_fee)
+    nonce = state.get_nonce(sender)
+    state.increment_nonce(sender)
+    _warm_up(state, block, tx, sender)
+    env = TxEnv(sender, price, tuple(tx.blob_versioned_hashes or ()), tracer)
+    gas = tx.gas_limit - intrinsic
+    created = None
+    if tx.to is None:
+        created = create_address(sender, nonce)
+        state.warm_address(created)
+        if (state.get_nonce(created) or state.get_code_hash(created) != EMPTY_CODE_HASH
+                or state.has_storage(created)):
+            ok, gas_left, out, err = False, 0, b"", "address collision"  # all gas consumed
+        else:
+            ok, gas_left, out, err = message.create(state, block, env, sender, created, tx.value,
+                                               tx.data, gas, 0)
+    else:
+        ok, gas_left, out, err = message.call(state, block, env, sender, tx.to, tx.to, tx.value,
+                                         tx.data, gas, 0, False)
+    used = tx.gas_limit - gas_left
+    used -= min(used // MAX_REFUND_QUOTIENT, max(state.refund, 0))
+    state.add_balance(sender, (tx.gas_limit - used) * price)
+    state.add_balance(block.coinbase, policy.coinbase_reward(used, price, block.base_fee))
+    state.touch(block.coinbase)
+    logs = list(state.logs)
+    state.finalize_tx()
+    return TxResult(ok, used, out, logs, created if ok else None, price, blob_gas,
+                    None if ok else _describe(err))
+
+
+def _describe(err) -> str:
+    if isinstance(err, Revert):
+        return "execution reverted"
+    if isinstance(err, str):
+        return err
+    return _ERROR_NAMES.get(type(err), type(err).__name__)

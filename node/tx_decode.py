@@ -1,0 +1,169 @@
+"""Decoding signed transactions from their wire bytes, strictly.
+
+EIP-2718 envelope: a first byte >= 0xc0 starts a legacy RLP list; a byte in [0, 0x7f] is a
+transaction type followed by an RLP list payload (1, 2 and 3 are supported; 0 and the others
+are UnsupportedType); anything else (an RLP string header) is not a transaction. Every field
+must be canonical (state/rlp.py's strict decoder plus no leading zeros in integers), of the right
+kind (a string, not a list, and the reverse) and size (addresses 20 bytes or empty for a create,
+storage keys and blob versioned hashes 32 bytes), and the list must have exactly the type's
+fields. Legacy v is 27/28 or chain_id * 2 + 35/36 (EIP-155); typed y_parity is 0 or 1.
+
+A blob transaction (EIP-4844) may arrive in its network form,
+`0x03 ++ rlp([tx_payload_body, blobs, commitments, proofs])`; the sidecar is checked against the
+versioned hashes (counts, sizes, kzg_to_versioned_hash) and dropped. The KZG proofs themselves
+are not verified here.
+"""
+import hashlib
+from typing import Any, Callable
+
+from node.errors import BlobTxInvalid, DecodeError, InvalidSignature, UnsupportedType
+from node.tx_types import (
+    BLOB_TX_TYPE, FIELD_LAYOUTS, LEGACY_TX_TYPE, Transaction, check_field_widths, legacy_chain_id,
+)
+from state.rlp import RLPError, decode
+
+VERSIONED_HASH_VERSION_KZG = 0x01  # EIP-4844
+BYTES_PER_BLOB = 4096 * 32  # EIP-4844: FIELD_ELEMENTS_PER_BLOB * 32
+KZG_COMMITMENT_SIZE = 48  # a compressed BLS12-381 G1 point
+KZG_PROOF_SIZE = 48
+_ADDRESS_SIZE = 20
+_HASH_SIZE = 32
+
+
+def _rlp_list(data: bytes) -> list:
+    try:
+        item = decode(data)
+    except RLPError as exc:
+        raise DecodeError(str(exc)) from exc
+    if not isinstance(item, list):
+        raise DecodeError("transaction payload is not an RLP list")
+    return item
+
+
+def _string(item: Any, name: str) -> bytes:
+    if not isinstance(item, bytes):
+        raise DecodeError(f"{name}: expected a string, got a list")
+    return item
+
+
+def _list(item: Any, name: str) -> list:
+    if not isinstance(item, list):
+        raise DecodeError(f"{name}: expected a list, got a string")
+    return item
+
+
+def _int(item: Any, name: str) -> int:
+    b = _string(item, name)
+    if b[:1] == b"\x00":
+        raise DecodeError(f"{name}: integer has leading zero bytes")
+    return int.from_bytes(b, "big")
+
+
+def _sized(item: Any, name: str, size: int) -> bytes:
+    b = _string(item, name)
+    if len(b) != size:
+        raise DecodeError(f"{name}: expected {size} bytes, got {len(b)}")
+    return b
+
+
+def _to(item: Any, name: str) -> bytes | None:
+    b = _string(item, name)
+    return None if b == b"" else _sized(b, name, _ADDRESS_SIZE)
+
+
+def _data(item: Any, name: str) -> bytes:
+    return _string(item, name)
+
+
+def _access_list(item: Any, name: str) -> tuple:
+    """EIP-2930: [[address (20 bytes), [storage key (32 bytes), ...]], ...]."""
+    entries = []
+    for entry in _list(item, name):
+        entry = _list(entry, "access list entry")
+        if len(entry) != 2:
+            raise DecodeError(f"access list entry has {len(entry)} items, expected 2")
+        address = _sized(entry[0], "access list address", _ADDRESS_SIZE)
+        keys = tuple(int.from_bytes(_sized(key, "storage key", _HASH_SIZE), "big")
+                     for key in _list(entry[1], "storage keys"))
+        entries.append((address, keys))
+    return tuple(entries)
+
+
+def _blob_hashes(item: Any, name: str) -> tuple:
+    return tuple(_sized(h, "blob versioned hash", _HASH_SIZE) for h in _list(item, name))
+
+
+_PARSERS: dict[str, Callable[[Any, str], Any]] = {
+    "to": _to, "data": _data, "access_list": _access_list, "blob_versioned_hashes": _blob_hashes,
+}
+
+
+def _parse_fields(tx_type: int, items: list) -> dict[str, Any]:
+    layout = FIELD_LAYOUTS[tx_type]
+    if len(items) != len(layout):
+        raise DecodeError(
+            f"type {tx_type} transaction has {len(items)} fields, expected {len(layout)}")
+    return {name: _PARSERS.get(name, _int)(item, name) for name, item in zip(layout, items)}
+
+
+def kzg_to_versioned_hash(commitment: bytes) -> bytes:
+    """EIP-4844: the version byte followed by the last 31 bytes of sha256(commitment)."""
+    return bytes((VERSIONED_HASH_VERSION_KZG,)) + hashlib.sha256(commitment).digest()[1:]
+
+
+def _unwrap_blob_network_form(items: list) -> tuple[list, list | None]:
+    """Split `[tx_payload_body, blobs, commitments, proofs]` into body and sidecar, if wrapped."""
+    if not items or not isinstance(items[0], list):
+        return items, None
+    if len(items) != 4:
+        raise DecodeError(f"blob network wrapper has {len(items)} items, expected 4")
+    return items[0], [_list(x, "blob sidecar") for x in items[1:]]
+
+
+def _check_sidecar(tx: Transaction, sidecar: list) -> None:
+    blobs, commitments, proofs = sidecar
+    hashes = tx.blob_versioned_hashes
+    if not len(blobs) == len(commitments) == len(proofs) == len(hashes):
+        raise BlobTxInvalid("blob, commitment, proof and versioned hash counts differ")
+    for blob, commitment, proof, versioned_hash in zip(blobs, commitments, proofs, hashes):
+        _sized(blob, "blob", BYTES_PER_BLOB)
+        _sized(proof, "kzg proof", KZG_PROOF_SIZE)
+        commitment = _sized(commitment, "kzg commitment", KZG_COMMITMENT_SIZE)
+        if kzg_to_versioned_hash(commitment) != versioned_hash:
+            raise BlobTxInvalid("a commitment does not match its versioned hash")
+
+
+def _split_envelope(raw: bytes) -> tuple[int, list]:
+    """EIP-2718: (type, payload items) of a legacy list or a typed envelope."""
+    if not raw:
+        raise DecodeError("empty transaction")
+    first = raw[0]
+    if first >= 0xC0:
+        return LEGACY_TX_TYPE, _rlp_list(raw)
+    if first >= 0x80:
+        # EIP-2718 types are [0, 0x7f]; an RLP string header here is neither envelope (as geth).
+        raise DecodeError("not a transaction: neither a type byte nor an RLP list")
+    if first == LEGACY_TX_TYPE or first not in FIELD_LAYOUTS:
+        raise UnsupportedType(f"type 0x{first:02x}")
+    return first, _rlp_list(raw[1:])
+
+
+def decode_transaction(raw: bytes) -> Transaction:
+    """Decode a signed transaction (see the module docstring for the rules). Raises DecodeError
+    (or its IntegerOverflow), UnsupportedType, InvalidSignature, GasLimitTooHigh, FeeOverflow
+    or BlobTxInvalid. The sender is recovered lazily, on first use of `tx.sender`."""
+    raw = bytes(raw)
+    tx_type, items = _split_envelope(raw)
+    sidecar = None
+    if tx_type == BLOB_TX_TYPE:
+        items, sidecar = _unwrap_blob_network_form(items)
+    fields = _parse_fields(tx_type, items)
+    if tx_type == LEGACY_TX_TYPE:
+        fields["chain_id"] = legacy_chain_id(fields["v"])
+    elif fields["v"] > 1:
+        raise InvalidSignature(f"y_parity must be 0 or 1, got {fields['v']}")
+    tx = Transaction(type=tx_type, **fields)
+    check_field_widths(tx)
+    if sidecar is not None:
+        _check_sidecar(tx, sidecar)
+    return tx

@@ -1,0 +1,64 @@
+"""Message processing: running one call or creation as a child frame (execution-specs'
+process_message and process_create_message). Each entry point takes a snapshot, applies the
+message's own state changes (touch, value transfer, account creation), runs the code or the
+precompile and reverts to the snapshot on failure. Returns (success, gas_left, output, error):
+error is None, a Revert (gas and output kept) or the ExceptionalHalt that ended the frame.
+"""
+from vm import interpreter
+from vm.errors import ExceptionalHalt, InvalidContract
+from vm.frame import BlockEnv, Frame, TxEnv
+from vm.gas import GAS_CODE_DEPOSIT, MAX_CODE_SIZE
+from vm.precompiles import PRECOMPILES
+
+_EOF_PREFIX = 0xEF  # EIP-3541: new code may not start with 0xEF
+
+
+def call(st, block: BlockEnv, tx: TxEnv, caller: bytes, target: bytes, code_address: bytes,
+         value: int, data: bytes, gas: int, depth: int, is_static: bool,
+         transfer: bool = True) -> tuple:
+    """A message call to `target` running the code at `code_address`."""
+    snap = st.snapshot()
+    st.touch(target)
+    if transfer and value:
+        st.transfer(caller, target, value)
+    pre = PRECOMPILES.get(code_address)
+    if pre is not None:
+        try:
+            used, out = pre(data, gas)
+        except ExceptionalHalt as e:
+            st.revert(snap)
+            return False, 0, b"", e
+        return True, gas - used, out, None
+    code = st.get_code(code_address)
+    if not code:
+        return True, gas, b"", None
+    f = Frame(st, block, tx, caller=caller, address=target, value=value, data=data, code=code,
+              gas=gas, depth=depth, is_static=is_static)
+    interpreter.execute(f)
+    if f.error is not None:
+        st.revert(snap)
+        return False, f.gas, f.output, f.error
+    return True, f.gas, f.output, None
+
+
+def create(st, block: BlockEnv, tx: TxEnv, caller: bytes, address: bytes, value: int,
+           initcode: bytes, gas: int, depth: int) -> tuple:
+    """Deploy at `address` (collisions already ruled out by the caller)."""
+    snap = st.snapshot()
+    st.create_account(address)
+    st.increment_nonce(address)  # EIP-161: contracts start at nonce 1
+    if value:
+        st.transfer(caller, address, value)
+    f = Frame(st, block, tx, caller=caller, address=address, value=value, data=b"",
+              code=initcode, gas=gas, depth=depth, is_static=False)
+    interpreter.execute(f)
+    if f.error is not None:
+        st.revert(snap)
+        return False, f.gas, f.output, f.error
+    code = f.output
+    deposit = GAS_CODE_DEPOSIT * len(code)
+    if (code and code[0] == _EOF_PREFIX) or deposit > f.gas or len(code) > MAX_CODE_SIZE:
+        st.revert(snap)
+        return False, 0, b"", InvalidContract()
+    st.set_code(address, code)
+    return True, f.gas - deposit, b"", None

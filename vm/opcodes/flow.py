@@ -1,0 +1,68 @@
+"""Control flow and halting: STOP, JUMP, JUMPI, PC, GAS, JUMPDEST, RETURN, REVERT, INVALID."""
+from vm.errors import Halt, InvalidJump, InvalidOpcode, Revert, StackOverflow
+from vm.gas import STACK_LIMIT, expand_memory
+
+
+def stop(f, pc):
+    raise Halt
+
+
+def jump(f, pc):
+    dest = f.stack.pop()
+    if dest not in f.jumpdests:
+        raise InvalidJump
+    return dest
+
+
+def jumpi(f, pc):
+    s = f.stack
+    dest = s.pop()
+    if s.pop():
+        if dest not in f.jumpdests:
+            raise InvalidJump
+        return dest
+    return pc + 1
+
+
+def pc_(f, pc):
+    s = f.stack
+    if len(s) >= STACK_LIMIT:
+        raise StackOverflow
+    s.append(pc)
+    return pc + 1
+
+
+def gas(f, pc):
+    s = f.stack
+    if len(s) >= STACK_LIMIT:
+        raise StackOverflow
+    s.append(f.gas)
+    return pc + 1
+
+
+def jumpdest(f, pc):
+    return pc + 1
+
+
+def _output(f) -> bytes:
+    s = f.stack
+    o = s.pop()
+    n = s.pop()
+    if n == 0:
+        return b""
+    expand_memory(f, o, n)
+    return bytes(f.memory[o:o + n])
+
+
+def return_(f, pc):
+    f.output = _output(f)
+    raise Halt
+
+
+def revert(f, pc):
+    f.output = _output(f)
+    raise Revert
+
+
+def invalid(f, pc):
+    raise InvalidOpcode

@@ -1,0 +1,192 @@
+"""System operations: CREATE, CALL, CALLCODE, DELEGATECALL, CREATE2, STATICCALL, SELFDESTRUCT.
+
+Gas follows EIP-150 (all but one 64th forwarded), EIP-2929 (the table charges the warm access,
+handlers the cold surcharge), EIP-3860 (initcode size and word cost), EIP-1014 (CREATE2),
+EIP-6780 (SELFDESTRUCT deletes only accounts created in the same transaction) and EIP-7610
+(creating over non-empty storage is a collision). The child frame itself runs in vm.message.
+"""
+from state.hashing import EMPTY_CODE_HASH, keccak256
+from state.rlp import encode
+from vm import message
+from vm.errors import Halt, OutOfGas, WriteProtection
+from vm.gas import (CALL_DEPTH_LIMIT, GAS_CALL_STIPEND, GAS_CALL_VALUE, GAS_COLD_ACCOUNT_ACCESS,
+                    GAS_INITCODE_WORD, GAS_KECCAK256_WORD, GAS_NEW_ACCOUNT, MAX_INITCODE_SIZE,
+                    all_but_one_64th, charge, expand_memory)
+from vm.opcodes.environment import COLD_EXTRA, to_address
+
+MAX_NONCE = 2 ** 64 - 1
+
+
+def create_address(sender: bytes, nonce: int) -> bytes:
+    return keccak256(encode([sender, nonce]))[12:]
+
+
+def create2_address(sender: bytes, salt: int, initcode: bytes) -> bytes:
+    return keccak256(b"\xff" + sender + salt.to_bytes(32, "big") + keccak256(initcode))[12:]
+
+
+def _read_memory(f, o: int, n: int) -> bytes:
+    return bytes(f.memory[o:o + n]) if n else b""
+
+
+def _create(f, pc: int, value: int, o: int, n: int, salt: int | None) -> int:
+    if n > MAX_INITCODE_SIZE:
+        raise OutOfGas
+    word_cost = GAS_INITCODE_WORD if salt is None else GAS_INITCODE_WORD + GAS_KECCAK256_WORD
+    charge(f, word_cost * ((n + 31) >> 5))
+    expand_memory(f, o, n)
+    if f.is_static:
+        raise WriteProtection
+    initcode = _read_memory(f, o, n)
+    child_gas = all_but_one_64th(f.gas)
+    f.gas -= child_gas
+    f.return_data = b""
+    st = f.state
+    me = f.address
+    nonce = st.get_nonce(me)
+    s = f.stack
+    if st.get_balance(me) < value or nonce == MAX_NONCE or f.depth >= CALL_DEPTH_LIMIT:
+        f.gas += child_gas
+        s.append(0)
+        return pc + 1
+    addr = create_address(me, nonce) if salt is None else create2_address(me, salt, initcode)
+    st.warm_address(addr)
+    st.increment_nonce(me)
+    if st.get_nonce(addr) or st.get_code_hash(addr) != EMPTY_CODE_HASH or st.has_storage(addr):
+        s.append(0)  # collision: the forwarded gas is consumed
+        return pc + 1
+    ok, gas_left, out, _ = message.create(f.state, f.block, f.tx, me, addr, value, initcode,
+                                       child_gas, f.depth + 1)
+    f.gas += gas_left
+    if ok:
+        s.append(int.from_bytes(addr, "big"))
+    else:
+        f.return_data = out
+        s.append(0)
+    return pc + 1
+
+
+def create(f, pc):
+    s = f.stack
+    value = s.pop()
+    o = s.pop()
+    return _create(f, pc, value, o, s.pop(), None)
+
+
+def create2(f, pc):
+    s = f.stack
+    value = s.pop()
+    o = s.pop()
+    n = s.pop()
+    return _create(f, pc, value, o, n, s.pop())
+
+
+def _call(f, pc, child_gas: int, caller: bytes, target: bytes, code_addr: bytes, value: int,
+          transfer: bool, is_static: bool, io: tuple) -> int:
+    """Run the child (gas already deducted) and deliver its result (execution-specs'
+    generic_call): push 1 or 0, copy the output, return unused gas."""
+    in_o, in_n, out_o, out_n = io
+    s = f.stack
+    f.return_data = b""
+    if f.depth >= CALL_DEPTH_LIMIT or (
+            transfer and value and f.state.get_balance(f.address) < value):
+        f.gas += child_gas
+        s.append(0)
+        return pc + 1
+    ok, gas_left, out, _ = message.call(f.state, f.block, f.tx, caller, target, code_addr, value,
+                                     _read_memory(f, in_o, in_n), child_gas, f.depth + 1,
+                                     is_static, transfer)
+    f.gas += gas_left
+    f.return_data = out
+    if out_n and out:
+        k = min(out_n, len(out))
+        f.memory[out_o:out_o + k] = out[:k]
+    s.append(1 if ok else 0)
+    return pc + 1
+
+
+def _pop_io(f) -> tuple:
+    s = f.stack
+    io = (s.pop(), s.pop(), s.pop(), s.pop())
+    expand_memory(f, io[0], io[1])
+    expand_memory(f, io[2], io[3])
+    return io
+
+
+def _forward(f, requested: int, extra: int, value: int) -> int:
+    """Charge `extra`, deduct the forwarded gas (EIP-150) and add the stipend if value moves."""
+    charge(f, extra)
+    g = min(requested, all_but_one_64th(f.gas))
+    f.gas -= g
+    return g + GAS_CALL_STIPEND if value else g
+
+
+def call(f, pc):
+    s = f.stack
+    requested = s.pop()
+    to = to_address(s.pop())
+    value = s.pop()
+    io = _pop_io(f)
+    st = f.state
+    extra = COLD_EXTRA if st.warm_address(to) else 0
+    if value:
+        if f.is_static:
+            raise WriteProtection
+        extra += GAS_CALL_VALUE
+        if not st.is_alive(to):
+            extra += GAS_NEW_ACCOUNT
+    g = _forward(f, requested, extra, value)
+    return _call(f, pc, g, f.address, to, to, value, True, f.is_static, io)
+
+
+def callcode(f, pc):
+    s = f.stack
+    requested = s.pop()
+    to = to_address(s.pop())
+    value = s.pop()
+    io = _pop_io(f)
+    extra = COLD_EXTRA if f.state.warm_address(to) else 0
+    if value:
+        extra += GAS_CALL_VALUE
+    g = _forward(f, requested, extra, value)
+    return _call(f, pc, g, f.address, f.address, to, value, True, f.is_static, io)
+
+
+def delegatecall(f, pc):
+    s = f.stack
+    requested = s.pop()
+    to = to_address(s.pop())
+    io = _pop_io(f)
+    g = _forward(f, requested, COLD_EXTRA if f.state.warm_address(to) else 0, 0)
+    return _call(f, pc, g, f.caller, f.address, to, f.value, False, f.is_static, io)
+
+
+def staticcall(f, pc):
+    s = f.stack
+    requested = s.pop()
+    to = to_address(s.pop())
+    io = _pop_io(f)
+    g = _forward(f, requested, COLD_EXTRA if f.state.warm_address(to) else 0, 0)
+    return _call(f, pc, g, f.address, to, to, 0, True, True, io)
+
+
+def selfdestruct(f, pc):
+    beneficiary = to_address(f.stack.pop())
+    st = f.state
+    me = f.address
+    cost = GAS_COLD_ACCOUNT_ACCESS if st.warm_address(beneficiary) else 0
+    balance = st.get_balance(me)
+    if balance and not st.is_alive(beneficiary):
+        cost += GAS_NEW_ACCOUNT
+    charge(f, cost)
+    if f.is_static:
+        raise WriteProtection
+    if balance:
+        st.sub_balance(me, balance)
+        st.add_balance(beneficiary, balance)
+    elif st.exists(beneficiary) and not st.is_alive(beneficiary):
+        st.touch(beneficiary)  # an existing empty beneficiary is cleared (EIP-158)
+    if me in st.created:
+        st.set_balance(me, 0)  # a beneficiary equal to the contract burns the ether
+        st.mark_destructed(me)
+    raise Halt
