@@ -16,7 +16,7 @@ from state.statedb import StateDB
 from state.store import MemoryStore
 from node.errors import InvalidTransaction
 from node.fees import EthereumFees
-from node.transactions import decode_transaction, validate_stateless
+from node.transactions import decode_transaction
 from node.transition import apply_transaction
 from vm.frame import BlockEnv
 
@@ -99,7 +99,6 @@ def run_entry(store: MemoryStore, pre_root: bytes, env: BlockEnv, post: dict,
     logs: list = []
     try:
         tx = decode_transaction(_bytes(post["txbytes"]))
-        validate_stateless(tx, STATE_TEST_CHAIN_ID)
         result = apply_transaction(st, env, tx, tx.sender, _FEES, tracer=tracer)
         logs = result.logs
     except InvalidTransaction as e:

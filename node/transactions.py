@@ -16,7 +16,12 @@ from node.errors import (
     WrongChainId,
 )
 from node.tx_crypto import check_signature_values, private_key_to_address, sign_hash
-from node.tx_decode import VERSIONED_HASH_VERSION_KZG, decode_transaction
+from node.tx_decode import decode_transaction
+from vm.gas import (
+    GAS_ACCESS_LIST_ADDRESS, GAS_ACCESS_LIST_STORAGE_KEY, GAS_INITCODE_WORD, GAS_TX, GAS_TX_CREATE,
+    GAS_TX_DATA_NONZERO, GAS_TX_DATA_ZERO, MAX_BLOBS_PER_TX, MAX_INITCODE_SIZE, MAX_TX_NONCE,
+    VERSIONED_HASH_VERSION_KZG,
+)
 from node.tx_types import (
     ACCESS_LIST_TX_TYPE, BLOB_TX_TYPE, DYNAMIC_FEE_TX_TYPE, LEGACY_TX_TYPE, UINT256_LIMIT,
     AccessList, Transaction, check_field_widths,
@@ -28,31 +33,18 @@ __all__ = [
     "DYNAMIC_FEE_TX_TYPE", "BLOB_TX_TYPE", "AccessList",
 ]
 
-TX_BASE_GAS = 21000  # Yellow Paper G_transaction
-TX_CREATE_GAS = 53000  # Homestead (EIP-2): G_transaction + G_txcreate
-TX_DATA_ZERO_GAS = 4  # Yellow Paper G_txdatazero
-TX_DATA_NONZERO_GAS = 16  # EIP-2028 (was 68)
-ACCESS_LIST_ADDRESS_GAS = 2400  # EIP-2930
-ACCESS_LIST_STORAGE_KEY_GAS = 1900  # EIP-2930
-INITCODE_WORD_GAS = 2  # EIP-3860
-MAX_INITCODE_SIZE = 49152  # EIP-3860: 2 * MAX_CODE_SIZE (EIP-170)
-NONCE_MAX = 2**64 - 1  # EIP-2681: a transaction nonce must be below this
-GAS_PER_BLOB = 2**17  # EIP-4844
-MAX_BLOB_GAS_PER_BLOCK = 786432  # EIP-4844 (Cancun): 6 blobs
-MAX_BLOBS_PER_TX = MAX_BLOB_GAS_PER_BLOCK // GAS_PER_BLOB  # a tx must fit in one block
-
 
 def intrinsic_gas(data: bytes, is_create: bool, access_list: Iterable = ()) -> int:
     """Gas charged before execution: 21000 (53000 for a create), 4 per zero and 16 per non-zero
     data byte (EIP-2028), 2 per initcode word for creates (EIP-3860), and 2400 per access-list
     address plus 1900 per storage key (EIP-2930)."""
     zeros = data.count(0)
-    gas = (TX_CREATE_GAS if is_create else TX_BASE_GAS) + zeros * TX_DATA_ZERO_GAS \
-        + (len(data) - zeros) * TX_DATA_NONZERO_GAS
+    gas = (GAS_TX_CREATE if is_create else GAS_TX) + zeros * GAS_TX_DATA_ZERO \
+        + (len(data) - zeros) * GAS_TX_DATA_NONZERO
     if is_create:
-        gas += INITCODE_WORD_GAS * ((len(data) + 31) // 32)
+        gas += GAS_INITCODE_WORD * ((len(data) + 31) // 32)
     for _address, keys in access_list:
-        gas += ACCESS_LIST_ADDRESS_GAS + ACCESS_LIST_STORAGE_KEY_GAS * len(keys)
+        gas += GAS_ACCESS_LIST_ADDRESS + GAS_ACCESS_LIST_STORAGE_KEY * len(keys)
     return gas
 
 
@@ -97,7 +89,7 @@ def validate_stateless(tx: Transaction, chain_id: int | None = None) -> None:
     if chain_id is not None and tx.chain_id is not None and tx.chain_id != chain_id:
         raise WrongChainId(f"transaction chain id {tx.chain_id}, expected {chain_id}")
     check_signature_values(tx.y_parity, tx.r, tx.s)
-    if tx.nonce >= NONCE_MAX:
+    if tx.nonce >= MAX_TX_NONCE:
         raise NonceMax(f"nonce {tx.nonce} (EIP-2681)")
     _check_fees(tx)
     if tx.to is None and len(tx.data) > MAX_INITCODE_SIZE:

@@ -7,17 +7,16 @@ An invalid transaction raises an InvalidTransaction subclass before touching the
 """
 from state.hashing import EMPTY_CODE_HASH
 from state.statedb import StateDB
-from node.errors import (BlobTxInvalid, GasLimitExceeded, InitcodeTooLarge, InsufficientFunds,
-                         IntrinsicGasTooLow, NonceMax, NonceTooHigh, NonceTooLow, SenderNotEOA)
-from node.transactions import intrinsic_gas
+from node.errors import (BlobTxInvalid, GasLimitExceeded, InsufficientFunds, NonceTooHigh,
+                         NonceTooLow, SenderNotEOA)
+from node.transactions import tx_intrinsic_gas, validate_stateless
 from vm import message
 from vm.errors import (InvalidContract, InvalidJump, InvalidOpcode, OutOfGas, PrecompileError,
                        ReturnDataOutOfBounds, Revert, StackOverflow, StackUnderflow,
                        WriteProtection)
 from vm.frame import BlockEnv, TxEnv
-from vm.gas import (GAS_PER_BLOB, MAX_BLOB_GAS_PER_BLOCK, MAX_INITCODE_SIZE, MAX_REFUND_QUOTIENT,
-                    VERSIONED_HASH_VERSION_KZG)
-from vm.opcodes.system import MAX_NONCE, create_address
+from vm.gas import GAS_PER_BLOB, MAX_BLOB_GAS_PER_BLOCK, MAX_REFUND_QUOTIENT
+from vm.opcodes.system import create_address
 from vm.precompiles import PRECOMPILES
 
 
@@ -48,17 +47,11 @@ class TxResult:
         self.error = error
 
 
-def _check_blobs(tx, block: BlockEnv, blob_gas_used: int) -> int:
-    """EIP-4844 rules for type-3 transactions; returns the blob gas the transaction uses."""
+def _check_blob_fees(tx, block: BlockEnv, blob_gas_used: int) -> int:
+    """EIP-4844 block-level rules for type-3 transactions; returns the blob gas the tx uses.
+    (The transaction's own shape was checked by validate_stateless.)"""
     if tx.type != 3:
         return 0
-    if tx.to is None:
-        raise BlobTxInvalid("blob transaction cannot create a contract")
-    if not tx.blob_versioned_hashes:
-        raise BlobTxInvalid("blob transaction has no blobs")
-    for h in tx.blob_versioned_hashes:
-        if h[0] != VERSIONED_HASH_VERSION_KZG:
-            raise BlobTxInvalid("blob versioned hash has the wrong version")
     used = GAS_PER_BLOB * len(tx.blob_versioned_hashes)
     if used > MAX_BLOB_GAS_PER_BLOCK - blob_gas_used:
         raise BlobTxInvalid("blob gas exceeds the block's limit")
@@ -70,19 +63,14 @@ def _check_blobs(tx, block: BlockEnv, blob_gas_used: int) -> int:
 
 def validate(state: StateDB, block: BlockEnv, tx, sender: bytes, policy,
              block_gas_used: int = 0, blob_gas_used: int = 0) -> tuple[int, int, int]:
-    """Every check of execution-specs' validate_transaction and check_transaction.
+    """Every check of execution-specs' validate_transaction and check_transaction: the stateless
+    ones (validate_stateless, with the block's chain id), then block and state checks.
     Returns (intrinsic gas, effective gas price, blob gas used)."""
-    intrinsic = intrinsic_gas(tx.data, tx.to is None, tx.access_list)
-    if intrinsic > tx.gas_limit:
-        raise IntrinsicGasTooLow(f"gas {tx.gas_limit}, minimum needed {intrinsic}")
-    if tx.nonce >= MAX_NONCE:
-        raise NonceMax(f"nonce {tx.nonce}")
-    if tx.to is None and len(tx.data) > MAX_INITCODE_SIZE:
-        raise InitcodeTooLarge(f"code size {len(tx.data)}, limit {MAX_INITCODE_SIZE}")
+    validate_stateless(tx, block.chain_id)
     if tx.gas_limit > block.gas_limit - block_gas_used:
         raise GasLimitExceeded(f"gas {tx.gas_limit}, block gas available "
                                f"{block.gas_limit - block_gas_used}")
-    blob_gas = _check_blobs(tx, block, blob_gas_used)
+    blob_gas = _check_blob_fees(tx, block, blob_gas_used)
     price = policy.effective_gas_price(tx, block.base_fee)
     max_cost = tx.gas_limit * tx.fee_cap() + tx.value
     if blob_gas:
@@ -98,7 +86,7 @@ def validate(state: StateDB, block: BlockEnv, tx, sender: bytes, policy,
     if state.get_code_hash(sender) != EMPTY_CODE_HASH:  # EIP-3607
         raise SenderNotEOA(f"address 0x{sender.hex()}, codehash "
                            f"0x{state.get_code_hash(sender).hex()}")
-    return intrinsic, price, blob_gas
+    return tx_intrinsic_gas(tx), price, blob_gas
 
 
 def _warm_up(state: StateDB, block: BlockEnv, tx, sender: bytes) -> None:

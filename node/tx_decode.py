@@ -17,12 +17,12 @@ import hashlib
 from typing import Any, Callable
 
 from node.errors import BlobTxInvalid, DecodeError, InvalidSignature, UnsupportedType
+from vm.gas import VERSIONED_HASH_VERSION_KZG
 from node.tx_types import (
     BLOB_TX_TYPE, FIELD_LAYOUTS, LEGACY_TX_TYPE, Transaction, check_field_widths, legacy_chain_id,
 )
 from state.rlp import RLPError, decode
 
-VERSIONED_HASH_VERSION_KZG = 0x01  # EIP-4844
 BYTES_PER_BLOB = 4096 * 32  # EIP-4844: FIELD_ELEMENTS_PER_BLOB * 32
 KZG_COMMITMENT_SIZE = 48  # a compressed BLS12-381 G1 point
 KZG_PROOF_SIZE = 48

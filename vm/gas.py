@@ -56,12 +56,22 @@ MAX_INITCODE_SIZE = 2 * MAX_CODE_SIZE  # EIP-3860
 CALL_DEPTH_LIMIT = 1024
 STACK_LIMIT = 1024
 
+# Transaction intrinsic gas
+GAS_TX = 21000  # Yellow Paper G_transaction
+GAS_TX_CREATE = 53000  # Homestead (EIP-2): G_transaction + G_txcreate
+GAS_TX_DATA_ZERO = 4
+GAS_TX_DATA_NONZERO = 16  # EIP-2028 (was 68)
+GAS_ACCESS_LIST_ADDRESS = 2400  # EIP-2930
+GAS_ACCESS_LIST_STORAGE_KEY = 1900  # EIP-2930
+MAX_TX_NONCE = 2 ** 64 - 1  # EIP-2681: nonces stay below this
+
 # EIP-4844 blobs
 GAS_BLOBHASH = GAS_VERYLOW
 GAS_PER_BLOB = 1 << 17
 MIN_BLOB_BASE_FEE = 1
 BLOB_BASE_FEE_UPDATE_FRACTION = 3338477
 MAX_BLOB_GAS_PER_BLOCK = 6 * GAS_PER_BLOB
+MAX_BLOBS_PER_TX = MAX_BLOB_GAS_PER_BLOCK // GAS_PER_BLOB  # a transaction must fit in one block
 VERSIONED_HASH_VERSION_KZG = 0x01
 
 # Memory offsets beyond this can never be paid for with a 64-bit gas budget; treating them as

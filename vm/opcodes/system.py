@@ -11,10 +11,10 @@ from vm import message
 from vm.errors import Halt, OutOfGas, WriteProtection
 from vm.gas import (CALL_DEPTH_LIMIT, GAS_CALL_STIPEND, GAS_CALL_VALUE, GAS_COLD_ACCOUNT_ACCESS,
                     GAS_INITCODE_WORD, GAS_KECCAK256_WORD, GAS_NEW_ACCOUNT, MAX_INITCODE_SIZE,
+                    MAX_TX_NONCE,
                     all_but_one_64th, charge, expand_memory)
 from vm.opcodes.environment import COLD_EXTRA, to_address
 
-MAX_NONCE = 2 ** 64 - 1
 
 
 def create_address(sender: bytes, nonce: int) -> bytes:
@@ -45,7 +45,7 @@ def _create(f, pc: int, value: int, o: int, n: int, salt: int | None) -> int:
     me = f.address
     nonce = st.get_nonce(me)
     s = f.stack
-    if st.get_balance(me) < value or nonce == MAX_NONCE or f.depth >= CALL_DEPTH_LIMIT:
+    if st.get_balance(me) < value or nonce == MAX_TX_NONCE or f.depth >= CALL_DEPTH_LIMIT:
         f.gas += child_gas
         s.append(0)
         return pc + 1
