@@ -35,3 +35,32 @@ def run_in_vm_thread(fn: Callable[..., Any], *args: Any) -> Any:
     if "error" in box:
         raise box["error"]
     return box.get("result")
+
+
+class VMWorker:
+    """One thread with a large stack on which every chain and VM operation runs, one at a time:
+    callers submit work and wait on the future, so the chain needs no locks."""
+
+    def __init__(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+        ensure_recursion_limit()
+        old = threading.stack_size()
+        threading.stack_size(VM_STACK_BYTES)
+        try:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kvm")
+            self._thread_ident = self._pool.submit(threading.get_ident).result()
+        finally:
+            threading.stack_size(old)
+
+    def submit(self, fn: Callable[..., Any], *args: Any):
+        """Run fn(*args) on the worker; returns a concurrent.futures.Future."""
+        return self._pool.submit(fn, *args)
+
+    def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """Run fn(*args) on the worker and wait (runs inline when already on the worker)."""
+        if threading.get_ident() == self._thread_ident:
+            return fn(*args)
+        return self._pool.submit(fn, *args).result()
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True)

@@ -183,6 +183,14 @@ class StateDB:
             self.created.add(addr)
             self.journal.append((J.undo_created, addr))
 
+    def clear_storage(self, addr: bytes) -> None:
+        """Replace the account by one with the same nonce, balance and code but no storage
+        (eth_call's `state` override)."""
+        old = self._writable(addr)
+        new = StateObject(old.nonce, old.balance, old.code_hash, code=old.code)
+        self.journal.append((J.undo_object, addr, old))
+        self._objs[addr] = new
+
     def mark_destructed(self, addr: bytes) -> None:
         if addr not in self.destructed:
             self.destructed.add(addr)

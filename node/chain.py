@@ -1,0 +1,175 @@
+"""The chain: genesis, the head, the state at any block, and block production.
+
+Blocks are deterministic: timestamp = parent timestamp + block period (unless a dev method set the
+next timestamp, or --wallclock is on) and mixHash (PREVRANDAO) = keccak256(parent hash); every
+block's base fee is the unit price. Mining applies transactions through the one state transition
+(node/transition.py) with the fixed-unit-price fee policy, then writes the state nodes, the block,
+its receipts and lookups and the head pointer in one atomic, synced batch.
+"""
+import time
+
+from state.hashing import keccak256
+from state.statedb import StateDB
+from state.store import KVStore
+from node.blocks import Block, Header, Receipt, logs_bloom, receipts_root, transactions_root
+from node.chaindb import ChainDB
+from node.config import Genesis
+from node.errors import InvalidTransaction
+from node.fees import UnitPriceFees
+from node.transition import apply_transaction
+from vm.frame import BlockEnv
+
+
+class GenesisMismatch(Exception):
+    """The data dir holds a chain started from another genesis."""
+
+
+class MinedBlock:
+    __slots__ = ("block", "receipts", "rejected", "results")
+
+    def __init__(self, block: Block, receipts: list[Receipt], rejected: list, results: list):
+        self.block = block
+        self.receipts = receipts
+        self.rejected = rejected  # [(tx, InvalidTransaction)] left out of the block
+        self.results = results  # TxResult per included transaction
+
+
+def genesis_state(store: KVStore, genesis: Genesis, batch: dict) -> bytes:
+    st = StateDB(store)
+    for addr, acct in genesis.alloc.items():
+        st.set_balance(addr, acct.balance)
+        if acct.nonce:
+            st.set_nonce(addr, acct.nonce)
+        if acct.code:
+            st.set_code(addr, acct.code)
+        for k, v in acct.storage.items():
+            if v:
+                st.set_storage(addr, k, v)
+    st.begin_tx()
+    return st.commit(batch)
+
+
+def genesis_header(genesis: Genesis, state_root: bytes) -> Header:
+    return Header(parent_hash=bytes(32), coinbase=genesis.coinbase, state_root=state_root,
+                  transactions_root=transactions_root([]), receipts_root=receipts_root([]),
+                  number=0, gas_limit=genesis.gas_limit, gas_used=0,
+                  timestamp=genesis.timestamp, extra_data=genesis.extra_data,
+                  mix_hash=bytes(32), base_fee=genesis.unit_price)
+
+
+class Chain:
+    def __init__(self, store: KVStore, genesis: Genesis, wallclock: bool = False) -> None:
+        self.store = store
+        self.genesis = genesis
+        self.db = ChainDB(store)
+        self.fees = UnitPriceFees(genesis.unit_price)
+        self.wallclock = wallclock
+        self.next_timestamp: int | None = None  # set by dev methods
+        self.time_offset = 0  # a one-time jump added to the next block's timestamp
+        batch: dict[bytes, bytes] = {}
+        header = genesis_header(genesis, genesis_state(store, genesis, batch))
+        stored = self.db.genesis_hash()
+        if stored is None:
+            batch[b"G"] = header.hash
+            self.db.block_batch(Block(header, []), [], batch, [])
+            self.db.write(batch)
+        elif stored != header.hash:
+            raise GenesisMismatch(
+                f"the data dir holds a chain with genesis 0x{stored.hex()}, but this genesis "
+                f"hashes to 0x{header.hash.hex()}: use another --datadir or the original genesis")
+        self.genesis_hash = header.hash
+        self.head: Header = self.db.header(self.db.head_hash())
+        self._state: StateDB | None = None
+
+    # -- reads ---------------------------------------------------------------------------------
+    def header_by_number(self, n: int) -> Header | None:
+        if n > self.head.number:
+            return None
+        h = self.db.hash_by_number(n)
+        return None if h is None else self.db.header(h)
+
+    def state_at(self, header: Header) -> StateDB:
+        """A fresh, disposable view of the state after `header` (reads only, or throw away)."""
+        return StateDB(self.store, header.state_root)
+
+    def head_state(self) -> StateDB:
+        """The head state used for mining; its caches survive from block to block."""
+        if self._state is None:
+            self._state = StateDB(self.store, self.head.state_root)
+        return self._state
+
+    def block_hash(self, n: int) -> bytes | None:
+        return self.db.hash_by_number(n) if 0 <= n <= self.head.number else None
+
+    def env_for(self, parent: Header, timestamp: int | None = None) -> BlockEnv:
+        """The environment of a new block on top of `parent`."""
+        ts = self._timestamp(parent) if timestamp is None else timestamp
+        return BlockEnv(coinbase=self.genesis.coinbase, number=parent.number + 1, timestamp=ts,
+                        gas_limit=self.genesis.gas_limit,
+                        prevrandao=int.from_bytes(keccak256(parent.hash), "big"),
+                        base_fee=self.genesis.unit_price, chain_id=self.genesis.chain_id,
+                        block_hash=self.block_hash)
+
+    def env_of(self, header: Header) -> BlockEnv:
+        """The environment block `header` itself ran in (for eth_call at that block)."""
+        return BlockEnv(coinbase=header.coinbase, number=header.number,
+                        timestamp=header.timestamp, gas_limit=header.gas_limit,
+                        prevrandao=int.from_bytes(header.mix_hash, "big"),
+                        base_fee=header.base_fee, chain_id=self.genesis.chain_id,
+                        block_hash=self.block_hash)
+
+    def _timestamp(self, parent: Header) -> int:
+        if self.next_timestamp is not None:
+            return self.next_timestamp
+        ts = parent.timestamp + self.genesis.block_period + self.time_offset
+        if self.wallclock:
+            ts = max(parent.timestamp + 1, int(time.time()) + self.time_offset)
+        return ts
+
+    # -- mining --------------------------------------------------------------------------------
+    def mine(self, txs: list, timestamp: int | None = None) -> MinedBlock:
+        """Build, commit and persist the next block with as many of `txs` as are valid."""
+        parent = self.head
+        env = self.env_for(parent, timestamp)
+        state = self.head_state()
+        included, receipts, rejected, results = [], [], [], []
+        gas_used = 0
+        try:
+            for tx in txs:
+                try:
+                    r = apply_transaction(state, env, tx, tx.sender, self.fees, gas_used)
+                except InvalidTransaction as e:
+                    rejected.append((tx, e))
+                    continue
+                gas_used += r.gas_used
+                included.append(tx)
+                results.append(r)
+                receipts.append(Receipt(tx.type, 1 if r.success else 0, gas_used, r.logs,
+                                        r.gas_used, r.gas_price, r.contract_address))
+            batch: dict[bytes, bytes] = {}
+            root = state.commit(batch)
+        except BaseException:
+            self._state = None  # the cached state may hold half a block: rebuild it from disk
+            raise
+        header = Header(
+            parent_hash=parent.hash, coinbase=env.coinbase, state_root=root,
+            transactions_root=transactions_root([t.raw for t in included]),
+            receipts_root=receipts_root(receipts),
+            logs_bloom=logs_bloom([x for r in receipts for x in r.logs]), number=env.number,
+            gas_limit=env.gas_limit, gas_used=gas_used, timestamp=env.timestamp,
+            extra_data=b"", mix_hash=env.prevrandao.to_bytes(32, "big"), base_fee=env.base_fee)
+        block = Block(header, included)
+        deletes: list[bytes] = []
+        self.db.block_batch(block, receipts, batch, deletes)
+        deletes += [b"p" + tx.hash for tx, _ in rejected]
+        self.db.write(batch, deletes)
+        self.head = header
+        self.next_timestamp = None
+        self.time_offset = 0  # an evm_increaseTime jump applies once
+        return MinedBlock(block, receipts, rejected, results)
+
+    def rewind(self, header: Header) -> None:
+        """Make `header` (an ancestor of the head) the head again (evm_revert)."""
+        self.db.set_head(header.hash, header.number, drop_from=header.number + 1)
+        self.head = header
+        self._state = None

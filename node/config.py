@@ -1,0 +1,178 @@
+"""Chain configuration: the Klaytn-flavoured genesis.json, parsed and validated on load.
+
+Every field error names the field (`genesis.json: config.unitPrice: ...`) so a user can fix the
+file. Defaults follow Anvil and Hardhat (chain id 31337, the 20 accounts of the `test ... junk`
+mnemonic at 10,000 ETH) and Klaytn (a 25 gwei unit price).
+"""
+import json
+from typing import Any
+
+from node.accounts import DEFAULT_MNEMONIC, DEFAULT_PATH, dev_accounts
+
+GWEI = 10 ** 9
+ETHER = 10 ** 18
+DEFAULT_CHAIN_ID = 31337
+DEFAULT_UNIT_PRICE = 25 * GWEI  # Klaytn's 25 ston
+DEFAULT_GAS_LIMIT = 30_000_000
+DEFAULT_BLOCK_PERIOD = 1
+DEFAULT_TIMESTAMP = 1_700_000_000
+DEFAULT_COINBASE = bytes.fromhex("c014ba5ec014ba5ec014ba5ec014ba5ec014ba5e")
+DEFAULT_EXTRA_DATA = b"pydevnet"
+DEFAULT_BALANCE = 10_000 * ETHER
+DEFAULT_ACCOUNTS = 20
+SUPPORTED_FORKS = ("cancun",)
+MAX_EXTRA_DATA = 32
+
+
+class GenesisError(ValueError):
+    """genesis.json is malformed; the message names the field."""
+
+
+class AllocAccount:
+    __slots__ = ("balance", "nonce", "code", "storage")
+
+    def __init__(self, balance: int = 0, nonce: int = 0, code: bytes = b"",
+                 storage: dict[int, int] | None = None) -> None:
+        self.balance = balance
+        self.nonce = nonce
+        self.code = code
+        self.storage = storage or {}
+
+
+class Genesis:
+    """The validated contents of genesis.json."""
+
+    def __init__(self, *, chain_id: int = DEFAULT_CHAIN_ID, unit_price: int = DEFAULT_UNIT_PRICE,
+                 block_period: int = DEFAULT_BLOCK_PERIOD, fork: str = "cancun",
+                 gas_limit: int = DEFAULT_GAS_LIMIT, timestamp: int = DEFAULT_TIMESTAMP,
+                 coinbase: bytes = DEFAULT_COINBASE, extra_data: bytes = DEFAULT_EXTRA_DATA,
+                 mnemonic: str = DEFAULT_MNEMONIC, derivation_path: str = DEFAULT_PATH,
+                 accounts: int = DEFAULT_ACCOUNTS,
+                 alloc: dict[bytes, AllocAccount] | None = None) -> None:
+        self.chain_id = chain_id
+        self.unit_price = unit_price
+        self.block_period = block_period
+        self.fork = fork
+        self.gas_limit = gas_limit
+        self.timestamp = timestamp
+        self.coinbase = coinbase
+        self.extra_data = extra_data
+        self.mnemonic = mnemonic
+        self.derivation_path = derivation_path
+        self.accounts = accounts
+        if alloc is None:
+            alloc = {a.address: AllocAccount(DEFAULT_BALANCE)
+                     for a in dev_accounts(mnemonic, accounts, derivation_path)}
+        self.alloc = alloc
+
+
+def _field(name: str, msg: str) -> GenesisError:
+    return GenesisError(f"genesis.json: {name}: {msg}")
+
+
+def _uint(obj: dict, key: str, name: str, default: int, minimum: int = 0,
+          maximum: int = 2 ** 256 - 1) -> int:
+    if key not in obj:
+        return default
+    v = obj[key]
+    try:
+        if isinstance(v, bool):
+            raise ValueError
+        n = int(v, 16) if isinstance(v, str) and v.lower().startswith("0x") else int(v)
+    except (TypeError, ValueError):
+        raise _field(name, f"expected an integer (decimal or 0x-hex), got {v!r}") from None
+    if not minimum <= n <= maximum:
+        raise _field(name, f"{n} is outside [{minimum}, {maximum}]")
+    return n
+
+
+def _hex_bytes(v: Any, name: str, size: int | None = None) -> bytes:
+    if not isinstance(v, str) or not v.startswith("0x"):
+        raise _field(name, f"expected a 0x-prefixed hex string, got {v!r}")
+    try:
+        b = bytes.fromhex(v[2:])
+    except ValueError:
+        raise _field(name, f"not valid hex: {v!r}") from None
+    if size is not None and len(b) != size:
+        raise _field(name, f"expected {size} bytes, got {len(b)}")
+    return b
+
+
+def _alloc(raw: Any) -> dict[bytes, AllocAccount]:
+    if not isinstance(raw, dict):
+        raise _field("alloc", "expected an object of address -> account")
+    out = {}
+    for addr, acct in raw.items():
+        name = f"alloc.{addr}"
+        a = addr if addr.startswith("0x") else "0x" + addr
+        address = _hex_bytes(a, name, 20)
+        if not isinstance(acct, dict):
+            raise _field(name, "expected an object with balance/nonce/code/storage")
+        storage = {}
+        for k, v in (acct.get("storage") or {}).items():
+            storage[_uint({"k": k}, "k", f"{name}.storage key", 0)] = \
+                _uint({"v": v}, "v", f"{name}.storage[{k}]", 0)
+        out[address] = AllocAccount(
+            balance=_uint(acct, "balance", f"{name}.balance", 0),
+            nonce=_uint(acct, "nonce", f"{name}.nonce", 0, maximum=2 ** 64 - 2),
+            code=_hex_bytes(acct["code"], f"{name}.code") if "code" in acct else b"",
+            storage=storage)
+    return out
+
+
+def parse_genesis(data: Any) -> Genesis:
+    """Validate a decoded genesis.json object."""
+    if not isinstance(data, dict):
+        raise GenesisError("genesis.json: the top level must be an object")
+    cfg = data.get("config", {})
+    if not isinstance(cfg, dict):
+        raise _field("config", "expected an object")
+    fork = str(cfg.get("fork", "cancun")).lower()
+    if fork not in SUPPORTED_FORKS:
+        raise _field("config.fork", f"{cfg.get('fork')!r} is not supported (supported: Cancun)")
+    mnemonic = cfg.get("mnemonic", DEFAULT_MNEMONIC)
+    if not isinstance(mnemonic, str) or len(mnemonic.split()) not in (12, 15, 18, 21, 24):
+        raise _field("config.mnemonic", "expected a BIP-39 mnemonic of 12 to 24 words")
+    path = cfg.get("derivationPath", DEFAULT_PATH)
+    if not isinstance(path, str) or not path.startswith("m/"):
+        raise _field("config.derivationPath", f"expected a path like m/44'/60'/0'/0, got {path!r}")
+    extra = _hex_bytes(data["extraData"], "extraData") if "extraData" in data \
+        else DEFAULT_EXTRA_DATA
+    if len(extra) > MAX_EXTRA_DATA:
+        raise _field("extraData", f"{len(extra)} bytes, at most {MAX_EXTRA_DATA}")
+    return Genesis(
+        chain_id=_uint(cfg, "chainId", "config.chainId", DEFAULT_CHAIN_ID, 1, 2 ** 64 - 1),
+        unit_price=_uint(cfg, "unitPrice", "config.unitPrice", DEFAULT_UNIT_PRICE, 1),
+        block_period=_uint(cfg, "blockPeriod", "config.blockPeriod", DEFAULT_BLOCK_PERIOD, 1,
+                           86400),
+        fork=fork,
+        gas_limit=_uint(data, "gasLimit", "gasLimit", DEFAULT_GAS_LIMIT, 21000, 2 ** 63 - 1),
+        timestamp=_uint(data, "timestamp", "timestamp", DEFAULT_TIMESTAMP, 0, 2 ** 63 - 1),
+        coinbase=_hex_bytes(data["coinbase"], "coinbase", 20) if "coinbase" in data
+        else DEFAULT_COINBASE,
+        extra_data=extra, mnemonic=mnemonic, derivation_path=path,
+        accounts=_uint(cfg, "accounts", "config.accounts", DEFAULT_ACCOUNTS, 0, 1000),
+        alloc=_alloc(data["alloc"]) if "alloc" in data else None)
+
+
+def load_genesis(path: str) -> Genesis:
+    try:
+        with open(path) as fh:
+            data = json.load(fh)
+    except OSError as e:
+        raise GenesisError(f"cannot read genesis file {path}: {e.strerror}") from None
+    except json.JSONDecodeError as e:
+        raise GenesisError(f"{path}: not valid JSON: {e}") from None
+    return parse_genesis(data)
+
+
+def genesis_to_json(g: Genesis) -> dict:
+    """The canonical genesis.json for `g` (used to write the default file)."""
+    return {
+        "config": {"chainId": g.chain_id, "unitPrice": g.unit_price,
+                   "blockPeriod": g.block_period, "fork": "Cancun", "mnemonic": g.mnemonic,
+                   "derivationPath": g.derivation_path, "accounts": g.accounts},
+        "timestamp": hex(g.timestamp), "gasLimit": hex(g.gas_limit),
+        "coinbase": "0x" + g.coinbase.hex(), "extraData": "0x" + g.extra_data.hex(),
+        "alloc": {"0x" + a.hex(): {"balance": hex(acct.balance)} for a, acct in g.alloc.items()},
+    }

@@ -1,0 +1,255 @@
+"""The devnet: the facade rpc/ talks to. It owns the chain, the pool, the dev accounts, the polled
+filters and the mining mode, and it validates, pools and mines transactions.
+
+Mining modes (one enum, as Anvil's): AUTO mines a block for each executable transaction before
+eth_sendRawTransaction returns (Hardhat's automine, so receipts exist at once); INTERVAL mines all
+pending transactions every --block-time seconds; MANUAL leaves them pending (--no-mining) until a
+dev method mines. Every public method must run on the VM worker (`devnet.worker.run(...)`).
+"""
+import enum
+import logging
+
+from state.store import KVStore
+from node.accounts import dev_accounts
+from node.chain import Chain, MinedBlock
+from node.config import Genesis
+from node.errors import (AlreadyKnown, FeeTooLow, GasLimitExceeded, InsufficientFunds,
+                         InvalidTransaction, NonceTooLow, SenderNotEOA, UnsupportedType)
+from node.executor import (CallRequest, CallResult, apply_overrides, create_access_list,
+                           estimate_gas, execute_call, revert_reason)
+from node.filters import FilterRegistry, LogFilter, block_logs
+from node.queries import PENDING, Queries
+from node.transactions import Transaction, decode_transaction, sign_transaction, \
+    validate_stateless
+from node.txpool import TxPool
+from node.vmthread import VMWorker
+from state.hashing import EMPTY_CODE_HASH
+
+log = logging.getLogger("devnet")
+
+
+class MiningMode(enum.Enum):
+    AUTO = "auto"
+    INTERVAL = "interval"
+    MANUAL = "manual"
+
+
+class UnknownAccount(InvalidTransaction):
+    message = "unknown account"
+
+
+class Devnet(Queries):
+    def __init__(self, store: KVStore, genesis: Genesis, mining: MiningMode = MiningMode.AUTO,
+                 wallclock: bool = False) -> None:
+        self.worker = VMWorker()
+        self.genesis = genesis
+        self.store = store
+        self.mining = mining
+        self.chain = self.worker.run(Chain, store, genesis, wallclock)
+        self.pool = TxPool()
+        self.accounts = {a.address: a for a in dev_accounts(
+            genesis.mnemonic, genesis.accounts, genesis.derivation_path)}
+        self.filters = FilterRegistry()
+        self.block_listeners: list = []  # callables(block, receipts, log entries)
+        self.pending_listeners: list = []  # callables(tx)
+        self._snapshots: dict[int, bytes] = {}
+        self.worker.run(self._restore_pool)
+
+    @property
+    def chain_id(self) -> int:
+        return self.genesis.chain_id
+
+    @property
+    def unit_price(self) -> int:
+        return self.genesis.unit_price
+
+    def _restore_pool(self) -> None:
+        """Reload transactions acknowledged before a restart; drop those no longer valid."""
+        for raw in list(self.chain.db.pool_transactions()):
+            tx = decode_transaction(raw)
+            try:
+                self._admit(tx)
+            except InvalidTransaction:
+                self.chain.db.remove_pool_transactions([tx.hash])
+        if self.mining is MiningMode.AUTO:
+            self._automine()
+
+    # -- submission ----------------------------------------------------------------------------
+    def send_raw_transaction(self, raw: bytes) -> bytes:
+        return self.submit(decode_transaction(raw))
+
+    def send_transaction(self, req: CallRequest) -> bytes:
+        """eth_sendTransaction from an unlocked dev account: fill nonce, gas and fees, sign."""
+        acct = self.accounts.get(req.sender)
+        if acct is None:
+            raise UnknownAccount(f"0x{(req.sender or bytes(20)).hex()} is not a dev account")
+        state = self.chain.head_state()
+        nonce = req.nonce if req.nonce is not None else \
+            self.pool.pending_nonce(req.sender, state.get_nonce(req.sender))
+        gas = req.gas if req.gas is not None else self.estimate(req, PENDING)
+        fields = dict(chain_id=self.chain_id, nonce=nonce, gas_limit=gas, to=req.to,
+                      value=req.value, data=req.data, access_list=tuple(req.access_list))
+        if req.gas_price is not None:
+            fields.update(type=1 if req.access_list else 0, gas_price=req.gas_price)
+        else:
+            max_fee = req.max_fee_per_gas if req.max_fee_per_gas is not None else self.unit_price
+            tip = req.max_priority_fee_per_gas or 0
+            fields.update(type=2, max_fee_per_gas=max_fee, max_priority_fee_per_gas=min(tip, max_fee))
+        return self.submit(sign_transaction(fields, acct.private_key))
+
+    def submit(self, tx: Transaction) -> bytes:
+        """Validate `tx` against the head, pool it, and mine it at once in automine mode."""
+        queued = self._admit(tx)
+        if self.mining is MiningMode.AUTO and not queued:
+            mined = self._automine()
+            for m in mined:
+                for rtx, err in m.rejected:
+                    if rtx.hash == tx.hash:
+                        raise err
+        else:
+            self.chain.db.add_pool_transaction(tx)
+        for cb in self.pending_listeners:
+            cb(tx)
+        return tx.hash
+
+    def _admit(self, tx: Transaction) -> bool:
+        """The pool's checks, each with its own error; returns True if the tx waits in the queue
+        behind a nonce gap."""
+        if tx.type == 3:
+            raise UnsupportedType("blob transactions (type 3) are not supported by this devnet")
+        validate_stateless(tx, self.chain_id)
+        if tx.hash in self.pool or self.chain.db.lookup(tx.hash) is not None:
+            raise AlreadyKnown(f"0x{tx.hash.hex()}")
+        state = self.chain.head_state()
+        sender = tx.sender
+        nonce = state.get_nonce(sender)
+        if tx.nonce < nonce:
+            raise NonceTooLow(f"address 0x{sender.hex()}, tx: {tx.nonce} state: {nonce}")
+        if tx.gas_limit > self.genesis.gas_limit:
+            raise GasLimitExceeded(f"gas {tx.gas_limit} > block gas limit {self.genesis.gas_limit}")
+        if tx.fee_cap() < self.unit_price:
+            raise FeeTooLow(f"fee cap {tx.fee_cap()} < unit price {self.unit_price}")
+        balance = state.get_balance(sender)
+        cost = tx.gas_limit * tx.fee_cap() + tx.value
+        if balance < cost:
+            raise InsufficientFunds(f"address 0x{sender.hex()} have {balance} want {cost}")
+        if state.get_code_hash(sender) != EMPTY_CODE_HASH:
+            raise SenderNotEOA(f"address 0x{sender.hex()}")
+        self.pool.add(tx)
+        return tx.nonce >= self.pool.pending_nonce(sender, nonce)
+
+    # -- mining --------------------------------------------------------------------------------
+    def _nonce_of(self, addr: bytes) -> int:
+        return self.chain.head_state().get_nonce(addr)
+
+    def _automine(self) -> list[MinedBlock]:
+        """One block per executable transaction, in nonce order, until none is left."""
+        mined = []
+        while True:
+            ready = self.pool.executable(self._nonce_of)
+            if not ready:
+                return mined
+            mined.append(self._mine([ready[0]]))
+
+    def mine_pending(self, timestamp: int | None = None) -> MinedBlock:
+        """Mine one block with every executable pooled transaction (interval mining, evm_mine)."""
+        return self._mine(self.pool.executable(self._nonce_of), timestamp)
+
+    def _mine(self, txs: list[Transaction], timestamp: int | None = None) -> MinedBlock:
+        m = self.chain.mine(txs, timestamp)
+        self.pool.remove([t.hash for t in m.block.transactions] + [t.hash for t, _ in m.rejected])
+        stale = self.pool.prune(self._nonce_of)
+        self.chain.db.remove_pool_transactions([t.hash for t in stale])
+        self._log_block(m)
+        entries = block_logs(m.block.header, [t.hash for t in m.block.transactions], m.receipts)
+        self.filters.on_block(m.block.header, entries)
+        for cb in self.block_listeners:
+            cb(m.block, m.receipts, entries)
+        return m
+
+    def _log_block(self, m: MinedBlock) -> None:
+        for tx, r in zip(m.block.transactions, m.results):
+            line = f"    Transaction: 0x{tx.hash.hex()}  Gas used: {r.gas_used}"
+            if r.contract_address:
+                line += f"  Contract created: 0x{r.contract_address.hex()}"
+            if not r.success:
+                reason = revert_reason(r.output) if r.error == "execution reverted" else None
+                line += f"  Error: {r.error}" + (f": {reason}" if reason else "")
+            log.info(line)
+        for tx, err in m.rejected:
+            log.info("    Dropped: 0x%s  %s", tx.hash.hex(), err)
+        h = m.block.header
+        log.info("Block #%d 0x%s  %d tx  gas used %d  time %d", h.number, h.hash.hex(),
+                 len(m.block.transactions), h.gas_used, h.timestamp)
+
+    # -- calls ---------------------------------------------------------------------------------
+    def _call_context(self, ref):
+        if ref == PENDING:
+            head = self.chain.head
+            return head, self.chain.env_for(head)
+        header = self.require_header(ref)
+        return header, self.chain.env_of(header)
+
+    def call(self, req: CallRequest, ref, overrides=None) -> CallResult:
+        header, env = self._call_context(ref)
+        st = self.chain.state_at(header)
+        apply_overrides(st, overrides)
+        return execute_call(st, env, req, self.genesis.gas_limit)
+
+    def estimate(self, req: CallRequest, ref, overrides=None) -> int:
+        header, env = self._call_context(ref)
+
+        def fresh():
+            st = self.chain.state_at(header)
+            apply_overrides(st, overrides)
+            return st
+        return estimate_gas(fresh, env, req, self.genesis.gas_limit)
+
+    def access_list(self, req: CallRequest, ref, overrides=None) -> tuple[list, CallResult]:
+        header, env = self._call_context(ref)
+        return create_access_list(self.store, header.state_root, env, req,
+                                  self.genesis.gas_limit, overrides)
+
+    # -- filters -------------------------------------------------------------------------------
+    def new_log_filter(self, flt: LogFilter) -> int:
+        return self.filters.install("logs", flt)
+
+    def new_block_filter(self) -> int:
+        return self.filters.install("blocks")
+
+    def new_pending_filter(self) -> int:
+        fid = self.filters.install("pending")
+        return fid
+
+    # -- dev methods (time and snapshots) ------------------------------------------------------
+    def mine_blocks(self, count: int = 1, timestamp: int | None = None) -> list[MinedBlock]:
+        out = [self.mine_pending(timestamp)]
+        for _ in range(count - 1):
+            out.append(self.mine_pending())
+        return out
+
+    def snapshot(self) -> int:
+        sid = len(self._snapshots) + 1
+        self._snapshots[sid] = self.chain.head.hash
+        return sid
+
+    def revert(self, sid: int) -> bool:
+        target = self._snapshots.get(sid)
+        if target is None:
+            return False
+        header = self.chain.db.header(target)
+        self.chain.rewind(header)
+        for k in [k for k in self._snapshots if k >= sid]:
+            del self._snapshots[k]
+        return True
+
+    def increase_time(self, seconds: int) -> int:
+        self.chain.time_offset += seconds
+        return self.chain.time_offset
+
+    def set_next_timestamp(self, ts: int) -> None:
+        self.chain.next_timestamp = ts
+
+    def shutdown(self) -> None:
+        self.worker.shutdown()
+        self.store.close()

@@ -1,0 +1,269 @@
+"""Executing calls that are not transactions: eth_call, eth_estimateGas, eth_createAccessList.
+
+A call runs on a disposable view of the state at the requested block, through the same message
+machinery as a transaction (vm.message) after the same warm-up (EIP-2929/2930/3651), but without a
+signature, nonce check or fee unless the request names a price. State overrides (balance, nonce,
+code, state, stateDiff) are applied to the view first. Gas estimation is a binary search over
+real executions; the access list records every address and slot touched, reverted frames too.
+"""
+from state.statedb import StateDB
+from node.errors import InsufficientFunds, IntrinsicGasTooLow, InvalidTransaction
+from node.transactions import intrinsic_gas
+from node.transition import _warm_up
+from vm import message
+from vm.errors import Revert
+from vm.frame import BlockEnv, TxEnv
+from vm.gas import MAX_REFUND_QUOTIENT
+from vm.opcodes.system import create_address
+from vm.precompiles import PRECOMPILES
+
+ZERO_ADDRESS = bytes(20)
+ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string)
+PANIC_SELECTOR = bytes.fromhex("4e487b71")  # Panic(uint256)
+PANIC_REASONS = {  # Solidity's panic codes, worded as geth words them
+    0x00: "generic panic", 0x01: "assert(false)", 0x11: "arithmetic underflow or overflow",
+    0x12: "division or modulo by zero", 0x21: "enum overflow",
+    0x22: "storage byte array that is incorrectly encoded",
+    0x31: "out-of-bounds array access; popping on an empty array",
+    0x32: "out-of-bounds access of an array or bytesN", 0x41: "out of memory",
+    0x51: "uninitialized function",
+}
+
+
+class CallRequest:
+    """The fields of an eth_call/eth_estimateGas request (all optional but `data`)."""
+
+    __slots__ = ("sender", "to", "gas", "gas_price", "max_fee_per_gas",
+                 "max_priority_fee_per_gas", "value", "data", "access_list", "nonce",
+                 "blob_versioned_hashes")
+
+    def __init__(self, sender: bytes | None = None, to: bytes | None = None,
+                 gas: int | None = None, gas_price: int | None = None,
+                 max_fee_per_gas: int | None = None, max_priority_fee_per_gas: int | None = None,
+                 value: int = 0, data: bytes = b"", access_list: tuple = (),
+                 nonce: int | None = None, blob_versioned_hashes: tuple = ()) -> None:
+        self.sender = sender
+        self.to = to
+        self.gas = gas
+        self.gas_price = gas_price
+        self.max_fee_per_gas = max_fee_per_gas
+        self.max_priority_fee_per_gas = max_priority_fee_per_gas
+        self.value = value
+        self.data = data
+        self.access_list = access_list
+        self.nonce = nonce
+        self.blob_versioned_hashes = blob_versioned_hashes
+
+
+class StateOverride:
+    __slots__ = ("balance", "nonce", "code", "state", "state_diff")
+
+    def __init__(self, balance: int | None = None, nonce: int | None = None,
+                 code: bytes | None = None, state: dict | None = None,
+                 state_diff: dict | None = None) -> None:
+        self.balance = balance
+        self.nonce = nonce
+        self.code = code
+        self.state = state
+        self.state_diff = state_diff
+
+
+class CallResult:
+    __slots__ = ("success", "output", "gas_used", "error", "logs", "created")
+
+    def __init__(self, success: bool, output: bytes, gas_used: int, error, logs: list,
+                 created: bytes | None) -> None:
+        self.success = success
+        self.output = output
+        self.gas_used = gas_used
+        self.error = error  # None, a vm Revert, or another VMError
+        self.logs = logs
+        self.created = created
+
+    @property
+    def reverted(self) -> bool:
+        return isinstance(self.error, Revert)
+
+
+class ExecutionReverted(Exception):
+    """A call or estimate reverted; carries the revert data."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        reason = revert_reason(data)
+        super().__init__("execution reverted" + (f": {reason}" if reason else ""))
+
+
+class ExecutionFailed(Exception):
+    """A call or estimate failed without reverting (out of gas, invalid opcode, ...)."""
+
+
+def revert_reason(data: bytes) -> str | None:
+    """The human reason in revert data: Error(string) or Panic(uint256); None otherwise."""
+    if data[:4] == ERROR_SELECTOR and len(data) >= 68:
+        try:
+            offset = int.from_bytes(data[4:36], "big")
+            length = int.from_bytes(data[4 + offset:36 + offset], "big")
+            return data[36 + offset:36 + offset + length].decode("utf-8", "replace")
+        except (ValueError, OverflowError):
+            return None
+    if data[:4] == PANIC_SELECTOR and len(data) == 36:
+        code = int.from_bytes(data[4:], "big")
+        return PANIC_REASONS.get(code, f"unknown panic code: {code:#x}")
+    return None
+
+
+def apply_overrides(state: StateDB, overrides: dict[bytes, StateOverride] | None) -> None:
+    for addr, o in (overrides or {}).items():
+        if o.balance is not None:
+            state.set_balance(addr, o.balance)
+        if o.nonce is not None:
+            state.set_nonce(addr, o.nonce)
+        if o.code is not None:
+            state.set_code(addr, o.code)
+        if o.state is not None:
+            state.clear_storage(addr)
+            for k, v in o.state.items():
+                state.set_storage(addr, k, v)
+        for k, v in (o.state_diff or {}).items():
+            state.set_storage(addr, k, v)
+    state.begin_tx()
+
+
+def _price(req: CallRequest, env: BlockEnv) -> int:
+    if req.gas_price is not None:
+        return req.gas_price
+    if req.max_fee_per_gas is not None:
+        return min(req.max_fee_per_gas, env.base_fee + (req.max_priority_fee_per_gas or 0))
+    return 0
+
+
+def execute_call(state: StateDB, env: BlockEnv, req: CallRequest, gas_cap: int) -> CallResult:
+    """Run `req` against `state` (which it modifies: pass a disposable view)."""
+    sender = req.sender or ZERO_ADDRESS
+    gas = min(req.gas if req.gas is not None else gas_cap, gas_cap)
+    intrinsic = intrinsic_gas(req.data, req.to is None, req.access_list)
+    if gas < intrinsic:
+        raise IntrinsicGasTooLow(f"gas {gas}, minimum needed {intrinsic}")
+    price = _price(req, env)
+    balance = state.get_balance(sender)
+    if balance < gas * price + req.value:
+        raise InsufficientFunds(f"address 0x{sender.hex()} have {balance} want "
+                                f"{gas * price + req.value}")
+    state.begin_tx()
+    if price:
+        state.sub_balance(sender, gas * price)
+    nonce = state.get_nonce(sender)
+    state.increment_nonce(sender)
+    tx_view = _TxView(req)
+    _warm_up(state, env, tx_view, sender)
+    txenv = TxEnv(sender, price, tuple(req.blob_versioned_hashes))
+    created = None
+    if req.to is None:
+        created = create_address(sender, nonce)
+        state.warm_address(created)
+        ok, left, out, err = message.create(state, env, txenv, sender, created, req.value,
+                                            req.data, gas - intrinsic, 0)
+    else:
+        ok, left, out, err = message.call(state, env, txenv, sender, req.to, req.to, req.value,
+                                          req.data, gas - intrinsic, 0, False)
+    used = gas - left
+    used -= min(used // MAX_REFUND_QUOTIENT, max(state.refund, 0))
+    return CallResult(ok, out, used, err, list(state.logs), created if ok else None)
+
+
+class _TxView:
+    """The two fields of a transaction that _warm_up reads."""
+
+    __slots__ = ("to", "access_list")
+
+    def __init__(self, req: CallRequest) -> None:
+        self.to = req.to
+        self.access_list = req.access_list
+
+
+def raise_for_result(result: CallResult) -> None:
+    if result.success:
+        return
+    if result.reverted:
+        raise ExecutionReverted(result.output)
+    from node.transition import _describe
+    raise ExecutionFailed(_describe(result.error))
+
+
+def estimate_gas(fresh_state, env: BlockEnv, req: CallRequest, gas_cap: int) -> int:
+    """The least gas limit with which `req` succeeds: a binary search of real executions.
+    `fresh_state()` must return a new disposable view for every run."""
+    hi = min(req.gas, gas_cap) if req.gas is not None else gas_cap
+    first = _run(fresh_state, env, req, hi)
+    if not first.success:
+        if first.reverted:
+            raise ExecutionReverted(first.output)
+        raise ExecutionFailed(f"gas required exceeds allowance ({hi})")
+    lo = max(first.gas_used - 1, intrinsic_gas(req.data, req.to is None, req.access_list) - 1)
+    # Optimistic first guess, as geth: enough for the 63/64 rule of nested calls.
+    guess = min(hi, (first.gas_used + 2300) * 64 // 63)
+    if guess < hi and _run(fresh_state, env, req, guess).success:
+        hi = guess
+    while lo + 1 < hi:
+        mid = (lo + hi) // 2
+        if _run(fresh_state, env, req, mid).success:
+            hi = mid
+        else:
+            lo = mid
+    return hi
+
+
+def _run(fresh_state, env: BlockEnv, req: CallRequest, gas: int) -> CallResult:
+    probe = CallRequest(req.sender, req.to, gas, req.gas_price, req.max_fee_per_gas,
+                        req.max_priority_fee_per_gas, req.value, req.data, req.access_list,
+                        req.nonce, req.blob_versioned_hashes)
+    try:
+        return execute_call(fresh_state(), env, probe, gas)
+    except InvalidTransaction:
+        return CallResult(False, b"", gas, None, [], None)
+
+
+class _RecordingState(StateDB):
+    """Remembers every address and slot made warm, even in frames that later revert."""
+
+    def __init__(self, store, root) -> None:
+        super().__init__(store, root)
+        self.seen_addresses: dict[bytes, None] = {}
+        self.seen_slots: dict[tuple[bytes, int], None] = {}
+
+    def warm_address(self, addr: bytes) -> bool:
+        self.seen_addresses[addr] = None
+        return super().warm_address(addr)
+
+    def warm_slot(self, addr: bytes, key: int) -> bool:
+        self.seen_addresses[addr] = None
+        self.seen_slots[(addr, key)] = None
+        return super().warm_slot(addr, key)
+
+
+def create_access_list(store, root: bytes, env: BlockEnv, req: CallRequest, gas_cap: int,
+                       overrides=None) -> tuple[list, CallResult]:
+    """The access list `req` would use (sender, recipient and precompiles excluded, as geth),
+    iterated until it is stable, and the result of running with it."""
+    sender = req.sender or ZERO_ADDRESS
+    excluded = {sender, req.to, *PRECOMPILES}
+    access: list = list(req.access_list)
+    for _ in range(8):
+        st = _RecordingState(store, root)
+        apply_overrides(st, overrides)
+        probe = CallRequest(req.sender, req.to, req.gas, req.gas_price, req.max_fee_per_gas,
+                            req.max_priority_fee_per_gas, req.value, req.data, tuple(access),
+                            req.nonce, req.blob_versioned_hashes)
+        result = execute_call(st, env, probe, gas_cap)
+        if result.created:
+            excluded.add(result.created)
+        slots: dict[bytes, list[int]] = {a: [] for a in st.seen_addresses if a not in excluded}
+        for a, k in st.seen_slots:
+            if a not in excluded:
+                slots.setdefault(a, []).append(k)
+        new = [(a, tuple(ks)) for a, ks in slots.items() if a != env.coinbase or ks]
+        if new == access:
+            return new, result
+        access = new
+    return access, result

@@ -1,0 +1,137 @@
+"""Log filters (eth_getLogs, eth_newFilter, logs subscriptions) and the registry of polled
+filters (eth_newFilter, eth_newBlockFilter, eth_newPendingTransactionFilter), which expire when
+nobody polls them for FILTER_TIMEOUT seconds, as in geth and Anvil.
+
+Topic rules follow geth: position i holds None or an empty list (anything, but the log must have a
+topic there) or a list of alternatives; a log with fewer topics than the filter never matches.
+"""
+import itertools
+import time
+
+from node.blocks import Header, Receipt, bloom_contains
+
+FILTER_TIMEOUT = 300.0
+
+
+class LogFilter:
+    __slots__ = ("from_block", "to_block", "addresses", "topics", "block_hash")
+
+    def __init__(self, from_block: int = 0, to_block: int | None = None,
+                 addresses: set[bytes] | None = None, topics: list | None = None,
+                 block_hash: bytes | None = None) -> None:
+        self.from_block = from_block
+        self.to_block = to_block
+        self.addresses = addresses or None
+        # each position: None (any) or a frozenset of topic ints
+        self.topics = [None if not t else frozenset(t) for t in (topics or [])]
+        self.block_hash = block_hash
+
+    def matches(self, log: tuple) -> bool:
+        address, topics, _ = log
+        if self.addresses is not None and address not in self.addresses:
+            return False
+        if len(self.topics) > len(topics):
+            return False
+        for want, have in zip(self.topics, topics):
+            if want is not None and have not in want:
+                return False
+        return True
+
+    def may_match_bloom(self, bloom: bytes) -> bool:
+        if self.addresses is not None and not any(bloom_contains(bloom, a)
+                                                 for a in self.addresses):
+            return False
+        for want in self.topics:
+            if want is not None and not any(bloom_contains(bloom, t.to_bytes(32, "big"))
+                                            for t in want):
+                return False
+        return True
+
+
+class LogEntry:
+    """A log with its position, as eth_getLogs returns it."""
+
+    __slots__ = ("log", "block_hash", "block_number", "block_timestamp", "tx_hash", "tx_index",
+                 "log_index", "removed")
+
+    def __init__(self, log: tuple, header: Header, tx_hash: bytes, tx_index: int,
+                 log_index: int, removed: bool = False) -> None:
+        self.log = log
+        self.block_hash = header.hash
+        self.block_number = header.number
+        self.block_timestamp = header.timestamp
+        self.tx_hash = tx_hash
+        self.tx_index = tx_index
+        self.log_index = log_index
+        self.removed = removed
+
+
+def block_logs(header: Header, tx_hashes: list[bytes], receipts: list[Receipt],
+               flt: LogFilter | None = None) -> list[LogEntry]:
+    out = []
+    n = 0
+    for i, (h, r) in enumerate(zip(tx_hashes, receipts)):
+        for log in r.logs:
+            if flt is None or flt.matches(log):
+                out.append(LogEntry(log, header, h, i, n))
+            n += 1
+    return out
+
+
+class PolledFilter:
+    __slots__ = ("kind", "criteria", "buffer", "last_poll")
+
+    def __init__(self, kind: str, criteria: LogFilter | None = None) -> None:
+        self.kind = kind  # "logs", "blocks" or "pending"
+        self.criteria = criteria
+        self.buffer: list = []
+        self.last_poll = time.monotonic()
+
+
+class FilterRegistry:
+    def __init__(self) -> None:
+        self._filters: dict[int, PolledFilter] = {}
+        self._ids = itertools.count(1)
+
+    def install(self, kind: str, criteria: LogFilter | None = None) -> int:
+        self.expire()
+        fid = next(self._ids)
+        self._filters[fid] = PolledFilter(kind, criteria)
+        return fid
+
+    def get(self, fid: int) -> PolledFilter | None:
+        self.expire()
+        return self._filters.get(fid)
+
+    def uninstall(self, fid: int) -> bool:
+        return self._filters.pop(fid, None) is not None
+
+    def poll(self, fid: int) -> list | None:
+        f = self.get(fid)
+        if f is None:
+            return None
+        f.last_poll = time.monotonic()
+        out, f.buffer = f.buffer, []
+        return out
+
+    def expire(self) -> None:
+        now = time.monotonic()
+        for fid in [k for k, f in self._filters.items() if now - f.last_poll > FILTER_TIMEOUT]:
+            del self._filters[fid]
+
+    def on_block(self, header: Header, entries: list[LogEntry]) -> None:
+        for f in self._filters.values():
+            if f.kind == "blocks":
+                f.buffer.append(header.hash)
+            elif f.kind == "logs":
+                c = f.criteria
+                if c.to_block is not None and header.number > c.to_block:
+                    continue
+                if header.number < c.from_block:
+                    continue
+                f.buffer.extend(e for e in entries if c.matches(e.log))
+
+    def on_pending(self, tx_hash: bytes) -> None:
+        for f in self._filters.values():
+            if f.kind == "pending":
+                f.buffer.append(tx_hash)
