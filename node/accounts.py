@@ -68,3 +68,12 @@ def dev_accounts(mnemonic: str = DEFAULT_MNEMONIC, count: int = 20,
                  path: str = DEFAULT_PATH) -> list[DevAccount]:
     seed = mnemonic_to_seed(mnemonic)
     return [DevAccount(derive_key(seed, f"{path}/{i}"), i) for i in range(count)]
+
+
+def to_checksum_address(address: bytes) -> str:
+    """EIP-55 mixed-case checksum encoding."""
+    from state.hashing import keccak256
+    h = address.hex()
+    digest = keccak256(h.encode()).hex()
+    return "0x" + "".join(c.upper() if c.isalpha() and int(digest[i], 16) >= 8 else c
+                          for i, c in enumerate(h))

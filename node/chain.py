@@ -12,7 +12,7 @@ from state.hashing import keccak256
 from state.statedb import StateDB
 from state.store import KVStore
 from node.blocks import Block, Header, Receipt, logs_bloom, receipts_root, transactions_root
-from node.chaindb import ChainDB
+from node.chaindb import K_CHAIN_ID, K_GENESIS, ChainDB
 from node.config import Genesis
 from node.errors import InvalidTransaction
 from node.fees import UnitPriceFees
@@ -70,13 +70,19 @@ class Chain:
         header = genesis_header(genesis, genesis_state(store, genesis, batch))
         stored = self.db.genesis_hash()
         if stored is None:
-            batch[b"G"] = header.hash
+            batch[K_GENESIS] = header.hash
+            batch[K_CHAIN_ID] = genesis.chain_id.to_bytes(8, "big")
             self.db.block_batch(Block(header, []), [], batch, [])
             self.db.write(batch)
         elif stored != header.hash:
             raise GenesisMismatch(
                 f"the data dir holds a chain with genesis 0x{stored.hex()}, but this genesis "
                 f"hashes to 0x{header.hash.hex()}: use another --datadir or the original genesis")
+        else:
+            chain_id = int.from_bytes(store.get(K_CHAIN_ID) or b"", "big")
+            if chain_id != genesis.chain_id:
+                raise GenesisMismatch(f"the data dir holds chain id {chain_id}, but this genesis "
+                                      f"says {genesis.chain_id}")
         self.genesis_hash = header.hash
         self.head: Header = self.db.header(self.db.head_hash())
         self._state: StateDB | None = None

@@ -3,6 +3,7 @@
 Key layout (trie nodes live under their bare 32-byte hash and code under b"c" + hash, so every
 other key has a one-byte prefix and a length other than 32):
   b"H"             head block hash         b"G"            genesis hash
+  b"I"             chain id (8 bytes)
   b"n" + num(8)    canonical block hash    b"h" + hash     header RLP
   b"b" + hash      body RLP                b"r" + hash     receipt records RLP
   b"l" + txhash    rlp([block number, index]) (transaction lookup)
@@ -20,6 +21,7 @@ from node.transactions import Transaction, decode_transaction
 
 K_HEAD = b"H"
 K_GENESIS = b"G"
+K_CHAIN_ID = b"I"
 P_NUMBER = b"n"
 P_HEADER = b"h"
 P_BODY = b"b"

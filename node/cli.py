@@ -1,14 +1,129 @@
-"""The `devnet` console command: `devnet [node options]` runs the node; `devnet statetest PATH...`
-runs ethereum/tests GeneralStateTests."""
+"""The `devnet` command line: the node's options, the startup banner, and `devnet statetest`.
+
+`parse_node_args(argv)` builds the Devnet from the options; rpc/main.py (the console entry point,
+since only rpc/ may import the server) prints the banner from `banner()` and serves it.
+"""
 import argparse
+import json
+import logging
+import os
 import sys
 
 from node.vmthread import run_in_vm_thread
 
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8545
+DEFAULT_DATADIR = ".devnet"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="devnet",
+        description="pydevnet: a deterministic local Ethereum development node. "
+                    "'devnet statetest PATH...' runs ethereum/tests GeneralStateTests instead.")
+    p.add_argument("--host", default=DEFAULT_HOST,
+                   help="interface to listen on (default %(default)s; 0.0.0.0 in Docker)")
+    p.add_argument("--port", type=int, default=DEFAULT_PORT,
+                   help="JSON-RPC port, HTTP and WebSocket (default %(default)s)")
+    p.add_argument("--datadir", default=DEFAULT_DATADIR,
+                   help="LevelDB data directory; the chain resumes from it (default %(default)s)")
+    p.add_argument("--memory", action="store_true",
+                   help="keep everything in memory instead of --datadir (lost on exit)")
+    p.add_argument("--genesis", metavar="FILE",
+                   help="genesis.json to start a new chain from (default: the built-in "
+                        "one: chain id 31337, 25 gwei unit price, 20 dev accounts)")
+    p.add_argument("--block-time", type=float, metavar="SECONDS",
+                   help="mine a block every SECONDS with all pending transactions instead "
+                        "of one block per transaction; also the timestamp step")
+    p.add_argument("--no-mining", action="store_true",
+                   help="leave transactions pending until evm_mine")
+    p.add_argument("--wallclock", action="store_true",
+                   help="take block timestamps from the wall clock (not deterministic)")
+    p.add_argument("--cors", default="*", metavar="ORIGINS",
+                   help="comma-separated allowed CORS origins (default %(default)s)")
+    p.add_argument("--quiet", action="store_true", help="no per-block and per-transaction log")
+    return p
+
+
+def parse_node_args(argv: list[str] | None = None):
+    """Parse the node options and open the Devnet; returns (args, devnet). Exits with a
+    message naming the problem on a bad genesis or an unusable data dir."""
+    from node.config import Genesis, GenesisError, load_genesis
+    from node.chain import GenesisMismatch
+    from node.devnet import Devnet, MiningMode
+    from state.store import LevelDBStore, MemoryStore, StoreOpenError
+    args = build_parser().parse_args(argv)
+    if args.block_time is not None and args.no_mining:
+        sys.exit("devnet: --block-time and --no-mining exclude each other")
+    try:
+        genesis = load_genesis(args.genesis) if args.genesis else Genesis()
+    except GenesisError as e:
+        sys.exit(f"devnet: {e}")
+    if args.block_time is not None:
+        if args.block_time <= 0:
+            sys.exit("devnet: --block-time must be positive")
+        genesis.block_period = max(1, round(args.block_time))
+    mining = MiningMode.MANUAL if args.no_mining else \
+        MiningMode.INTERVAL if args.block_time is not None else MiningMode.AUTO
+    if args.memory:
+        store = MemoryStore()
+    else:
+        os.makedirs(args.datadir, exist_ok=True)
+        try:
+            store = LevelDBStore(os.path.join(args.datadir, "chaindata"))
+        except StoreOpenError as e:
+            sys.exit(f"devnet: cannot open data dir {args.datadir}: {e}")
+    _configure_logging(args.quiet)
+    try:
+        devnet = Devnet(store, genesis, mining=mining, wallclock=args.wallclock,
+                        block_time=args.block_time)
+    except GenesisMismatch as e:
+        store.close()
+        sys.exit(f"devnet: {e}")
+    return args, devnet
+
+
+def _configure_logging(quiet: bool) -> None:
+    log = logging.getLogger("devnet")
+    if not log.handlers:
+        h = logging.StreamHandler(sys.stdout)
+        h.setFormatter(logging.Formatter("%(message)s"))
+        log.addHandler(h)
+    log.setLevel(logging.WARNING if quiet else logging.INFO)
+    log.propagate = False
+
+
+def banner(args, devnet) -> str:
+    """The startup banner: accounts and keys, wallet, chain id, unit price, gas limit, genesis
+    hash, data dir and URL (Anvil's layout)."""
+    from node.accounts import to_checksum_address
+    g = devnet.genesis
+    lines = ["", "pydevnet: a deterministic Ethereum devnet (Cancun, fixed unit price)", "",
+             "Available Accounts", "=================="]
+    accts = list(devnet.accounts.values())
+    for a in accts:
+        bal = g.alloc[a.address].balance if a.address in g.alloc else 0
+        lines.append(f"({a.index}) {to_checksum_address(a.address)} ({bal / 10**18:.1f} ETH)")
+    lines += ["", "Private Keys", "=================="]
+    lines += [f"({a.index}) 0x{a.private_key.hex()}" for a in accts]
+    lines += ["", "Wallet", "==================", f"Mnemonic:          {g.mnemonic}",
+              f"Derivation path:   {g.derivation_path}/", "",
+              f"Chain ID:          {g.chain_id}",
+              f"Unit price:        {g.unit_price} wei ({g.unit_price / 10**9:g} gwei)",
+              f"Gas limit:         {g.gas_limit}",
+              f"Genesis hash:      0x{devnet.chain.genesis_hash.hex()}",
+              f"Head:              #{devnet.chain.head.number} 0x{devnet.chain.head.hash.hex()}",
+              f"Mining:            {devnet.mining.value}"
+              + (f" every {args.block_time:g}s" if args.block_time else ""),
+              f"Data dir:          {'(memory)' if args.memory else os.path.abspath(args.datadir)}",
+              "", f"Listening on http://{args.host}:{args.port} (HTTP and WebSocket)", ""]
+    return "\n".join(lines)
+
 
 def statetest_main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(prog="devnet statetest",
-                                description="Run ethereum/tests GeneralStateTests files or directories.")
+                                description="Run ethereum/tests GeneralStateTests files or "
+                                            "directories.")
     p.add_argument("paths", nargs="+", metavar="PATH", help="test files or directories")
     p.add_argument("--fork", default="Cancun", help="fork whose post states are checked")
     p.add_argument("--json", action="store_true", help="print one JSON object per case")
@@ -21,7 +136,6 @@ def statetest_main(argv: list[str]) -> int:
 
 
 def _run_statetests(args: argparse.Namespace) -> int:
-    import json
     from node.statetest import iter_files, run_file
     from vm.tracing import JsonTracer
     tracer = JsonTracer(sys.stderr) if args.trace else None
@@ -35,22 +149,8 @@ def _run_statetests(args: argparse.Namespace) -> int:
                                   "detail": r.detail}))
             elif not r.passed:
                 print(r.line())
-            if r.passed:
-                passed += 1
-            else:
-                failed += 1
+            passed += r.passed
+            failed += not r.passed
             sys.stdout.flush()
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
-
-
-def main(argv: list[str] | None = None) -> int:
-    argv = sys.argv[1:] if argv is None else argv
-    if argv and argv[0] == "statetest":
-        return statetest_main(argv[1:])
-    from node.server_cli import node_main
-    return node_main(argv)
-
-
-if __name__ == "__main__":
-    sys.exit(main())

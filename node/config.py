@@ -174,5 +174,16 @@ def genesis_to_json(g: Genesis) -> dict:
                    "derivationPath": g.derivation_path, "accounts": g.accounts},
         "timestamp": hex(g.timestamp), "gasLimit": hex(g.gas_limit),
         "coinbase": "0x" + g.coinbase.hex(), "extraData": "0x" + g.extra_data.hex(),
-        "alloc": {"0x" + a.hex(): {"balance": hex(acct.balance)} for a, acct in g.alloc.items()},
+        "alloc": {"0x" + a.hex(): _alloc_json(acct) for a, acct in g.alloc.items()},
     }
+
+
+def _alloc_json(acct: AllocAccount) -> dict:
+    out: dict = {"balance": hex(acct.balance)}
+    if acct.nonce:
+        out["nonce"] = hex(acct.nonce)
+    if acct.code:
+        out["code"] = "0x" + acct.code.hex()
+    if acct.storage:
+        out["storage"] = {hex(k): hex(v) for k, v in acct.storage.items()}
+    return out

@@ -8,6 +8,7 @@ dev method mines. Every public method must run on the VM worker (`devnet.worker.
 """
 import enum
 import logging
+import threading
 
 from state.store import KVStore
 from node.accounts import dev_accounts
@@ -40,8 +41,11 @@ class UnknownAccount(InvalidTransaction):
 
 class Devnet(Queries):
     def __init__(self, store: KVStore, genesis: Genesis, mining: MiningMode = MiningMode.AUTO,
-                 wallclock: bool = False) -> None:
+                 wallclock: bool = False, block_time: float | None = None) -> None:
         self.worker = VMWorker()
+        self.block_time = block_time
+        self._stop = threading.Event()
+        self._miner: threading.Thread | None = None
         self.genesis = genesis
         self.store = store
         self.mining = mining
@@ -250,6 +254,21 @@ class Devnet(Queries):
     def set_next_timestamp(self, ts: int) -> None:
         self.chain.next_timestamp = ts
 
+    # -- lifecycle -----------------------------------------------------------------------------
+    def start(self) -> None:
+        """Start background work: the interval miner in INTERVAL mode."""
+        if self.mining is MiningMode.INTERVAL and self._miner is None:
+            self._miner = threading.Thread(target=self._interval_loop, name="interval-miner",
+                                           daemon=True)
+            self._miner.start()
+
+    def _interval_loop(self) -> None:
+        while not self._stop.wait(self.block_time):
+            self.worker.run(self.mine_pending)
+
     def shutdown(self) -> None:
+        self._stop.set()
+        if self._miner is not None:
+            self._miner.join()
         self.worker.shutdown()
         self.store.close()

@@ -109,6 +109,10 @@ class MemoryStore:
         self.close()
 
 
+class StoreOpenError(OSError):
+    """The database cannot be opened (locked by another process, corrupt, not permitted)."""
+
+
 class LevelDBStore:
     """A LevelDB database on disk (plyvel), safe to share between threads.
 
@@ -118,7 +122,10 @@ class LevelDBStore:
 
     def __init__(self, path: str, create_if_missing: bool = True) -> None:
         self.path = path
-        self._db = plyvel.DB(str(path), create_if_missing=create_if_missing)
+        try:
+            self._db = plyvel.DB(str(path), create_if_missing=create_if_missing)
+        except plyvel.Error as e:  # plyvel.IOError: locked by another process; Corruption
+            raise StoreOpenError(f"{path}: {e}") from None
 
     def get(self, key: bytes) -> bytes | None:
         return self._db.get(key)

@@ -1,0 +1,162 @@
+"""The devnet: automine, the fixed unit price, deterministic blocks, persistence, validation."""
+import pytest
+
+from node.blocks import EMPTY_OMMERS_HASH, Header, receipts_root, transactions_root
+from node.chain import GenesisMismatch
+from node.config import Genesis
+from node.devnet import MiningMode
+from node.errors import (AlreadyKnown, FeeTooLow, GasLimitExceeded, InsufficientFunds,
+                         IntrinsicGasTooLow, InvalidSignature, NonceTooLow, UnsupportedType,
+                         WrongChainId)
+from node.queries import PENDING
+from state.hashing import EMPTY_TRIE_ROOT, keccak256
+from state.rlp import encode
+from tests.node.helpers import UNIT, accounts, make_devnet, run, transfer
+
+ETH = 10 ** 18
+SECP256K1_N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
+
+
+@pytest.fixture
+def devnet():
+    d = make_devnet()
+    yield d
+    d.shutdown()
+
+
+def test_automine_one_block_per_transaction_and_exact_fees(devnet):
+    a, b = accounts(devnet)[:2]
+    coinbase = devnet.genesis.coinbase
+    before = run(devnet, devnet.balance, a.address, "latest")
+    for n, t in enumerate((0, 1, 2)):  # legacy, EIP-2930, EIP-1559
+        tx = transfer(a.private_key, n, b.address, value=ETH, tx_type=t, fee=UNIT * 3)
+        run(devnet, devnet.submit, tx)
+        assert devnet.chain.head.number == n + 1
+        r = run(devnet, devnet.receipt, tx.hash)
+        assert (r.receipt.status, r.receipt.gas_used, r.receipt.effective_gas_price) == \
+            (1, 21000, UNIT)
+    after = run(devnet, devnet.balance, a.address, "latest")
+    assert before - after == 3 * ETH + 3 * 21000 * UNIT  # offered 3x the unit price, paid 1x
+    assert run(devnet, devnet.balance, coinbase, "latest") == 3 * 21000 * UNIT
+
+
+def test_block_header_rules(devnet):
+    a, b = accounts(devnet)[:2]
+    genesis = devnet.chain.head
+    tx = transfer(a.private_key, 0, b.address)
+    run(devnet, devnet.submit, tx)
+    h = devnet.chain.head
+    assert h.parent_hash == genesis.hash
+    assert h.timestamp == genesis.timestamp + devnet.genesis.block_period
+    assert h.mix_hash == keccak256(genesis.hash)
+    assert h.base_fee == devnet.unit_price
+    assert (h.ommers_hash, h.withdrawals_root, h.blob_gas_used, h.excess_blob_gas,
+            h.parent_beacon_block_root, h.difficulty) == (EMPTY_OMMERS_HASH, EMPTY_TRIE_ROOT,
+                                                          0, 0, bytes(32), 0)
+    assert h.hash == keccak256(h.encode()) == Header.decode(h.encode()).hash
+    assert h.transactions_root == transactions_root([tx.raw])
+    receipts = [v.receipt for v in run(devnet, devnet.block_receipts, h)]
+    assert h.receipts_root == receipts_root(receipts)
+    assert len(h.encode()) > 500 and keccak256(encode([])) == EMPTY_OMMERS_HASH
+
+
+def _mine_script(d):
+    a, b, c = accounts(d)[:3]
+    for n in range(5):
+        run(d, d.submit, transfer(a.private_key, n, b.address, value=n + 1))
+        run(d, d.submit, transfer(b.private_key, n, c.address, value=7, tx_type=n % 3))
+    return [d.chain.header_by_number(n).hash for n in range(d.chain.head.number + 1)]
+
+
+def test_same_genesis_same_transactions_same_hashes(tmp_path):
+    d1, d2 = make_devnet(tmp_path / "one"), make_devnet(tmp_path / "two")
+    try:
+        assert _mine_script(d1) == _mine_script(d2)
+    finally:
+        d1.shutdown()
+        d2.shutdown()
+
+
+def test_restart_resumes_with_blocks_receipts_balances(tmp_path):
+    d = make_devnet(tmp_path / "db")
+    hashes = _mine_script(d)
+    a, b = accounts(d)[:2]
+    bal = run(d, d.balance, b.address, "latest")
+    last_tx = run(d, d.block, "latest").transactions[0]
+    d.shutdown()
+    d = make_devnet(tmp_path / "db")
+    try:
+        assert [d.chain.header_by_number(n).hash for n in range(len(hashes))] == hashes
+        assert run(d, d.balance, b.address, "latest") == bal
+        assert run(d, d.receipt, last_tx.hash).receipt.status == 1
+        run(d, d.submit, transfer(a.private_key, 5, b.address))  # the nonce carried over
+        assert d.chain.head.number == len(hashes)
+    finally:
+        d.shutdown()
+
+
+def test_pending_transaction_survives_restart(tmp_path):
+    d = make_devnet(tmp_path / "db", mining=MiningMode.MANUAL)
+    a, b = accounts(d)[:2]
+    tx = transfer(a.private_key, 0, b.address)
+    run(d, d.submit, tx)
+    assert d.chain.head.number == 0 and run(d, d.nonce, a.address, PENDING) == 1
+    d.shutdown()
+    d = make_devnet(tmp_path / "db", mining=MiningMode.MANUAL)
+    try:
+        assert run(d, d.transaction, tx.hash).header is None
+        run(d, d.mine_blocks, 1)
+        assert run(d, d.receipt, tx.hash).header.number == 1
+    finally:
+        d.shutdown()
+
+
+def test_other_genesis_refuses_the_data_dir(tmp_path):
+    make_devnet(tmp_path / "db").shutdown()
+    with pytest.raises(GenesisMismatch, match="genesis"):
+        make_devnet(tmp_path / "db", genesis=Genesis(chain_id=5))
+
+
+def test_nonce_gap_queues_then_mines_in_order(devnet):
+    a, b = accounts(devnet)[:2]
+    t1, t2 = transfer(a.private_key, 1, b.address), transfer(a.private_key, 2, b.address)
+    run(devnet, devnet.submit, t2)
+    run(devnet, devnet.submit, t1)
+    assert devnet.chain.head.number == 0
+    run(devnet, devnet.submit, transfer(a.private_key, 0, b.address))
+    assert devnet.chain.head.number == 3
+    assert [run(devnet, devnet.receipt, t.hash).header.number for t in (t1, t2)] == [2, 3]
+
+
+@pytest.mark.parametrize("make,error", [
+    (lambda a, b: transfer(a.private_key, 0, b, chain_id=1), WrongChainId),
+    (lambda a, b: transfer(a.private_key, 0, b, fee=UNIT - 1), FeeTooLow),
+    (lambda a, b: transfer(a.private_key, 0, b, gas=20999), IntrinsicGasTooLow),
+    (lambda a, b: transfer(a.private_key, 0, b, gas=30_000_001), GasLimitExceeded),
+    (lambda a, b: transfer(a.private_key, 0, b, value=10 ** 30), InsufficientFunds),
+    (lambda a, b: transfer(a.private_key, 0, b).replace(type=3, blob_versioned_hashes=(
+        b"\x01" + bytes(31),), max_fee_per_blob_gas=1, chain_id=31337), UnsupportedType),
+    (lambda a, b: transfer(a.private_key, 0, b).replace(s=SECP256K1_N - 1), InvalidSignature),
+])
+def test_invalid_transactions_change_nothing(devnet, make, error):
+    a, b = accounts(devnet)[:2]
+    root = devnet.chain.head.state_root
+    try:
+        tx = make(a, b.address)
+    except error:
+        return  # rejected while being built (e.g. a malformed signature)
+    with pytest.raises(error):
+        run(devnet, devnet.submit, tx)
+    assert devnet.chain.head.number == 0 and devnet.chain.head.state_root == root
+    assert len(devnet.pool) == 0
+
+
+def test_used_nonce_and_duplicate(devnet):
+    a, b = accounts(devnet)[:2]
+    tx = transfer(a.private_key, 0, b.address)
+    run(devnet, devnet.submit, tx)
+    with pytest.raises(AlreadyKnown):
+        run(devnet, devnet.submit, tx)
+    with pytest.raises(NonceTooLow):
+        run(devnet, devnet.submit, transfer(a.private_key, 0, b.address, value=2))
+    assert devnet.chain.head.number == 1
