@@ -25,8 +25,19 @@ lint: install
 test: install lint
 	$(BIN)/python -m pytest -q -n 2 --dist worksteal tests
 
-bench: install
-	$(BIN)/python bench/vm.py
+# The VM benchmark compares with py-evm, which lives in its own venv (its eth-* pins clash with
+# the project's); BENCH_ARGS passes options, e.g. make bench BENCH_ARGS="--quick --json".
+PEER_VENV  := bench/.peers/pyevm
+PEER_STAMP := $(PEER_VENV)/.installed
+BENCH_ARGS ?=
+
+$(PEER_STAMP): bench/requirements-pyevm.txt
+	test -x $(PEER_VENV)/bin/python || $(PYTHON) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/python -m pip install -q -r bench/requirements-pyevm.txt
+	touch $(PEER_STAMP)
+
+bench: install $(PEER_STAMP)
+	@$(BIN)/python bench/vm.py --pyevm-python $(PEER_VENV)/bin/python $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info build

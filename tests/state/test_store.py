@@ -5,10 +5,9 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
-import plyvel
 import pytest
 
-from state.store import KVStore, LevelDBStore, MemoryStore
+from state.store import KVStore, LevelDBStore, MemoryStore, StoreOpenError
 
 
 @pytest.fixture(params=["memory", "leveldb"])
@@ -110,8 +109,17 @@ def test_leveldb_persists_across_reopen(tmp_path: Path) -> None:
 
 
 def test_leveldb_missing_without_create(tmp_path: Path) -> None:
-    with pytest.raises(plyvel.Error):
+    with pytest.raises(StoreOpenError, match="does not exist"):
         LevelDBStore(str(tmp_path / "nope"), create_if_missing=False)
+
+
+def test_leveldb_locked_by_another_opener(tmp_path: Path) -> None:
+    first = LevelDBStore(str(tmp_path / "db"))
+    try:
+        with pytest.raises(StoreOpenError, match="lock"):
+            LevelDBStore(str(tmp_path / "db"))
+    finally:
+        first.close()
 
 
 def test_memory_store_length() -> None:
