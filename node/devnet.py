@@ -112,6 +112,7 @@ class Devnet(Queries):
                         raise err
         else:
             self.chain.db.add_pool_transaction(tx)
+        self.filters.on_pending(tx.hash)
         for cb in self.pending_listeners:
             cb(tx)
         return tx.hash

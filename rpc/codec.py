@@ -1,0 +1,178 @@
+"""Hex codecs for JSON-RPC values, in and out, with geth's rules and error wording.
+
+In: quantities are 0x-prefixed hex without leading zeros ("0x0", "0x1a"); data is 0x-prefixed,
+even-length hex; addresses are 20 bytes and hashes 32 (any case, no checksum check); block
+parameters are a number, a tag (latest, earliest, pending, safe, finalized) or, where EIP-1898
+allows, a block hash or {blockHash, requireCanonical} / {blockNumber}. Decoders raise ParamError.
+Out: minimal lower-case hex quantities, 0x data, lower-case addresses.
+"""
+import json
+from typing import Any
+
+from node.queries import EARLIEST, FINALIZED, LATEST, PENDING, SAFE, BlockRef
+from rpc.errors import InvalidParams, ParamError
+
+BLOCK_TAGS = (LATEST, EARLIEST, PENDING, SAFE, FINALIZED)
+MAX_BLOCK_NUMBER = 2 ** 63 - 1  # geth's BlockNumber is an int64
+UINT64_BITS = 64
+UINT256_BITS = 256
+_HEX = frozenset("0123456789abcdefABCDEF")
+
+
+def json_type(v: Any) -> str:
+    """The JSON name of a decoded value's type, for error messages."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "boolean"
+    if isinstance(v, (int, float)):
+        return "number"
+    if isinstance(v, str):
+        return "string"
+    return "array" if isinstance(v, list) else "object"
+
+
+def _hex_string(v: Any, what: str) -> str:
+    """The digits after 0x of a hex string `v`, or ParamError in geth's words."""
+    if not isinstance(v, str):
+        raise ParamError(f"cannot unmarshal {json_type(v)} into {what}: want a hex string")
+    if v == "":
+        raise ParamError("empty hex string")
+    if not v.startswith(("0x", "0X")):
+        raise ParamError("hex string without 0x prefix")
+    digits = v[2:]
+    if not _HEX.issuperset(digits):
+        raise ParamError("invalid hex string")
+    return digits
+
+
+# -- decoding ----------------------------------------------------------------------------------
+def quantity(v: Any, bits: int = UINT256_BITS) -> int:
+    """A hex quantity ("0x0", "0x1a"), at most `bits` wide."""
+    digits = _hex_string(v, "quantity")
+    if digits == "":
+        raise ParamError('hex string "0x"')
+    if len(digits) > 1 and digits[0] == "0":
+        raise ParamError("hex number with leading zero digits")
+    n = int(digits, 16)
+    if n.bit_length() > bits:
+        raise ParamError(f"hex number > {bits} bits")
+    return n
+
+
+def uint64(v: Any) -> int:
+    return quantity(v, UINT64_BITS)
+
+
+def int_or_quantity(v: Any, bits: int = UINT64_BITS) -> int:
+    """A JSON integer or a hex quantity (dev methods accept both, as Hardhat and Anvil do)."""
+    if isinstance(v, int) and not isinstance(v, bool):
+        if v < 0 or v.bit_length() > bits:
+            raise ParamError(f"number {v} out of range")
+        return v
+    return quantity(v, bits)
+
+
+def data(v: Any) -> bytes:
+    """0x-prefixed, even-length hex bytes ("0x" is empty)."""
+    digits = _hex_string(v, "bytes")
+    if len(digits) % 2:
+        raise ParamError("hex string of odd length")
+    return bytes.fromhex(digits)
+
+
+def _fixed(v: Any, size: int, what: str) -> bytes:
+    digits = _hex_string(v, what)
+    if len(digits) != 2 * size:
+        raise ParamError(f"hex string has length {len(digits)}, want {2 * size} for {what}")
+    return bytes.fromhex(digits)
+
+
+def address(v: Any) -> bytes:
+    return _fixed(v, 20, "address")
+
+
+def address_or_null(v: Any) -> bytes | None:
+    return None if v is None else address(v)
+
+
+def hash32(v: Any) -> bytes:
+    return _fixed(v, 32, "hash")
+
+
+def boolean(v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise ParamError(f"cannot unmarshal {json_type(v)} into boolean")
+    return v
+
+
+def storage_key(v: Any) -> int:
+    """geth's storage keys: up to 32 bytes of hex, 0x optional, odd length padded. Errors are
+    reported without the argument prefix, as geth does (execution-apis eth_getStorageAt)."""
+    if not isinstance(v, str):
+        raise ParamError(f"cannot unmarshal {json_type(v)} into storage key: want a hex string")
+    digits = v[2:] if v.startswith(("0x", "0X")) else v
+    if not _HEX.issuperset(digits):
+        raise InvalidParams(f'invalid hex in storage key: "{v}"')
+    if (len(digits) + 1) // 2 > 32:
+        raise InvalidParams(f'storage key too long (want at most 32 bytes): "{v}"')
+    return int(digits or "0", 16)
+
+
+def block_number(v: Any) -> int | str:
+    """A block number or tag; JSON integers are accepted too (KardiaChain clients send them)."""
+    if isinstance(v, str) and v in BLOCK_TAGS:
+        return v
+    if isinstance(v, int) and not isinstance(v, bool) and v >= 0:
+        n = v
+    elif isinstance(v, str):
+        n = quantity(v, UINT64_BITS)
+    else:
+        raise ParamError(f"cannot unmarshal {json_type(v)} into block number: want a hex "
+                         f"quantity or one of {', '.join(BLOCK_TAGS)}")
+    if n > MAX_BLOCK_NUMBER:
+        raise ParamError("block number larger than int64")
+    return n
+
+
+def block_ref(v: Any) -> int | str | BlockRef:
+    """EIP-1898: a number, a tag, a block hash, {blockHash, requireCanonical} or {blockNumber}."""
+    if isinstance(v, str) and len(v) == 66:
+        return BlockRef(hash32(v))
+    if not isinstance(v, dict):
+        return block_number(v)
+    unknown = v.keys() - {"blockHash", "blockNumber", "requireCanonical"}
+    if unknown:
+        raise ParamError(f"unknown field {sorted(unknown)[0]!r} in block reference")
+    has_hash, has_number = v.get("blockHash") is not None, v.get("blockNumber") is not None
+    if has_hash and has_number:
+        raise ParamError("cannot specify both BlockHash and BlockNumber, choose one or the other")
+    if has_hash:
+        canonical = v.get("requireCanonical", False)
+        return BlockRef(hash32(v["blockHash"]), boolean(canonical))
+    if has_number:
+        return block_number(v["blockNumber"])
+    raise ParamError("block reference needs blockHash or blockNumber")
+
+
+# -- encoding ----------------------------------------------------------------------------------
+def qty(n: int) -> str:
+    return hex(n)
+
+
+def hexdata(b: bytes) -> str:
+    return "0x" + b.hex()
+
+
+def word(n: int) -> str:
+    """A 256-bit word as 32 bytes of hex (storage values, topics)."""
+    return f"0x{n:064x}"
+
+
+def opt_hexdata(b: bytes | None) -> str | None:
+    return None if b is None else "0x" + b.hex()
+
+
+def dumps(obj: Any) -> str:
+    """Compact JSON text of an answer or notification."""
+    return json.dumps(obj, separators=(",", ":"))

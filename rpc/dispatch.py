@@ -1,0 +1,91 @@
+"""JSON-RPC 2.0 envelopes: parsing, batches, notifications, calling the method table, and turning
+every exception into an error answer (never into a crashed server).
+
+A batch is answered in order, one entry per request that has an id; a batch of notifications
+gets no answer at all. Requests run one after another, as the devnet runs one operation at a time.
+"""
+import json
+import logging
+from typing import Any
+
+import rpc.methods  # noqa: F401 -- registers every method
+from rpc.codec import dumps
+from rpc.errors import (InternalError, InvalidRequest, MethodNotFound, ParseError, RPCError,
+                        from_exception)
+from rpc.registry import Ctx, lookup
+
+log = logging.getLogger("devnet.rpc")
+MAX_BATCH = 1000  # geth's default batch request limit
+
+
+def _no_constants(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def error_response(rid: Any, err: RPCError) -> dict:
+    return {"jsonrpc": "2.0", "id": rid, "error": err.to_json()}
+
+
+def _valid_id(rid: Any) -> bool:
+    return rid is None or (isinstance(rid, (str, int, float)) and not isinstance(rid, bool))
+
+
+class Dispatcher:
+    def __init__(self, devnet, hub, max_batch: int = MAX_BATCH) -> None:
+        self.devnet = devnet
+        self.hub = hub
+        self.max_batch = max_batch
+
+    async def handle_text(self, text: str | bytes, conn=None) -> str | None:
+        """The answer to one HTTP body or WebSocket message (None: nothing to send)."""
+        try:
+            payload = json.loads(text, parse_constant=_no_constants)
+        except (ValueError, UnicodeDecodeError) as e:
+            return dumps(error_response(None, ParseError(f"parse error: {e}")))
+        if isinstance(payload, list):
+            if not payload:
+                return dumps(error_response(None, InvalidRequest("empty batch")))
+            if len(payload) > self.max_batch:
+                return dumps(error_response(None, InvalidRequest(
+                    f"batch too large: {len(payload)} requests, at most {self.max_batch}")))
+            answers = [await self.handle_one(msg, conn) for msg in payload]
+            answers = [a for a in answers if a is not None]
+            return dumps(answers) if answers else None
+        answer = await self.handle_one(payload, conn)
+        return None if answer is None else dumps(answer)
+
+    async def handle_one(self, msg: Any, conn=None) -> dict | None:
+        """The answer to one request object; None for a well-formed notification."""
+        if not isinstance(msg, dict):
+            return error_response(None, InvalidRequest("invalid request: not a JSON object"))
+        rid = msg.get("id")
+        if not _valid_id(rid):
+            return error_response(None, InvalidRequest(
+                "invalid request: id must be a string, a number or null"))
+        if msg.get("jsonrpc") != "2.0":
+            return error_response(rid, InvalidRequest('invalid request: "jsonrpc" must be "2.0"'))
+        name = msg.get("method")
+        if not isinstance(name, str) or not name:
+            return error_response(rid, InvalidRequest(
+                'invalid request: "method" must be a non-empty string'))
+        try:
+            result = await self.call(name, msg.get("params"), conn)
+        except Exception as e:  # every failure becomes an answer; the server keeps running
+            err = from_exception(e)
+            if err is None:
+                log.exception("internal error in %s", name)
+                err = InternalError(f"internal error: {type(e).__name__}: {e}")
+            if "id" not in msg:
+                return None
+            return error_response(rid, err)
+        if "id" not in msg:
+            return None
+        return {"jsonrpc": "2.0", "id": rid, "result": result}
+
+    async def call(self, name: str, params: Any, conn=None) -> Any:
+        found = lookup(name)
+        if found is None:
+            raise MethodNotFound(name)
+        method, namespace = found
+        args = method.decode(params)
+        return await method.handler(Ctx(self.devnet, self.hub, conn, namespace), *args)

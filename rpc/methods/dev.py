@@ -1,0 +1,74 @@
+"""Dev methods under their Hardhat/Anvil names: evm_mine, anvil_mine / hardhat_mine,
+evm_snapshot, evm_revert, evm_increaseTime, evm_setNextBlockTimestamp.
+
+Numbers are accepted as JSON integers or hex quantities, as both tools accept them.
+"""
+from typing import Any
+
+from rpc import codec
+from rpc.codec import qty
+from rpc.errors import ParamError
+from rpc.registry import Ctx, opt, rpc
+
+MAX_MINE_BLOCKS = 100_000  # one call must not occupy the node for minutes
+
+
+def _mine_options(v: Any) -> tuple[int | None, int]:
+    """evm_mine's parameter: a timestamp, or {timestamp, blocks} (Ganache and Anvil)."""
+    if isinstance(v, dict):
+        ts = v.get("timestamp")
+        blocks = v.get("blocks")
+        return (None if ts is None else codec.int_or_quantity(ts),
+                1 if blocks is None else _block_count(blocks))
+    return codec.int_or_quantity(v), 1
+
+
+def _block_count(v: Any) -> int:
+    n = codec.int_or_quantity(v)
+    if not 1 <= n <= MAX_MINE_BLOCKS:
+        raise ParamError(f"block count {n} outside [1, {MAX_MINE_BLOCKS}]")
+    return n
+
+
+def _mine(devnet, count: int, timestamp: int | None, interval: int | None) -> None:
+    """`count` blocks; the first at `timestamp` (or the next due time), the others `interval`
+    seconds apart when given (hardhat_mine), else at the block period."""
+    if interval is None:
+        devnet.mine_blocks(count, timestamp)
+        return
+    ts = devnet.mine_blocks(1, timestamp)[-1].block.header.timestamp
+    for _ in range(count - 1):
+        ts += interval
+        devnet.mine_blocks(1, ts)
+
+
+@rpc("evm_mine", opt(_mine_options, (None, 1)))
+async def evm_mine(ctx: Ctx, options: tuple) -> str:
+    timestamp, count = options
+    await ctx.run(_mine, ctx.devnet, count, timestamp, None)
+    return qty(0)
+
+
+@rpc("anvil_mine", opt(_block_count, 1), opt(codec.int_or_quantity), aliases=("hardhat_mine",))
+async def anvil_mine(ctx: Ctx, count: int, interval: int | None) -> None:
+    await ctx.run(_mine, ctx.devnet, count, None, interval)
+
+
+@rpc("evm_snapshot")
+async def evm_snapshot(ctx: Ctx) -> str:
+    return qty(await ctx.run(ctx.devnet.snapshot))
+
+
+@rpc("evm_revert", codec.int_or_quantity)
+async def evm_revert(ctx: Ctx, snapshot_id: int) -> bool:
+    return await ctx.run(ctx.devnet.revert, snapshot_id)
+
+
+@rpc("evm_increaseTime", codec.int_or_quantity)
+async def evm_increase_time(ctx: Ctx, seconds: int) -> int:
+    return await ctx.run(ctx.devnet.increase_time, seconds)
+
+
+@rpc("evm_setNextBlockTimestamp", codec.int_or_quantity)
+async def evm_set_next_block_timestamp(ctx: Ctx, timestamp: int) -> None:
+    await ctx.run(ctx.devnet.set_next_timestamp, timestamp)

@@ -1,0 +1,62 @@
+"""Executing and submitting: eth_call, eth_estimateGas, eth_createAccessList (at a block, with
+optional state overrides), eth_sendRawTransaction and eth_sendTransaction (unlocked dev accounts).
+
+A revert is error 3 "execution reverted: <reason>" with the revert data; another failure is
+-32000 with its description; a rejected transaction is -32000 with geth's message (rpc.errors).
+"""
+from node.executor import ExecutionFailed, ExecutionReverted, raise_for_result
+from node.queries import LATEST
+from rpc import codec, params
+from rpc.codec import hexdata, qty
+from rpc.errors import RPCError
+from rpc.formatters import access_list_json
+from rpc.params import CallArgs
+from rpc.registry import Ctx, opt, rpc
+
+BLOCK = opt(codec.block_ref, LATEST)
+OVERRIDES = opt(params.state_overrides)
+
+
+def _check_chain_id(ctx: Ctx, args: CallArgs) -> None:
+    want = ctx.devnet.chain_id
+    if args.chain_id is not None and args.chain_id != want:
+        raise RPCError(f"chainId does not match node's (have={args.chain_id}, want={want})")
+
+
+@rpc("eth_call", params.call_args, BLOCK, OVERRIDES)
+async def call(ctx: Ctx, args: CallArgs, ref, overrides) -> str:
+    _check_chain_id(ctx, args)
+    result = await ctx.run(ctx.devnet.call, args.request, ref, overrides)
+    raise_for_result(result)
+    return hexdata(result.output)
+
+
+@rpc("eth_estimateGas", params.call_args, BLOCK, OVERRIDES)
+async def estimate_gas(ctx: Ctx, args: CallArgs, ref, overrides) -> str:
+    _check_chain_id(ctx, args)
+    return qty(await ctx.run(ctx.devnet.estimate, args.request, ref, overrides))
+
+
+@rpc("eth_createAccessList", params.call_args, BLOCK, OVERRIDES)
+async def create_access_list(ctx: Ctx, args: CallArgs, ref, overrides) -> dict:
+    _check_chain_id(ctx, args)
+    entries, result = await ctx.run(ctx.devnet.access_list, args.request, ref, overrides)
+    out = {"accessList": access_list_json(entries), "gasUsed": qty(result.gas_used)}
+    try:
+        raise_for_result(result)
+    except ExecutionReverted:
+        out["error"] = "execution reverted"  # geth leaves the reason out here
+    except ExecutionFailed as e:
+        out["error"] = str(e)
+    return out
+
+
+@rpc("eth_sendRawTransaction", codec.data)
+async def send_raw_transaction(ctx: Ctx, raw: bytes) -> str:
+    return hexdata(await ctx.run(ctx.devnet.send_raw_transaction, raw))
+
+
+@rpc("eth_sendTransaction", params.call_args)
+async def send_transaction(ctx: Ctx, args: CallArgs) -> str:
+    _check_chain_id(ctx, args)
+    return hexdata(await ctx.run(ctx.devnet.send_transaction, args.request))

@@ -1,0 +1,94 @@
+"""Logs and polled filters: eth_getLogs, eth_newFilter, eth_newBlockFilter,
+eth_newPendingTransactionFilter, eth_getFilterChanges, eth_getFilterLogs, eth_uninstallFilter.
+
+Range rules are geth's and live in the node (reversed range and a range past the head are
+-32602); blockHash together with fromBlock/toBlock is refused while decoding. Filter ids are hex
+quantities; an id that is unknown or expired is "filter not found".
+"""
+from typing import Any
+
+from node.filters import LogFilter
+from rpc import codec
+from rpc.codec import hexdata, qty
+from rpc.errors import ParamError, RPCError
+from rpc.formatters import entry_json
+from rpc.params import FilterSpec, filter_spec
+from rpc.registry import Ctx, rpc
+
+NOT_FOUND = "filter not found"
+
+
+def filter_id(v: Any) -> int:
+    """A filter id; a string that is no quantity names no filter (-1)."""
+    if not isinstance(v, str):
+        raise ParamError(f"cannot unmarshal {codec.json_type(v)} into filter id: want a string")
+    try:
+        return codec.quantity(v, codec.UINT64_BITS)
+    except ParamError:
+        return -1
+
+
+def _get_logs(devnet, spec: FilterSpec) -> list:
+    return devnet.logs(spec.resolve(devnet.head_number()))
+
+
+@rpc("eth_getLogs", filter_spec)
+async def get_logs(ctx: Ctx, spec: FilterSpec) -> list[dict]:
+    return [entry_json(e) for e in await ctx.run(_get_logs, ctx.devnet, spec)]
+
+
+def _new_filter(devnet, spec: FilterSpec) -> int:
+    return devnet.new_log_filter(spec.resolve(devnet.head_number()))
+
+
+@rpc("eth_newFilter", filter_spec)
+async def new_filter(ctx: Ctx, spec: FilterSpec) -> str:
+    return qty(await ctx.run(_new_filter, ctx.devnet, spec))
+
+
+@rpc("eth_newBlockFilter")
+async def new_block_filter(ctx: Ctx) -> str:
+    return qty(await ctx.run(ctx.devnet.new_block_filter))
+
+
+@rpc("eth_newPendingTransactionFilter")
+async def new_pending_filter(ctx: Ctx) -> str:
+    return qty(await ctx.run(ctx.devnet.new_pending_filter))
+
+
+def _changes(devnet, fid: int) -> tuple[str, list] | None:
+    f = devnet.filters.get(fid)
+    return None if f is None else (f.kind, devnet.filters.poll(fid))
+
+
+@rpc("eth_getFilterChanges", filter_id)
+async def get_filter_changes(ctx: Ctx, fid: int) -> list:
+    found = await ctx.run(_changes, ctx.devnet, fid)
+    if found is None:
+        raise RPCError(NOT_FOUND)
+    kind, items = found
+    if kind == "logs":
+        return [entry_json(e) for e in items]
+    return [hexdata(h) for h in items]  # block or transaction hashes
+
+
+def _filter_logs(devnet, fid: int) -> list | None:
+    f = devnet.filters.get(fid)
+    if f is None or f.kind != "logs":
+        return None
+    c, head = f.criteria, devnet.head_number()
+    to = head if c.to_block is None else min(c.to_block, head)
+    return devnet.logs(LogFilter(c.from_block, to, c.addresses, c.topics, c.block_hash))
+
+
+@rpc("eth_getFilterLogs", filter_id)
+async def get_filter_logs(ctx: Ctx, fid: int) -> list[dict]:
+    entries = await ctx.run(_filter_logs, ctx.devnet, fid)
+    if entries is None:
+        raise RPCError(NOT_FOUND)
+    return [entry_json(e) for e in entries]
+
+
+@rpc("eth_uninstallFilter", filter_id)
+async def uninstall_filter(ctx: Ctx, fid: int) -> bool:
+    return await ctx.run(ctx.devnet.filters.uninstall, fid)

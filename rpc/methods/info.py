@@ -1,0 +1,127 @@
+"""web3_*, net_* and the eth_* methods about the node and its fees: client version, chain id,
+sync status, head number, the fixed unit price, fee history, accounts.
+
+Fees: every block's base fee is the unit price and every transaction pays exactly it, so
+eth_gasPrice is the unit price, eth_maxPriorityFeePerGas is 0 and the blob base fee is the
+EIP-4844 minimum, 1 wei.
+"""
+import sys
+from importlib import metadata
+from typing import Any
+
+from rpc import codec
+from rpc.codec import qty
+from rpc.errors import ParamError
+from rpc.formatters import fee_history_json
+from rpc.registry import Ctx, opt, rpc
+from state.hashing import keccak256
+
+MIN_BLOB_BASE_FEE = 1  # EIP-4844 MIN_BASE_FEE_PER_BLOB_GAS
+
+
+def _version() -> str:
+    try:
+        return metadata.version("pydevnet")
+    except metadata.PackageNotFoundError:
+        return "0.0.0"
+
+
+CLIENT_VERSION = f"pydevnet/v{_version()}/python{sys.version_info.major}.{sys.version_info.minor}"
+
+
+@rpc("web3_clientVersion")
+async def client_version(ctx: Ctx) -> str:
+    return CLIENT_VERSION
+
+
+@rpc("web3_sha3", codec.data)
+async def sha3(ctx: Ctx, data: bytes) -> str:
+    return codec.hexdata(keccak256(data))
+
+
+@rpc("net_version")
+async def net_version(ctx: Ctx) -> str:
+    return str(ctx.devnet.chain_id)
+
+
+@rpc("net_listening")
+async def net_listening(ctx: Ctx) -> bool:
+    return True
+
+
+@rpc("net_peerCount")
+async def net_peer_count(ctx: Ctx) -> str:
+    return qty(0)
+
+
+@rpc("eth_chainId", aliases=("klay_chainID", "kaia_chainID"))
+async def chain_id(ctx: Ctx) -> str:
+    return qty(ctx.devnet.chain_id)
+
+
+@rpc("eth_syncing")
+async def syncing(ctx: Ctx) -> bool:
+    return False
+
+
+@rpc("eth_blockNumber")
+async def block_number(ctx: Ctx) -> str:
+    return qty(await ctx.run(ctx.devnet.head_number))
+
+
+@rpc("eth_gasPrice")
+async def gas_price(ctx: Ctx) -> str:
+    return qty(ctx.devnet.unit_price)
+
+
+@rpc("eth_baseFee")
+async def base_fee(ctx: Ctx) -> str:
+    """The next block's base fee: always the unit price."""
+    return qty(ctx.devnet.unit_price)
+
+
+@rpc("eth_maxPriorityFeePerGas")
+async def max_priority_fee(ctx: Ctx) -> str:
+    return qty(0)
+
+
+@rpc("eth_blobBaseFee")
+async def blob_base_fee(ctx: Ctx) -> str:
+    return qty(MIN_BLOB_BASE_FEE)
+
+
+def _block_count(v: Any) -> int:
+    """geth's HexOrDecimal64: a JSON integer, or a hex or decimal string."""
+    if isinstance(v, str) and not v.startswith(("0x", "0X")) and v.isdigit():
+        return int(v)
+    return codec.int_or_quantity(v)
+
+
+def _percentiles(v: Any) -> list[float]:
+    if not isinstance(v, list):
+        raise ParamError(f"cannot unmarshal {codec.json_type(v)} into reward percentiles")
+    out: list[float] = []
+    for p in v:
+        if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 100:
+            raise ParamError(f"invalid reward percentile: {p!r} (want a number in [0, 100])")
+        if out and p < out[-1]:
+            raise ParamError(f"invalid reward percentile: {p} after {out[-1]} (want an "
+                             "increasing list)")
+        out.append(float(p))
+    return out
+
+
+@rpc("eth_feeHistory", _block_count, codec.block_number, opt(_percentiles, ()))
+async def fee_history(ctx: Ctx, count: int, newest, percentiles) -> dict:
+    history = await ctx.run(ctx.devnet.fee_history, count, newest, list(percentiles))
+    return fee_history_json(history)
+
+
+@rpc("eth_accounts")
+async def accounts(ctx: Ctx) -> list[str]:
+    return [codec.hexdata(a) for a in ctx.devnet.accounts]
+
+
+@rpc("eth_coinbase")
+async def coinbase(ctx: Ctx) -> str:
+    return codec.hexdata(ctx.devnet.genesis.coinbase)

@@ -1,0 +1,48 @@
+"""Account state at a block: eth_getBalance, eth_getTransactionCount, eth_getCode,
+eth_getStorageAt and eth_getProof (EIP-1186). The block parameter is optional (latest) and may be
+an EIP-1898 reference; "pending" counts pooled transactions in the nonce.
+"""
+from typing import Any
+
+from node.queries import LATEST
+from rpc import codec
+from rpc.codec import hexdata, qty, word
+from rpc.errors import ParamError
+from rpc.formatters import proof_json
+from rpc.registry import Ctx, opt, rpc
+
+BLOCK = opt(codec.block_ref, LATEST)
+
+
+@rpc("eth_getBalance", codec.address, BLOCK)
+async def get_balance(ctx: Ctx, addr: bytes, ref) -> str:
+    return qty(await ctx.run(ctx.devnet.balance, addr, ref))
+
+
+@rpc("eth_getTransactionCount", codec.address, BLOCK)
+async def get_transaction_count(ctx: Ctx, addr: bytes, ref) -> str:
+    return qty(await ctx.run(ctx.devnet.nonce, addr, ref))
+
+
+@rpc("eth_getCode", codec.address, BLOCK)
+async def get_code(ctx: Ctx, addr: bytes, ref) -> str:
+    return hexdata(await ctx.run(ctx.devnet.code, addr, ref))
+
+
+@rpc("eth_getStorageAt", codec.address, codec.storage_key, BLOCK)
+async def get_storage_at(ctx: Ctx, addr: bytes, slot: int, ref) -> str:
+    return word(await ctx.run(ctx.devnet.storage, addr, slot, ref))
+
+
+def _keys(v: Any) -> list[tuple[str, int]]:
+    """The storage keys as given (for the answer) and as slots."""
+    if not isinstance(v, list):
+        raise ParamError(f"cannot unmarshal {codec.json_type(v)} into storage keys: want an array")
+    return [(k, codec.storage_key(k)) for k in v]
+
+
+@rpc("eth_getProof", codec.address, _keys, BLOCK)
+async def get_proof(ctx: Ctx, addr: bytes, keys: list, ref) -> dict:
+    slots = [slot for _, slot in keys]
+    proof = await ctx.run(ctx.devnet.proof, addr, slots, ref)
+    return proof_json(addr, [k for k, _ in keys], slots, proof)

@@ -1,0 +1,114 @@
+"""The method table: each JSON-RPC method with its parameter decoders, and the names it answers to.
+
+Method adapters register with `@rpc(name, *args)`: each arg is a decoder (a required parameter)
+or `opt(decoder, default)`. The dispatcher checks the count and decodes every parameter before
+the adapter runs, so adapters see Python values and never raw JSON.
+
+Names: every eth_* method also answers as klay_*, kaia_* (Klaytn and Kaia; Kaia keeps klay as an
+alias) and kai_* (KardiaChain); subscription notifications take the caller's namespace
+(klay_subscribe -> klay_subscription), as geth names them per namespace.
+"""
+import asyncio
+from typing import Any, Awaitable, Callable
+
+from rpc.errors import InvalidParams, ParamError
+
+ETH_ALIAS_NAMESPACES = ("klay", "kaia", "kai")
+REQUIRED = object()
+
+
+class Arg:
+    __slots__ = ("decode", "default")
+
+    def __init__(self, decode: Callable[[Any], Any], default: Any = REQUIRED) -> None:
+        self.decode = decode
+        self.default = default
+
+
+def opt(decode: Callable[[Any], Any], default: Any = None) -> Arg:
+    """An optional parameter: `default` when absent or null."""
+    return Arg(decode, default)
+
+
+def raw(v: Any) -> Any:
+    """No decoding (the adapter decodes, e.g. when one parameter's type depends on another)."""
+    return v
+
+
+class Method:
+    __slots__ = ("name", "handler", "args")
+
+    def __init__(self, name: str, handler: Callable[..., Awaitable[Any]], args: list[Arg]):
+        self.name = name
+        self.handler = handler
+        self.args = args
+
+    def decode(self, params: Any) -> list:
+        """The decoded parameters, or InvalidParams saying which argument and why."""
+        if params is None:
+            params = []
+        if not isinstance(params, list):
+            raise InvalidParams("non-array args")
+        if len(params) > len(self.args):
+            raise InvalidParams(f"too many arguments, want at most {len(self.args)}")
+        out = []
+        for i, arg in enumerate(self.args):
+            v = params[i] if i < len(params) else None
+            if v is None:
+                if arg.default is REQUIRED:
+                    raise InvalidParams(f"missing value for required argument {i}")
+                out.append(arg.default)
+                continue
+            try:
+                out.append(arg.decode(v))
+            except ParamError as e:
+                raise InvalidParams(f"invalid argument {i}: {e}") from None
+        return out
+
+
+METHODS: dict[str, Method] = {}
+
+
+def rpc(name: str, *args: Callable[[Any], Any] | Arg, aliases: tuple[str, ...] = ()):
+    """Register the decorated coroutine as `name` (and `aliases`)."""
+    def register(fn: Callable[..., Awaitable[Any]]) -> Callable[..., Awaitable[Any]]:
+        m = Method(name, fn, [a if isinstance(a, Arg) else Arg(a) for a in args])
+        for n in (name, *aliases):
+            if n in METHODS:
+                raise ValueError(f"method {n} registered twice")
+            METHODS[n] = m
+        return fn
+    return register
+
+
+def lookup(name: str) -> tuple[Method, str] | None:
+    """The method `name` calls and the namespace it was called in, or None."""
+    namespace, _, rest = name.partition("_")
+    m = METHODS.get(name)
+    if m is None and namespace in ETH_ALIAS_NAMESPACES:
+        m = METHODS.get("eth_" + rest)
+    return None if m is None else (m, namespace)
+
+
+class Ctx:
+    """What an adapter sees: the devnet, the subscription hub, the WebSocket connection (None
+    over HTTP) and the namespace the method was called in."""
+
+    __slots__ = ("devnet", "hub", "conn", "namespace")
+
+    def __init__(self, devnet, hub, conn, namespace: str) -> None:
+        self.devnet = devnet
+        self.hub = hub
+        self.conn = conn
+        self.namespace = namespace
+
+    async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """fn(*args) on the devnet's VM worker, where every chain operation must run."""
+        return await asyncio.wrap_future(self.devnet.worker.submit(fn, *args))
+
+
+def alias(name: str, target: str) -> None:
+    """Let `name` answer exactly as the registered method `target`."""
+    if name in METHODS:
+        raise ValueError(f"method {name} registered twice")
+    METHODS[name] = METHODS[target]

@@ -1,0 +1,156 @@
+"""The aiohttp application: JSON-RPC 2.0 over HTTP POST (single requests and batches) and over
+WebSocket on the same port (a GET with Upgrade), CORS (`*` by default, or a list of origins, with
+OPTIONS preflight answered), a request-size limit (16 MiB: larger bodies get HTTP 413 with a
+JSON-RPC error), and a short health answer to a plain GET.
+
+`create_app(devnet, config)` is the one factory, used by `rpc.main.serve` and by the tests. The
+subscription hub (the devnet's listeners) is opened and closed through `cleanup_ctx`; the devnet
+itself belongs to whoever created it.
+"""
+import logging
+from dataclasses import dataclass
+
+from aiohttp import WSCloseCode, WSMsgType, web
+
+from rpc.codec import dumps, qty
+from rpc.dispatch import MAX_BATCH, Dispatcher, error_response
+from rpc.errors import InvalidRequest
+from rpc.methods.info import CLIENT_VERSION
+from rpc.subscriptions import Connection, SubscriptionHub
+
+log = logging.getLogger("devnet.rpc")
+MAX_REQUEST_BYTES = 16 * 1024 * 1024
+PREFLIGHT_MAX_AGE = "600"
+
+
+@dataclass(frozen=True)
+class RPCConfig:
+    cors_origins: tuple[str, ...] = ("*",)
+    max_request_bytes: int = MAX_REQUEST_BYTES
+    max_batch: int = MAX_BATCH
+
+
+CONFIG = web.AppKey("config", RPCConfig)
+DEVNET = web.AppKey("devnet", object)
+HUB = web.AppKey("hub", SubscriptionHub)
+DISPATCHER = web.AppKey("dispatcher", Dispatcher)
+
+
+def create_app(devnet, config: RPCConfig | None = None) -> web.Application:
+    config = config or RPCConfig()
+    app = web.Application(client_max_size=config.max_request_bytes, middlewares=[_cors])
+    app[CONFIG] = config
+    app[DEVNET] = devnet
+    app.cleanup_ctx.append(_rpc_resources)
+    app.on_shutdown.append(_close_websockets)
+    app.router.add_route("POST", "/{tail:.*}", _post)
+    app.router.add_route("GET", "/{tail:.*}", _get)
+    app.router.add_route("OPTIONS", "/{tail:.*}", _preflight)
+    return app
+
+
+async def _rpc_resources(app: web.Application):
+    devnet = app[DEVNET]
+    hub = SubscriptionHub(devnet)
+    await hub.attach()
+    app[HUB] = hub
+    app[DISPATCHER] = Dispatcher(devnet, hub, app[CONFIG].max_batch)
+    yield
+    try:
+        await hub.detach()
+    except RuntimeError:  # the devnet was shut down first: its listeners died with it
+        pass
+
+
+async def _close_websockets(app: web.Application) -> None:
+    for conn in list(app[HUB].connections):
+        await conn.ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
+
+
+# -- CORS ----------------------------------------------------------------------------------------
+def _allowed_origin(config: RPCConfig, origin: str | None) -> str | None:
+    if "*" in config.cors_origins:
+        return "*"
+    return origin if origin is not None and origin in config.cors_origins else None
+
+
+@web.middleware
+async def _cors(request: web.Request, handler):
+    try:
+        resp = await handler(request)
+    except web.HTTPException as e:  # 404/405 and friends get the headers too
+        resp = e
+    if not resp.prepared:
+        allowed = _allowed_origin(request.app[CONFIG], request.headers.get("Origin"))
+        if allowed is not None:
+            resp.headers["Access-Control-Allow-Origin"] = allowed
+            if allowed != "*":
+                resp.headers["Vary"] = "Origin"
+    if isinstance(resp, web.HTTPException):
+        raise resp
+    return resp
+
+
+async def _preflight(request: web.Request) -> web.Response:
+    requested = request.headers.get("Access-Control-Request-Headers", "Content-Type")
+    return web.Response(status=204, headers={
+        "Access-Control-Allow-Methods": "POST, GET, OPTIONS",
+        "Access-Control-Allow-Headers": requested,
+        "Access-Control-Max-Age": PREFLIGHT_MAX_AGE,
+    })
+
+
+# -- HTTP ----------------------------------------------------------------------------------------
+def _too_large(limit: int) -> web.Response:
+    err = InvalidRequest(f"request body too large: the limit is {limit} bytes")
+    resp = web.Response(status=413, text=dumps(error_response(None, err)),
+                        content_type="application/json")
+    resp.force_close()  # the unread rest of the body makes the connection unusable
+    return resp
+
+
+async def _post(request: web.Request) -> web.Response:
+    limit = request.app[CONFIG].max_request_bytes
+    if request.content_length is not None and request.content_length > limit:
+        return _too_large(limit)
+    try:
+        body = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        return _too_large(limit)
+    answer = await request.app[DISPATCHER].handle_text(body)
+    if answer is None:  # only notifications: JSON-RPC sends nothing back
+        return web.Response(status=204)
+    return web.Response(text=answer, content_type="application/json")
+
+
+async def _get(request: web.Request) -> web.StreamResponse:
+    if request.headers.get("Upgrade", "").lower() == "websocket":
+        return await _websocket(request)
+    devnet = request.app[DEVNET]
+    return web.json_response({"status": "ok", "client": CLIENT_VERSION,
+                              "chainId": qty(devnet.chain_id),
+                              "rpc": "POST JSON-RPC 2.0 here, or open a WebSocket"})
+
+
+# -- WebSocket -----------------------------------------------------------------------------------
+async def _websocket(request: web.Request) -> web.StreamResponse:
+    config = request.app[CONFIG]
+    origin = request.headers.get("Origin")
+    if origin is not None and _allowed_origin(config, origin) is None:
+        raise web.HTTPForbidden(text=f"origin {origin} is not allowed")
+    ws = web.WebSocketResponse(max_msg_size=config.max_request_bytes)
+    await ws.prepare(request)
+    hub, dispatcher = request.app[HUB], request.app[DISPATCHER]
+    conn = Connection(ws)
+    hub.connections.add(conn)
+    try:
+        async for msg in ws:
+            if msg.type not in (WSMsgType.TEXT, WSMsgType.BINARY):
+                break
+            answer = await dispatcher.handle_text(msg.data, conn)
+            if answer is not None:
+                conn.send(answer)
+    finally:
+        hub.drop(conn)
+        await conn.close()
+    return ws

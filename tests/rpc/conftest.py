@@ -1,0 +1,86 @@
+"""Fixtures: a served devnet (automine or --no-mining) and an aiohttp JSON-RPC client for it."""
+import json
+
+import aiohttp
+import pytest
+
+from node.devnet import MiningMode
+from tests.rpc.helpers import ServerThread, addresses, initcode, make_devnet
+
+
+class Client:
+    """JSON-RPC over real HTTP with aiohttp."""
+
+    def __init__(self, session: aiohttp.ClientSession, server: ServerThread) -> None:
+        self.session = session
+        self.server = server
+        self.url = server.url
+        self.accounts = addresses(server.devnet)
+        self._id = 0
+
+    async def post(self, data, headers=None) -> tuple[int, dict, str]:
+        if not isinstance(data, (str, bytes)):
+            data = json.dumps(data)
+        async with self.session.post(self.url, data=data, headers=headers or {
+                "Content-Type": "application/json"}) as r:
+            return r.status, dict(r.headers), await r.text()
+
+    async def request(self, method: str, *params) -> dict:
+        self._id += 1
+        status, _, text = await self.post(
+            {"jsonrpc": "2.0", "id": self._id, "method": method, "params": list(params)})
+        assert status == 200, text
+        answer = json.loads(text)
+        assert answer["id"] == self._id and answer["jsonrpc"] == "2.0"
+        return answer
+
+    async def call(self, method: str, *params):
+        answer = await self.request(method, *params)
+        assert "error" not in answer, answer["error"]
+        return answer["result"]
+
+    async def error(self, method: str, *params) -> dict:
+        answer = await self.request(method, *params)
+        assert "error" in answer and "result" not in answer, answer
+        return answer["error"]
+
+    async def send(self, tx: dict) -> dict:
+        """eth_sendTransaction and its receipt (automine)."""
+        tx_hash = await self.call("eth_sendTransaction", tx)
+        return await self.call("eth_getTransactionReceipt", tx_hash)
+
+    async def deploy(self, runtime: bytes, constructor: bytes = b"") -> str:
+        receipt = await self.send({"from": self.accounts[0],
+                                   "input": "0x" + initcode(runtime, constructor).hex()})
+        assert receipt["status"] == "0x1"
+        return receipt["contractAddress"]
+
+
+@pytest.fixture
+def server():
+    s = ServerThread(make_devnet())
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+def manual_server():
+    s = ServerThread(make_devnet(mining=MiningMode.MANUAL))
+    yield s
+    s.stop()
+
+
+@pytest.fixture
+async def session():
+    async with aiohttp.ClientSession() as s:
+        yield s
+
+
+@pytest.fixture
+async def rpc(session, server) -> Client:
+    return Client(session, server)
+
+
+@pytest.fixture
+async def manual_rpc(session, manual_server) -> Client:
+    return Client(session, manual_server)
