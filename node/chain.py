@@ -20,6 +20,10 @@ from node.transition import apply_transaction
 from vm.frame import BlockEnv
 
 
+class InvalidTimestamp(ValueError):
+    """A dev method asked for a block timestamp that does not move forward."""
+
+
 class GenesisMismatch(Exception):
     """The data dir holds a chain started from another genesis."""
 
@@ -133,30 +137,24 @@ class Chain:
         return ts
 
     # -- mining --------------------------------------------------------------------------------
-    def mine(self, txs: list, timestamp: int | None = None) -> MinedBlock:
-        """Build, commit and persist the next block with as many of `txs` as are valid."""
+    def _build(self, state: StateDB, env: BlockEnv, txs: list, batch: dict) -> MinedBlock:
+        """Apply as many of `txs` as are valid to `state` and assemble the block on the head;
+        the new state nodes go into `batch`."""
         parent = self.head
-        env = self.env_for(parent, timestamp)
-        state = self.head_state()
         included, receipts, rejected, results = [], [], [], []
         gas_used = 0
-        try:
-            for tx in txs:
-                try:
-                    r = apply_transaction(state, env, tx, tx.sender, self.fees, gas_used)
-                except InvalidTransaction as e:
-                    rejected.append((tx, e))
-                    continue
-                gas_used += r.gas_used
-                included.append(tx)
-                results.append(r)
-                receipts.append(Receipt(tx.type, 1 if r.success else 0, gas_used, r.logs,
-                                        r.gas_used, r.gas_price, r.contract_address))
-            batch: dict[bytes, bytes] = {}
-            root = state.commit(batch)
-        except BaseException:
-            self._state = None  # the cached state may hold half a block: rebuild it from disk
-            raise
+        for tx in txs:
+            try:
+                r = apply_transaction(state, env, tx, tx.sender, self.fees, gas_used)
+            except InvalidTransaction as e:
+                rejected.append((tx, e))
+                continue
+            gas_used += r.gas_used
+            included.append(tx)
+            results.append(r)
+            receipts.append(Receipt(tx.type, 1 if r.success else 0, gas_used, r.logs,
+                                    r.gas_used, r.gas_price, r.contract_address))
+        root = state.commit(batch)
         header = Header(
             parent_hash=parent.hash, coinbase=env.coinbase, state_root=root,
             transactions_root=transactions_root([t.raw for t in included]),
@@ -164,15 +162,34 @@ class Chain:
             logs_bloom=logs_bloom([x for r in receipts for x in r.logs]), number=env.number,
             gas_limit=env.gas_limit, gas_used=gas_used, timestamp=env.timestamp,
             extra_data=b"", mix_hash=env.prevrandao.to_bytes(32, "big"), base_fee=env.base_fee)
-        block = Block(header, included)
+        return MinedBlock(Block(header, included), receipts, rejected, results)
+
+    def mine(self, txs: list, timestamp: int | None = None) -> MinedBlock:
+        """Build, commit and persist the next block with as many of `txs` as are valid."""
+        env = self.env_for(self.head, timestamp)
+        batch: dict[bytes, bytes] = {}
+        try:
+            m = self._build(self.head_state(), env, txs, batch)
+        except BaseException:
+            self._state = None  # the cached state may hold half a block: rebuild it from disk
+            raise
         deletes: list[bytes] = []
-        self.db.block_batch(block, receipts, batch, deletes)
-        deletes += [b"p" + tx.hash for tx, _ in rejected]
+        self.db.block_batch(m.block, m.receipts, batch, deletes)
+        deletes += [b"p" + tx.hash for tx, _ in m.rejected]
         self.db.write(batch, deletes)
-        self.head = header
+        self.head = m.block.header
         self.next_timestamp = None
         self.time_offset = 0  # an evm_increaseTime jump applies once
-        return MinedBlock(block, receipts, rejected, results)
+        return m
+
+    def preview(self, txs: list) -> MinedBlock:
+        """The block `txs` would make next, executed on a throwaway state (the pending block)."""
+        return self._build(self.state_at(self.head), self.env_for(self.head), txs, {})
+
+    def check_timestamp(self, ts: int) -> None:
+        if ts <= self.head.timestamp:
+            raise InvalidTimestamp(f"timestamp {ts} is lower than or equal to the previous "
+                                   f"block's timestamp {self.head.timestamp}")
 
     def rewind(self, header: Header) -> None:
         """Make `header` (an ancestor of the head) the head again (evm_revert)."""

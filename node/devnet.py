@@ -227,7 +227,13 @@ class Devnet(Queries):
         return fid
 
     # -- dev methods (time and snapshots) ------------------------------------------------------
+    def pending_block(self) -> MinedBlock:
+        """The next block as the pool would make it, executed but not persisted."""
+        return self.chain.preview(self.pool.executable(self._nonce_of))
+
     def mine_blocks(self, count: int = 1, timestamp: int | None = None) -> list[MinedBlock]:
+        if timestamp is not None:
+            self.chain.check_timestamp(timestamp)
         out = [self.mine_pending(timestamp)]
         for _ in range(count - 1):
             out.append(self.mine_pending())
@@ -253,6 +259,7 @@ class Devnet(Queries):
         return self.chain.time_offset
 
     def set_next_timestamp(self, ts: int) -> None:
+        self.chain.check_timestamp(ts)
         self.chain.next_timestamp = ts
 
     # -- lifecycle -----------------------------------------------------------------------------

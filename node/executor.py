@@ -30,6 +30,10 @@ PANIC_REASONS = {  # Solidity's panic codes, worded as geth words them
 }
 
 
+class InsufficientFundsForTransfer(InsufficientFunds):
+    message = "insufficient funds for transfer"
+
+
 class CallRequest:
     """The fields of an eth_call/eth_estimateGas request (all optional but `data`)."""
 
@@ -147,6 +151,9 @@ def execute_call(state: StateDB, env: BlockEnv, req: CallRequest, gas_cap: int) 
         raise IntrinsicGasTooLow(f"gas {gas}, minimum needed {intrinsic}")
     price = _price(req, env)
     balance = state.get_balance(sender)
+    if balance < req.value:
+        raise InsufficientFundsForTransfer(f"address 0x{sender.hex()} have {balance} want "
+                                           f"{req.value}")
     if balance < gas * price + req.value:
         raise InsufficientFunds(f"address 0x{sender.hex()} have {balance} want "
                                 f"{gas * price + req.value}")
@@ -195,7 +202,7 @@ def estimate_gas(fresh_state, env: BlockEnv, req: CallRequest, gas_cap: int) -> 
     """The least gas limit with which `req` succeeds: a binary search of real executions.
     `fresh_state()` must return a new disposable view for every run."""
     hi = min(req.gas, gas_cap) if req.gas is not None else gas_cap
-    first = _run(fresh_state, env, req, hi)
+    first = execute_call(fresh_state(), env, _with_gas(req, hi), hi)  # invalid: raises
     if not first.success:
         if first.reverted:
             raise ExecutionReverted(first.output)
@@ -214,12 +221,15 @@ def estimate_gas(fresh_state, env: BlockEnv, req: CallRequest, gas_cap: int) -> 
     return hi
 
 
+def _with_gas(req: CallRequest, gas: int) -> CallRequest:
+    return CallRequest(req.sender, req.to, gas, req.gas_price, req.max_fee_per_gas,
+                       req.max_priority_fee_per_gas, req.value, req.data, req.access_list,
+                       req.nonce, req.blob_versioned_hashes)
+
+
 def _run(fresh_state, env: BlockEnv, req: CallRequest, gas: int) -> CallResult:
-    probe = CallRequest(req.sender, req.to, gas, req.gas_price, req.max_fee_per_gas,
-                        req.max_priority_fee_per_gas, req.value, req.data, req.access_list,
-                        req.nonce, req.blob_versioned_hashes)
     try:
-        return execute_call(fresh_state(), env, probe, gas)
+        return execute_call(fresh_state(), env, _with_gas(req, gas), gas)
     except InvalidTransaction:
         return CallResult(False, b"", gas, None, [], None)
 

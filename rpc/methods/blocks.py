@@ -3,10 +3,10 @@ eth_getTransactionBy*, eth_getRawTransactionByHash, eth_getTransactionReceipt,
 eth_getBlockReceipts and the uncle methods (there are never uncles: counts 0, uncles null).
 
 Unknown blocks and transactions are null, not errors (execution-apis). The pending block is
-head + 1 holding the pool's executable transactions; geth shows it with a null hash, nonce and
-miner.
+head + 1 holding the pool's executable transactions, executed but not persisted; geth shows it
+with a null hash, nonce and miner.
 """
-from node.blocks import Block, Header, receipts_root, transactions_root
+from node.blocks import Block
 from node.queries import LATEST, PENDING, BlockRef
 from rpc import codec
 from rpc.codec import hexdata, qty
@@ -17,18 +17,7 @@ HYDRATED = opt(codec.boolean, False)
 
 
 def _pending_block(devnet) -> Block:
-    """A sample next block on the head (runs on the VM worker): the pool's executable
-    transactions, not executed (gasUsed 0, the head's state root)."""
-    head = devnet.chain.head
-    env = devnet.chain.env_for(head)
-    txs = devnet.pool.executable(lambda a: devnet.nonce(a, LATEST))
-    header = Header(parent_hash=head.hash, coinbase=env.coinbase, state_root=head.state_root,
-                    transactions_root=transactions_root([t.raw for t in txs]),
-                    receipts_root=receipts_root([]), number=env.number,
-                    gas_limit=env.gas_limit, gas_used=0, timestamp=env.timestamp,
-                    extra_data=b"", mix_hash=env.prevrandao.to_bytes(32, "big"),
-                    base_fee=env.base_fee)
-    return Block(header, txs)
+    return devnet.pending_block().block
 
 
 async def _block(ctx: Ctx, ref) -> Block | None:

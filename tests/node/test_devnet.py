@@ -160,3 +160,43 @@ def test_used_nonce_and_duplicate(devnet):
     with pytest.raises(NonceTooLow):
         run(devnet, devnet.submit, transfer(a.private_key, 0, b.address, value=2))
     assert devnet.chain.head.number == 1
+
+
+def test_pending_block_is_executed_not_persisted():
+    d = make_devnet(mining=MiningMode.MANUAL)
+    try:
+        a, b = accounts(d)[:2]
+        tx = transfer(a.private_key, 0, b.address)
+        run(d, d.submit, tx)
+        m = run(d, d.pending_block)
+        assert m.block.number == 1 and m.block.transactions == [tx]
+        assert m.block.header.gas_used == 21000 and m.receipts[0].status == 1
+        assert m.block.header.state_root != d.chain.head.state_root
+        assert d.chain.head.number == 0 and run(d, d.balance, b.address, "latest") == 10**22
+    finally:
+        d.shutdown()
+
+
+def test_dev_timestamps_must_move_forward(devnet):
+    from node.chain import InvalidTimestamp
+    head = devnet.chain.head.timestamp
+    with pytest.raises(InvalidTimestamp):
+        run(devnet, devnet.set_next_timestamp, head)
+    with pytest.raises(InvalidTimestamp):
+        run(devnet, devnet.mine_blocks, 1, head - 5)
+    run(devnet, devnet.set_next_timestamp, head + 100)
+    run(devnet, devnet.mine_blocks, 1)
+    assert devnet.chain.head.timestamp == head + 100
+    run(devnet, devnet.increase_time, 50)
+    run(devnet, devnet.mine_blocks, 2)
+    assert devnet.chain.head.timestamp == head + 100 + 51 + 1
+
+
+def test_estimate_with_unpayable_value_says_insufficient_funds(devnet):
+    from node.executor import CallRequest, InsufficientFundsForTransfer
+    a, b = accounts(devnet)[:2]
+    req = CallRequest(sender=a.address, to=b.address, value=10 ** 30)
+    with pytest.raises(InsufficientFundsForTransfer, match="insufficient funds for transfer"):
+        run(devnet, devnet.estimate, req, "latest")
+    assert run(devnet, devnet.estimate, CallRequest(sender=a.address, to=b.address, value=1),
+               "latest") == 21000
