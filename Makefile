@@ -8,7 +8,9 @@ DATADIR ?= .devnet
 
 .PHONY: install run test lint bench clean
 
-install: $(STAMP)
+JS_STAMP := tests/js/node_modules/.installed
+
+install: $(STAMP) $(JS_STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,7 +18,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
-run: install
+# ethers.js (client tests) and solc-js (test contracts), pinned by tests/js/package-lock.json
+$(JS_STAMP): tests/js/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed for the ethers.js tests"; exit 1; }
+	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
+	touch $(JS_STAMP)
+
+run: $(STAMP)
 	$(BIN)/devnet --port $(PORT) --datadir $(DATADIR) --genesis genesis.json
 
 lint: install
@@ -40,4 +48,4 @@ bench: install $(PEER_STAMP)
 	@$(BIN)/python bench/vm.py --pyevm-python $(PEER_VENV)/bin/python $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) *.egg-info build
+	rm -rf $(VENV) *.egg-info build tests/js/node_modules bench/.peers
