@@ -6,10 +6,8 @@ them on every opcode. Words are Python ints in [0, 2**256); addresses are 20-byt
 from typing import Callable
 
 from state.statedb import StateDB
-from vm.analysis import jumpdests
+from vm.analysis import CODE_PADDING, analyse
 from vm.gas import blob_base_fee
-
-CODE_PADDING = bytes(33)  # PUSH32 at the last byte reads zeros; running off the end reads STOP
 
 
 class BlockEnv:
@@ -50,9 +48,9 @@ class TxEnv:
 class Frame:
     """One message call (or contract creation) being executed."""
 
-    __slots__ = ("stack", "memory", "gas", "code", "code_size", "jumpdests", "address", "caller",
-                 "value", "data", "depth", "is_static", "return_data", "output", "error",
-                 "state", "block", "tx", "pc")
+    __slots__ = ("stack", "memory", "gas", "code", "code_size", "jumpdests", "run_gas",
+                 "program", "address", "caller", "value", "data", "depth", "is_static",
+                 "return_data", "output", "error", "state", "block", "tx", "pc")
 
     def __init__(self, state: StateDB, block: BlockEnv, tx: TxEnv, *, caller: bytes,
                  address: bytes, value: int, data: bytes, code: bytes, gas: int, depth: int,
@@ -62,7 +60,10 @@ class Frame:
         self.gas = gas
         self.code = code + CODE_PADDING
         self.code_size = len(code)
-        self.jumpdests = jumpdests(code)
+        a = analyse(code)
+        self.jumpdests = a.jumpdests
+        self.run_gas = a.run_gas
+        self.program = a.program
         self.address = address
         self.caller = caller
         self.value = value

@@ -1,7 +1,8 @@
-"""The interpreter loop. The fast loop reads an opcode, subtracts its static gas, and calls its
-handler from the 256-entry table; everything else (dynamic gas, stack checks, halting) happens in
-handlers. Halts arrive as exceptions and are resolved here, in one place. Tracing is a second loop
-over the same handlers so the fast loop carries no tracing cost.
+"""The interpreter loops. The fast loop runs the code's pre-decoded program (vm/analysis.py): one
+step function per pc, static gas charged a run at a time by the steps that end runs (vm/table.py),
+so the loop body is just `pc = program[pc](frame, pc)`. The traced loop reads each opcode,
+charges its static gas and calls its handler from the 256-entry table, emitting a trace line per
+step. Halts arrive as exceptions and are resolved here, in one place, for both loops.
 """
 from vm.errors import ExceptionalHalt, Halt, OutOfGas, Revert, StackUnderflow
 from vm.table import HANDLERS, STATIC_GAS
@@ -12,18 +13,15 @@ def execute(f) -> None:
     output kept) or an ExceptionalHalt (gas zero, no output)."""
     if f.tx.tracer is not None:
         return _execute_traced(f, f.tx.tracer)
-    code = f.code
-    handlers = HANDLERS
-    static = STATIC_GAS
-    pc = 0
+    program = f.program
     try:
+        g = f.gas - f.run_gas[0]
+        if g < 0:
+            raise OutOfGas
+        f.gas = g
+        pc = 0
         while True:
-            op = code[pc]
-            g = f.gas - static[op]
-            if g < 0:
-                raise OutOfGas
-            f.gas = g
-            pc = handlers[op](f, pc)
+            pc = program[pc](f, pc)
     except Halt:
         return
     except Revert as e:

@@ -1,5 +1,5 @@
 """Control flow and halting: STOP, JUMP, JUMPI, PC, GAS, JUMPDEST, RETURN, REVERT, INVALID."""
-from vm.errors import Halt, InvalidJump, InvalidOpcode, Revert, StackOverflow
+from vm.errors import Halt, InvalidJump, InvalidOpcode, OutOfGas, Revert, StackOverflow
 from vm.gas import STACK_LIMIT, expand_memory
 
 
@@ -66,3 +66,46 @@ def revert(f, pc):
 
 def invalid(f, pc):
     raise InvalidOpcode
+
+
+# -- run-charging forms for the fast loop (vm/table.py RUN_HANDLERS): a jump charges the static gas
+# of the run it enters, from the suffix sums in f.run_gas.
+
+def jump_run(f, pc):
+    dest = f.stack.pop()
+    if dest not in f.jumpdests:
+        raise InvalidJump
+    g = f.gas - f.run_gas[dest]
+    if g < 0:
+        raise OutOfGas
+    f.gas = g
+    return dest
+
+
+def jumpi_run(f, pc):
+    s = f.stack
+    dest = s.pop()
+    if s.pop():
+        if dest not in f.jumpdests:
+            raise InvalidJump
+    else:
+        dest = pc + 1
+    g = f.gas - f.run_gas[dest]
+    if g < 0:
+        raise OutOfGas
+    f.gas = g
+    return dest
+
+
+def then_charge_run(handler):
+    """Wrap an op that needs exact gas (GAS, SSTORE, calls, creates): it ends its run, so after
+    it the next run's static gas is charged."""
+    def step(f, pc):
+        pc = handler(f, pc)
+        g = f.gas - f.run_gas[pc]
+        if g < 0:
+            raise OutOfGas
+        f.gas = g
+        return pc
+    step.__name__ = handler.__name__ + "_run"
+    return step
