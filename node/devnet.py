@@ -217,7 +217,7 @@ class Devnet(Queries):
 
     # -- filters -------------------------------------------------------------------------------
     def new_log_filter(self, flt: LogFilter) -> int:
-        return self.filters.install("logs", flt)
+        return self.filters.install("logs", flt, self.chain.head.number)
 
     def new_block_filter(self) -> int:
         return self.filters.install("blocks")

@@ -25,7 +25,7 @@ class UnsupportedType(InvalidTransaction):
 
 
 class InvalidSignature(InvalidTransaction):
-    message = "invalid transaction signature"
+    message = "invalid transaction v, r, s values"  # geth's ErrInvalidSig
 
 
 class WrongChainId(InvalidTransaction):

@@ -13,10 +13,24 @@ from node.blocks import Header, Receipt, bloom_contains
 FILTER_TIMEOUT = 300.0
 
 
+EARLIEST = "earliest"
+
+
+def resolve_block(ref, head: int) -> int:
+    """A filter bound: a number, "earliest" (0), or None or any other tag (the head, resolved
+    when the query runs, as geth does for eth_getLogs and eth_getFilterLogs)."""
+    if isinstance(ref, int):
+        return ref
+    return 0 if ref == EARLIEST else head
+
+
 class LogFilter:
+    """Criteria of a log query. from_block/to_block may be numbers or block tags (None is
+    "latest"); resolve() pins them to numbers against a head."""
+
     __slots__ = ("from_block", "to_block", "addresses", "topics", "block_hash")
 
-    def __init__(self, from_block: int = 0, to_block: int | None = None,
+    def __init__(self, from_block: int | str | None = None, to_block: int | str | None = None,
                  addresses: set[bytes] | None = None, topics: list | None = None,
                  block_hash: bytes | None = None) -> None:
         self.from_block = from_block
@@ -25,6 +39,12 @@ class LogFilter:
         # each position: None (any) or a frozenset of topic ints
         self.topics = [None if not t else frozenset(t) for t in (topics or [])]
         self.block_hash = block_hash
+
+    def resolve(self, head: int) -> "LogFilter":
+        f = LogFilter(resolve_block(self.from_block, head), resolve_block(self.to_block, head),
+                      self.addresses, None, self.block_hash)
+        f.topics = self.topics
+        return f
 
     def matches(self, log: tuple) -> bool:
         address, topics, _ = log
@@ -79,11 +99,12 @@ def block_logs(header: Header, tx_hashes: list[bytes], receipts: list[Receipt],
 
 
 class PolledFilter:
-    __slots__ = ("kind", "criteria", "buffer", "last_poll")
+    __slots__ = ("kind", "criteria", "since", "buffer", "last_poll")
 
-    def __init__(self, kind: str, criteria: LogFilter | None = None) -> None:
+    def __init__(self, kind: str, criteria: LogFilter | None = None, since: int = 0) -> None:
         self.kind = kind  # "logs", "blocks" or "pending"
-        self.criteria = criteria
+        self.criteria = criteria  # unresolved: eth_getFilterLogs resolves it when asked
+        self.since = since  # the first block whose logs eth_getFilterChanges delivers
         self.buffer: list = []
         self.last_poll = time.monotonic()
 
@@ -93,10 +114,13 @@ class FilterRegistry:
         self._filters: dict[int, PolledFilter] = {}
         self._ids = itertools.count(1)
 
-    def install(self, kind: str, criteria: LogFilter | None = None) -> int:
+    def install(self, kind: str, criteria: LogFilter | None = None, head: int = 0) -> int:
         self.expire()
         fid = next(self._ids)
-        self._filters[fid] = PolledFilter(kind, criteria)
+        since = head + 1
+        if criteria is not None and isinstance(criteria.from_block, int):
+            since = max(since, criteria.from_block)
+        self._filters[fid] = PolledFilter(kind, criteria, since)
         return fid
 
     def get(self, fid: int) -> PolledFilter | None:
@@ -125,9 +149,9 @@ class FilterRegistry:
                 f.buffer.append(header.hash)
             elif f.kind == "logs":
                 c = f.criteria
-                if c.to_block is not None and header.number > c.to_block:
+                if isinstance(c.to_block, int) and header.number > c.to_block:
                     continue
-                if header.number < c.from_block:
+                if header.number < f.since:
                     continue
                 f.buffer.extend(e for e in entries if c.matches(e.log))
 

@@ -118,14 +118,16 @@ class Queries:
 
     # -- logs ----------------------------------------------------------------------------------
     def logs(self, flt: LogFilter) -> list[LogEntry]:
+        """Logs matching `flt`, its block tags resolved against the head now."""
         chain = self.chain
+        flt = flt.resolve(chain.head.number)
         if flt.block_hash is not None:
             h = chain.db.header(flt.block_hash)
             if h is None or h.number > chain.head.number:
                 raise BlockNotFound("unknown block")
             return self._block_entries(h, flt)
         head = chain.head.number
-        to = head if flt.to_block is None else flt.to_block
+        to = flt.to_block
         if flt.from_block > to:
             raise InvalidRange("invalid block range params")
         if to > head:
@@ -138,6 +140,13 @@ class Queries:
             if h.gas_used and flt.may_match_bloom(h.logs_bloom):
                 out.extend(self._block_entries(h, flt))
         return out
+
+    def filter_logs(self, fid: int) -> list[LogEntry] | None:
+        """eth_getFilterLogs: the whole range of an installed log filter, resolved now."""
+        f = self.filters.get(fid)
+        if f is None or f.kind != "logs":
+            return None
+        return self.logs(f.criteria)
 
     def _block_entries(self, h: Header, flt: LogFilter | None) -> list[LogEntry]:
         db = self.chain.db

@@ -1,9 +1,10 @@
 """JSON shapes of blocks, headers, transactions, receipts, logs, proofs and fee history, as the
 execution-apis schemas (src/schemas/*.yaml) define them and geth fills them in.
 
-A mined transaction shows its block and its effective gas price; a pending one has null
-blockHash, blockNumber, blockTimestamp and transactionIndex, and (as geth shows it) an EIP-1559
-transaction's gasPrice is its maxFeePerGas. Typed transactions carry both yParity and v.
+A mined transaction shows its block and, for EIP-1559 types, the price it paid as gasPrice (the
+unit price, as its receipt's effectiveGasPrice); a pending one has null blockHash, blockNumber,
+blockTimestamp and transactionIndex, and (as geth shows it) an EIP-1559 transaction's gasPrice is
+its maxFeePerGas. Typed transactions carry both yParity and v.
 """
 from node.blocks import Block, Header, Receipt
 from node.filters import LogEntry
@@ -56,7 +57,9 @@ def tx_json(tx: Transaction, header: Header | None = None, index: int | None = N
     if tx.gas_price is not None:
         price = tx.gas_price
     else:
-        price = tx.effective_gas_price(header.base_fee) if mined else tx.max_fee_per_gas
+        # every transaction pays the unit price, which is every block's base fee: the tip is
+        # never paid, so base fee + tip would disagree with the receipt's effectiveGasPrice
+        price = header.base_fee if mined else tx.max_fee_per_gas
     out = {
         "blockHash": hexdata(header.hash) if mined else None,
         "blockNumber": qty(header.number) if mined else None,

@@ -8,7 +8,6 @@ from typing import Any, Callable
 
 from node.executor import CallRequest, StateOverride
 from node.filters import LogFilter
-from node.queries import EARLIEST
 from rpc import codec
 from rpc.errors import ParamError
 
@@ -119,7 +118,7 @@ def state_overrides(v: Any) -> dict[bytes, StateOverride]:
 
 # -- log filters -------------------------------------------------------------------------------
 class FilterSpec:
-    """A decoded filter object; block tags stay symbolic until resolved against the head."""
+    """A decoded filter object; block tags stay symbolic (the node resolves them per query)."""
 
     __slots__ = ("from_block", "to_block", "addresses", "topics", "block_hash")
 
@@ -130,14 +129,10 @@ class FilterSpec:
         self.topics = topics
         self.block_hash = block_hash
 
-    def resolve(self, head: int) -> LogFilter:
-        """The node's LogFilter: an omitted or tagged fromBlock is the head (earliest is 0);
-        a tagged or omitted toBlock follows the head (None)."""
-        frm = self.from_block
-        frm = 0 if frm == EARLIEST else frm if isinstance(frm, int) else head
-        to = self.to_block
-        to = 0 if to == EARLIEST else to if isinstance(to, int) else None
-        return LogFilter(frm, to, self.addresses, self.topics, self.block_hash)
+    def criteria(self) -> LogFilter:
+        """The node's LogFilter; block tags stay tags, the node resolves them per query."""
+        return LogFilter(self.from_block, self.to_block, self.addresses, self.topics,
+                         self.block_hash)
 
 
 def _addresses(v: Any) -> set[bytes] | None:

@@ -7,7 +7,6 @@ quantities; an id that is unknown or expired is "filter not found".
 """
 from typing import Any
 
-from node.filters import LogFilter
 from rpc import codec
 from rpc.codec import hexdata, qty
 from rpc.errors import ParamError, RPCError
@@ -28,22 +27,14 @@ def filter_id(v: Any) -> int:
         return -1
 
 
-def _get_logs(devnet, spec: FilterSpec) -> list:
-    return devnet.logs(spec.resolve(devnet.head_number()))
-
-
 @rpc("eth_getLogs", filter_spec)
 async def get_logs(ctx: Ctx, spec: FilterSpec) -> list[dict]:
-    return [entry_json(e) for e in await ctx.run(_get_logs, ctx.devnet, spec)]
-
-
-def _new_filter(devnet, spec: FilterSpec) -> int:
-    return devnet.new_log_filter(spec.resolve(devnet.head_number()))
+    return [entry_json(e) for e in await ctx.run(ctx.devnet.logs, spec.criteria())]
 
 
 @rpc("eth_newFilter", filter_spec)
 async def new_filter(ctx: Ctx, spec: FilterSpec) -> str:
-    return qty(await ctx.run(_new_filter, ctx.devnet, spec))
+    return qty(await ctx.run(ctx.devnet.new_log_filter, spec.criteria()))
 
 
 @rpc("eth_newBlockFilter")
@@ -72,18 +63,9 @@ async def get_filter_changes(ctx: Ctx, fid: int) -> list:
     return [hexdata(h) for h in items]  # block or transaction hashes
 
 
-def _filter_logs(devnet, fid: int) -> list | None:
-    f = devnet.filters.get(fid)
-    if f is None or f.kind != "logs":
-        return None
-    c, head = f.criteria, devnet.head_number()
-    to = head if c.to_block is None else min(c.to_block, head)
-    return devnet.logs(LogFilter(c.from_block, to, c.addresses, c.topics, c.block_hash))
-
-
 @rpc("eth_getFilterLogs", filter_id)
 async def get_filter_logs(ctx: Ctx, fid: int) -> list[dict]:
-    entries = await ctx.run(_filter_logs, ctx.devnet, fid)
+    entries = await ctx.run(ctx.devnet.filter_logs, fid)
     if entries is None:
         raise RPCError(NOT_FOUND)
     return [entry_json(e) for e in entries]

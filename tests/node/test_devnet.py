@@ -200,3 +200,26 @@ def test_estimate_with_unpayable_value_says_insufficient_funds(devnet):
         run(devnet, devnet.estimate, req, "latest")
     assert run(devnet, devnet.estimate, CallRequest(sender=a.address, to=b.address, value=1),
                "latest") == 21000
+
+
+def test_filter_logs_resolve_latest_when_queried():
+    from node.config import AllocAccount
+    from node.filters import LogFilter
+    emitter = bytes.fromhex("ee" * 20)
+    g = Genesis()
+    g.alloc[emitter] = AllocAccount(code=bytes.fromhex("60006000a000"))  # LOG0 of nothing
+    d = make_devnet(genesis=g)
+    try:
+        a = accounts(d)[0]
+        for n in range(2):
+            run(d, d.submit, transfer(a.private_key, n, emitter, value=0, gas=30000))
+        fid = run(d, d.new_log_filter, LogFilter(addresses={emitter}))  # from/to: latest
+        run(d, d.submit, transfer(a.private_key, 2, emitter, value=0, gas=30000))
+        run(d, d.submit, transfer(a.private_key, 3, bytes(20), value=0))  # a block, no log
+        assert run(d, d.filter_logs, fid) == []  # latest is now block 4, which has no log
+        changes = d.filters.poll(fid)
+        assert [e.block_number for e in changes] == [3]  # only what came after installing
+        everything = run(d, d.logs, LogFilter(0, "latest", {emitter}))
+        assert [e.block_number for e in everything] == [1, 2, 3]
+    finally:
+        d.shutdown()
