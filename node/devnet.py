@@ -271,12 +271,21 @@ class Devnet(Queries):
             self._miner.start()
 
     def _interval_loop(self) -> None:
+        # Post, never wait: the worker may be a server's event loop that is itself waiting for
+        # this thread to stop.
         while not self._stop.wait(self.block_time):
-            self.worker.run(self.mine_pending)
+            self.worker.submit(self.mine_pending)
 
-    def shutdown(self) -> None:
+    def stop(self) -> None:
+        """Stop background work (the interval miner)."""
         self._stop.set()
         if self._miner is not None:
             self._miner.join()
+            self._miner = None
+
+    def shutdown(self) -> None:
+        if self.store.closed:
+            return
+        self.stop()
         self.worker.shutdown()
         self.store.close()

@@ -13,9 +13,21 @@ def ensure_recursion_limit() -> None:
         sys.setrecursionlimit(RECURSION_LIMIT)
 
 
+def start_big_stack_thread(target: Callable[[], None], name: str) -> threading.Thread:
+    """Start a thread with the VM's large stack (the size applies when a thread starts)."""
+    ensure_recursion_limit()
+    old = threading.stack_size()
+    threading.stack_size(VM_STACK_BYTES)
+    try:
+        t = threading.Thread(target=target, name=name)
+        t.start()
+        return t
+    finally:
+        threading.stack_size(old)
+
+
 def run_in_vm_thread(fn: Callable[..., Any], *args: Any) -> Any:
     """Call fn(*args) on a fresh big-stack thread and return its result (or raise its error)."""
-    ensure_recursion_limit()
     box: dict[str, Any] = {}
 
     def target() -> None:
@@ -24,22 +36,17 @@ def run_in_vm_thread(fn: Callable[..., Any], *args: Any) -> Any:
         except BaseException as e:  # re-raised in the caller's thread below
             box["error"] = e
 
-    old = threading.stack_size()
-    threading.stack_size(VM_STACK_BYTES)
-    try:
-        t = threading.Thread(target=target, name="kvm")
-        t.start()
-    finally:
-        threading.stack_size(old)
-    t.join()
+    start_big_stack_thread(target, "kvm").join()
     if "error" in box:
         raise box["error"]
     return box.get("result")
 
 
 class VMWorker:
-    """One thread with a large stack on which every chain and VM operation runs, one at a time:
-    callers submit work and wait on the future, so the chain needs no locks."""
+    """The one thread on which every chain and VM operation runs, one at a time, so the chain
+    needs no locks. At first a private big-stack thread; a server whose event loop runs on a
+    big-stack thread of its own can `attach_loop` it, and from then on work submitted from that
+    loop runs inline (no thread hand-off) while other threads post work onto the loop."""
 
     def __init__(self) -> None:
         from concurrent.futures import ThreadPoolExecutor
@@ -51,16 +58,39 @@ class VMWorker:
             self._thread_ident = self._pool.submit(threading.get_ident).result()
         finally:
             threading.stack_size(old)
+        self._loop = None
+
+    def attach_loop(self, loop) -> None:
+        """Run all further work on `loop`'s thread (call from that thread)."""
+        self._pool.shutdown(wait=True)
+        self._loop = loop
+        self._thread_ident = threading.get_ident()
+
+    def on_worker_thread(self) -> bool:
+        return threading.get_ident() == self._thread_ident
 
     def submit(self, fn: Callable[..., Any], *args: Any):
         """Run fn(*args) on the worker; returns a concurrent.futures.Future."""
-        return self._pool.submit(fn, *args)
+        if self._loop is None:
+            return self._pool.submit(fn, *args)
+        from concurrent.futures import Future
+        fut: Future = Future()
+
+        def call() -> None:
+            if fut.set_running_or_notify_cancel():
+                try:
+                    fut.set_result(fn(*args))
+                except BaseException as e:  # handed to whoever waits on the future
+                    fut.set_exception(e)
+        self._loop.call_soon_threadsafe(call)
+        return fut
 
     def run(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run fn(*args) on the worker and wait (runs inline when already on the worker)."""
-        if threading.get_ident() == self._thread_ident:
+        """Run fn(*args) on the worker and wait (inline when already on the worker)."""
+        if self.on_worker_thread():
             return fn(*args)
-        return self._pool.submit(fn, *args).result()
+        return self.submit(fn, *args).result()
 
     def shutdown(self) -> None:
-        self._pool.shutdown(wait=True)
+        if self._loop is None:
+            self._pool.shutdown(wait=True)

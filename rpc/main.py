@@ -8,10 +8,12 @@ until SIGINT or SIGTERM.
 import asyncio
 import signal
 import sys
+import threading
 from typing import Callable, Iterable
 
 from aiohttp import web
 
+from node.vmthread import start_big_stack_thread
 from rpc.server import MAX_REQUEST_BYTES, RPCConfig, create_app
 
 DEFAULT_HOST = "127.0.0.1"
@@ -24,32 +26,65 @@ def serve(devnet, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
           on_listening: Callable[[], None] | None = None) -> None:
     """Serve `devnet` on host:port until SIGINT/SIGTERM, then shut it down (its store included).
     Starts the devnet's background work (interval mining). Prints nothing; `on_listening` is
-    called once the port is bound. OSError if the port cannot be bound."""
+    called once the port is bound. OSError if the port cannot be bound.
+
+    The event loop runs on a thread with a large stack and becomes the devnet's VM worker, so
+    requests execute on it directly, with no hand-off to another thread (1024 nested EVM calls
+    need the stack). Requests are handled one at a time either way: the chain is sequential."""
     app = create_app(devnet, RPCConfig(tuple(cors_origins), max_request_bytes))
-    devnet.start()
+    box: dict = {}
+    ready = threading.Event()
+
+    def loop_thread() -> None:
+        try:
+            asyncio.run(_serve(app, host, port, on_listening, devnet, box, ready))
+        except BaseException as e:  # re-raised in the calling thread below
+            box["error"] = e
+        finally:
+            ready.set()
+
+    previous = _forward_signals(box, ready)
     try:
-        asyncio.run(_serve(app, host, port, on_listening))
+        start_big_stack_thread(loop_thread, "rpc").join()
     finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
         devnet.shutdown()
+    if "error" in box:
+        raise box["error"]
+
+
+def _forward_signals(box: dict, ready: threading.Event) -> dict:
+    """SIGINT/SIGTERM arrive on the main thread: they set the serving loop's stop event."""
+    def stop(signum, frame) -> None:
+        ready.wait()
+        loop, event = box.get("loop"), box.get("stop")
+        if loop is not None and not loop.is_closed():
+            loop.call_soon_threadsafe(event.set)
+    previous = {}
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            previous[sig] = signal.signal(sig, stop)
+    return previous
 
 
 async def _serve(app: web.Application, host: str, port: int,
-                 on_listening: Callable[[], None] | None) -> None:
+                 on_listening: Callable[[], None] | None, devnet, box: dict,
+                 ready: threading.Event) -> None:
+    loop = asyncio.get_running_loop()
+    devnet.worker.attach_loop(loop)
+    box["loop"], box["stop"] = loop, asyncio.Event()
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
     await runner.setup()
     try:
         await web.TCPSite(runner, host, port).start()
+        devnet.start()
+        ready.set()
         if on_listening is not None:
             on_listening()
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            try:
-                loop.add_signal_handler(sig, stop.set)
-            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread
-                pass
-        await stop.wait()
+        await box["stop"].wait()
     finally:
+        devnet.stop()
         await runner.cleanup()
 
 

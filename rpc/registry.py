@@ -103,8 +103,12 @@ class Ctx:
         self.namespace = namespace
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """fn(*args) on the devnet's VM worker, where every chain operation must run."""
-        return await asyncio.wrap_future(self.devnet.worker.submit(fn, *args))
+        """fn(*args) on the devnet's VM worker, where every chain operation must run: inline when
+        this event loop is the worker (the served node), else handed to the worker thread."""
+        worker = self.devnet.worker
+        if worker.on_worker_thread():
+            return fn(*args)
+        return await asyncio.wrap_future(worker.submit(fn, *args))
 
 
 def alias(name: str, target: str) -> None:

@@ -72,7 +72,11 @@ class SubscriptionHub:
         self._view: tuple[Subscription, ...] = ()  # read on the VM thread: replaced, not mutated
 
     async def _on_worker(self, fn, *args) -> None:
-        await asyncio.wrap_future(self.devnet.worker.submit(fn, *args))
+        worker = self.devnet.worker
+        if worker.on_worker_thread():
+            fn(*args)
+        else:
+            await asyncio.wrap_future(worker.submit(fn, *args))
 
     async def attach(self) -> None:
         await self._on_worker(self.devnet.block_listeners.append, self._on_block)
