@@ -11,6 +11,7 @@ import time
 from state.hashing import keccak256
 from state.statedb import StateDB
 from state.store import KVStore
+from state.trie import NodeCache
 from node.blocks import Block, Header, Receipt, logs_bloom, receipts_root, transactions_root
 from node.chaindb import K_CHAIN_ID, K_GENESIS, ChainDB
 from node.config import Genesis
@@ -89,6 +90,7 @@ class Chain:
                                       f"says {genesis.chain_id}")
         self.genesis_hash = header.hash
         self.head: Header = self.db.header(self.db.head_hash())
+        self.node_cache = NodeCache()  # decoded trie nodes, shared by every state view below
         self._state: StateDB | None = None
 
     # -- reads ---------------------------------------------------------------------------------
@@ -100,12 +102,12 @@ class Chain:
 
     def state_at(self, header: Header) -> StateDB:
         """A fresh, disposable view of the state after `header` (reads only, or throw away)."""
-        return StateDB(self.store, header.state_root)
+        return StateDB(self.store, header.state_root, self.node_cache)
 
     def head_state(self) -> StateDB:
         """The head state used for mining; its caches survive from block to block."""
         if self._state is None:
-            self._state = StateDB(self.store, self.head.state_root)
+            self._state = StateDB(self.store, self.head.state_root, self.node_cache)
         return self._state
 
     def block_hash(self, n: int) -> bytes | None:

@@ -213,7 +213,7 @@ class Devnet(Queries):
     def access_list(self, req: CallRequest, ref, overrides=None) -> tuple[list, CallResult]:
         header, env = self._call_context(ref)
         return create_access_list(self.store, header.state_root, env, req,
-                                  self.genesis.gas_limit, overrides)
+                                  self.genesis.gas_limit, overrides, self.chain.node_cache)
 
     # -- filters -------------------------------------------------------------------------------
     def new_log_filter(self, flt: LogFilter) -> int:

@@ -237,8 +237,8 @@ def _run(fresh_state, env: BlockEnv, req: CallRequest, gas: int) -> CallResult:
 class _RecordingState(StateDB):
     """Remembers every address and slot made warm, even in frames that later revert."""
 
-    def __init__(self, store, root) -> None:
-        super().__init__(store, root)
+    def __init__(self, store, root, node_cache=None) -> None:
+        super().__init__(store, root, node_cache)
         self.seen_addresses: dict[bytes, None] = {}
         self.seen_slots: dict[tuple[bytes, int], None] = {}
 
@@ -253,14 +253,14 @@ class _RecordingState(StateDB):
 
 
 def create_access_list(store, root: bytes, env: BlockEnv, req: CallRequest, gas_cap: int,
-                       overrides=None) -> tuple[list, CallResult]:
+                       overrides=None, node_cache=None) -> tuple[list, CallResult]:
     """The access list `req` would use (sender, recipient and precompiles excluded, as geth),
     iterated until it is stable, and the result of running with it."""
     sender = req.sender or ZERO_ADDRESS
     excluded = {sender, req.to, *PRECOMPILES}
     access: list = list(req.access_list)
     for _ in range(8):
-        st = _RecordingState(store, root)
+        st = _RecordingState(store, root, node_cache)
         apply_overrides(st, overrides)
         probe = CallRequest(req.sender, req.to, req.gas, req.gas_price, req.max_fee_per_gas,
                             req.max_priority_fee_per_gas, req.value, req.data, tuple(access),

@@ -173,9 +173,10 @@ class Queries:
         header = self.require_header(ref)
         st = self.chain.state_at(header)
         acct = st.account(addr)
-        account_proof = SecureTrie(self.chain.store, header.state_root).prove(addr)
+        account_proof = SecureTrie(self.chain.store, header.state_root,
+                                   self.chain.node_cache).prove(addr)
         root = acct.storage_root if acct is not None else EMPTY_TRIE_ROOT
-        storage_trie = SecureTrie(self.chain.store, root)
+        storage_trie = SecureTrie(self.chain.store, root, self.chain.node_cache)
         storage = [(s, st.get_storage(addr, s), storage_trie.prove(s.to_bytes(32, "big")))
                    for s in slots]
         return acct, account_proof, storage

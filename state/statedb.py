@@ -14,7 +14,7 @@ from state import journal as J
 from state.account import decode_account, decode_storage_value, encode_account, encode_storage_value
 from state.hashing import EMPTY_CODE_HASH, EMPTY_TRIE_ROOT, keccak256
 from state.store import KVStore
-from state.trie import SecureTrie, Trie
+from state.trie import NodeCache, SecureTrie, Trie
 
 CODE_PREFIX = b"c"  # code is stored under b"c" + keccak256(code); trie nodes under their bare hash
 
@@ -44,9 +44,11 @@ class StateObject:
 class StateDB:
     """The mutable world state on top of a committed root in `store`."""
 
-    def __init__(self, store: KVStore, root: bytes = EMPTY_TRIE_ROOT) -> None:
+    def __init__(self, store: KVStore, root: bytes = EMPTY_TRIE_ROOT,
+                 node_cache: NodeCache | None = None) -> None:
         self.store = store
-        self._trie = SecureTrie(store, root)
+        self._node_cache = node_cache
+        self._trie = SecureTrie(store, root, node_cache)
         self._objs: dict[bytes, StateObject | None] = {}
         self._dirty: set[bytes] = set()
         self._new_code: dict[bytes, bytes] = {}
@@ -235,7 +237,7 @@ class StateDB:
         value = 0
         if obj.storage_root != EMPTY_TRIE_ROOT:
             if obj.trie is None:
-                obj.trie = SecureTrie(self.store, obj.storage_root)
+                obj.trie = SecureTrie(self.store, obj.storage_root, self._node_cache)
             raw = obj.trie.get(key.to_bytes(32, "big"))
             if raw is not None:
                 value = decode_storage_value(raw)
@@ -276,7 +278,7 @@ class StateDB:
         if not zeroed:
             return True
         if obj.trie is None:
-            obj.trie = SecureTrie(self.store, obj.storage_root)
+            obj.trie = SecureTrie(self.store, obj.storage_root, self._node_cache)
         return any(hkey not in zeroed for hkey, _ in Trie.items(obj.trie))
 
     # -- EIP-2929 warm sets, EIP-1153 transient storage, logs, refunds ---------------------------
@@ -343,7 +345,7 @@ class StateDB:
     def _commit_storage(self, obj: StateObject, batch: dict[bytes, bytes]) -> None:
         t = obj.trie
         if t is None:
-            t = obj.trie = SecureTrie(self.store, obj.storage_root)
+            t = obj.trie = SecureTrie(self.store, obj.storage_root, self._node_cache)
         for key in obj.dirty_slots:
             value = obj.storage[key]
             k = key.to_bytes(32, "big")

@@ -15,6 +15,8 @@ Also re-exported here: `verify_proof` (EIP-1186 proofs) and `trie_root` (one-sho
 """
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from collections.abc import Iterator
 
 from state.hashing import EMPTY_TRIE_ROOT, keccak256
@@ -80,14 +82,37 @@ def _commit_node(node: Node, out: dict[bytes, bytes]) -> bytes:
     return enc
 
 
+class NodeCache:
+    """Decoded nodes by hash, shared by every trie opened on one store (least recently used
+    evicted). Sharing is safe because a loaded node is never changed: updates copy the path they
+    touch, and loading a child only replaces its hash by the identical node."""
+
+    def __init__(self, size: int = 50_000) -> None:
+        self.size = size
+        self._nodes: OrderedDict[bytes, Node] = OrderedDict()
+
+    def get(self, node_hash: bytes) -> Node | None:
+        node = self._nodes.get(node_hash)
+        if node is not None:
+            self._nodes.move_to_end(node_hash)
+        return node
+
+    def put(self, node_hash: bytes, node: Node) -> None:
+        self._nodes[node_hash] = node
+        if len(self._nodes) > self.size:
+            self._nodes.popitem(last=False)
+
+
 class Trie:
     """A Merkle Patricia trie rooted at `root` in `store`. Keys and values are bytes; an empty
-    value is the same as no value."""
+    value is the same as no value. Tries sharing a NodeCache decode each stored node once."""
 
-    def __init__(self, store: KVStore, root: bytes = EMPTY_TRIE_ROOT) -> None:
+    def __init__(self, store: KVStore, root: bytes = EMPTY_TRIE_ROOT,
+                 cache: NodeCache | None = None) -> None:
         if not isinstance(root, (bytes, bytearray)) or len(root) != 32:
             raise ValueError(f"a trie root is 32 bytes, got {root!r}")
         self._store = store
+        self._cache = cache
         # None (empty), a 32-byte hash (not loaded yet) or a node
         self._root: Child = None if root == EMPTY_TRIE_ROOT else bytes(root)
 
@@ -99,12 +124,23 @@ class Trie:
         """An independent trie sharing this one's (immutable) nodes and store: O(1)."""
         clone = type(self).__new__(type(self))
         clone._store = self._store
+        clone._cache = self._cache
         clone._root = self._root
         return clone
 
     # --- loading -------------------------------------------------------------------------
 
     def _load(self, node_hash: bytes) -> Node:
+        cache = self._cache
+        if cache is not None:
+            node = cache.get(node_hash)
+            if node is None:
+                node = self._decode_stored(node_hash)
+                cache.put(node_hash, node)
+            return node
+        return self._decode_stored(node_hash)
+
+    def _decode_stored(self, node_hash: bytes) -> Node:
         enc = self._store.get(node_hash)
         if enc is None:
             raise MissingNode(node_hash)

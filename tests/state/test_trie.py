@@ -322,3 +322,29 @@ def test_proofs_property(data: dict[bytes, bytes], probe: bytes) -> None:
     trie = _filled(data)
     root = trie.root_hash()
     assert verify_proof(root, probe, trie.prove(probe)) == data.get(probe)
+
+
+def test_shared_node_cache_keeps_old_and_new_roots_apart(tmp_path: Path) -> None:
+    from state.store import LevelDBStore
+    from state.trie import NodeCache
+    store = LevelDBStore(str(tmp_path / "db"))
+    cache = NodeCache(size=8)  # small: eviction happens
+    try:
+        t = Trie(store, cache=cache)
+        for i in range(200):
+            t.put(i.to_bytes(4, "big"), b"v%d" % i)
+        old_root = t.commit()
+        a = Trie(store, old_root, cache)
+        b = Trie(store, old_root, cache)
+        assert a.get((5).to_bytes(4, "big")) == b"v5"
+        for i in range(0, 200, 3):
+            b.put(i.to_bytes(4, "big"), b"new%d" % i)
+        new_root = b.commit()
+        # a and fresh readers of the old root still see the old values through the shared cache
+        assert a.get((6).to_bytes(4, "big")) == b"v6"
+        assert Trie(store, old_root, cache).get((9).to_bytes(4, "big")) == b"v9"
+        fresh = Trie(store, new_root, cache)
+        assert [fresh.get(i.to_bytes(4, "big")) for i in (6, 7)] == [b"new6", b"v7"]
+        assert dict(Trie(store, new_root).items()) == dict(fresh.items())
+    finally:
+        store.close()
