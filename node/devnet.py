@@ -20,6 +20,7 @@ from node.executor import (CallRequest, CallResult, apply_overrides, create_acce
                            estimate_gas, execute_call, revert_reason)
 from node.filters import FilterRegistry, LogFilter, block_logs
 from node.queries import PENDING, Queries
+from node.signing import TypedData, personal_message_hash, signature
 from node.transactions import Transaction, decode_transaction, sign_transaction, \
     validate_stateless
 from node.txpool import TxPool
@@ -84,9 +85,25 @@ class Devnet(Queries):
 
     def send_transaction(self, req: CallRequest) -> bytes:
         """eth_sendTransaction from an unlocked dev account: fill nonce, gas and fees, sign."""
-        acct = self.accounts.get(req.sender)
+        return self.submit(self.sign_transaction(req))
+
+    def _account(self, address: bytes | None):
+        acct = self.accounts.get(address)
         if acct is None:
-            raise UnknownAccount(f"0x{(req.sender or bytes(20)).hex()} is not a dev account")
+            raise UnknownAccount(f"0x{(address or bytes(20)).hex()} is not a dev account")
+        return acct
+
+    def sign_message(self, address: bytes, data: bytes) -> bytes:
+        """eth_sign / personal_sign: the EIP-191 signature of `data`."""
+        return signature(personal_message_hash(data), self._account(address).private_key)
+
+    def sign_typed_data(self, address: bytes, doc) -> bytes:
+        """eth_signTypedData_v4: the EIP-712 signature of the typed data `doc`."""
+        return signature(TypedData(doc).digest(), self._account(address).private_key)
+
+    def sign_transaction(self, req: CallRequest) -> Transaction:
+        """eth_signTransaction: the signed transaction eth_sendTransaction would send."""
+        acct = self._account(req.sender)
         state = self.chain.head_state()
         nonce = req.nonce if req.nonce is not None else \
             self.pool.pending_nonce(req.sender, state.get_nonce(req.sender))
@@ -99,7 +116,7 @@ class Devnet(Queries):
             max_fee = req.max_fee_per_gas if req.max_fee_per_gas is not None else self.unit_price
             tip = req.max_priority_fee_per_gas or 0
             fields.update(type=2, max_fee_per_gas=max_fee, max_priority_fee_per_gas=min(tip, max_fee))
-        return self.submit(sign_transaction(fields, acct.private_key))
+        return sign_transaction(fields, acct.private_key)
 
     def submit(self, tx: Transaction) -> bytes:
         """Validate `tx` against the head, pool it, and mine it at once in automine mode."""
@@ -214,6 +231,10 @@ class Devnet(Queries):
         header, env = self._call_context(ref)
         return create_access_list(self.store, header.state_root, env, req,
                                   self.genesis.gas_limit, overrides, self.chain.node_cache)
+
+    def pool_content(self) -> tuple[list, list]:
+        """txpool_content: (pending, queued) transactions, by sender then nonce."""
+        return self.pool.split(self._nonce_of)
 
     # -- filters -------------------------------------------------------------------------------
     def new_log_filter(self, flt: LogFilter) -> int:

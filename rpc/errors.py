@@ -10,6 +10,7 @@ from typing import Any
 from node.errors import AlreadyKnown, InvalidSignature, InvalidTransaction, WrongChainId
 from node.executor import ExecutionFailed, ExecutionReverted
 from node.chain import InvalidTimestamp
+from node.signing import TypedDataError
 from node.queries import BlockNotFound, InvalidRange
 
 PARSE_ERROR = -32700
@@ -89,6 +90,6 @@ def from_exception(exc: BaseException) -> RPCError | None:
         return RPCError(transaction_error_message(exc))
     if isinstance(exc, (ExecutionFailed, BlockNotFound)):
         return RPCError(str(exc))
-    if isinstance(exc, (InvalidRange, ParamError, InvalidTimestamp)):
+    if isinstance(exc, (InvalidRange, ParamError, InvalidTimestamp, TypedDataError)):
         return InvalidParams(str(exc))
     return None

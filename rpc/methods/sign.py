@@ -1,0 +1,44 @@
+"""Signing with the unlocked dev accounts, as Anvil and Hardhat offer it: eth_sign and
+personal_sign (EIP-191; note personal_sign's reversed parameters), eth_signTypedData_v4 (EIP-712;
+the typed data as an object or as its JSON text) and eth_signTransaction ({raw, tx})."""
+import json
+from typing import Any
+
+from rpc import codec, params
+from rpc.codec import hexdata
+from rpc.errors import ParamError
+from rpc.formatters import tx_json
+from rpc.params import CallArgs
+from rpc.registry import Ctx, opt, raw, rpc
+
+
+def _typed_data(v: Any) -> dict:
+    if isinstance(v, str):
+        try:
+            v = json.loads(v)
+        except ValueError as e:
+            raise ParamError(f"typed data is not valid JSON: {e}") from None
+    if not isinstance(v, dict):
+        raise ParamError("typed data must be an object or its JSON text")
+    return v
+
+
+@rpc("eth_sign", codec.address, codec.data)
+async def eth_sign(ctx: Ctx, address: bytes, message: bytes) -> str:
+    return hexdata(await ctx.run(ctx.devnet.sign_message, address, message))
+
+
+@rpc("personal_sign", codec.data, codec.address, opt(raw))
+async def personal_sign(ctx: Ctx, message: bytes, address: bytes, _password: Any) -> str:
+    return hexdata(await ctx.run(ctx.devnet.sign_message, address, message))
+
+
+@rpc("eth_signTypedData_v4", codec.address, _typed_data, aliases=("eth_signTypedData",))
+async def sign_typed_data(ctx: Ctx, address: bytes, doc: dict) -> str:
+    return hexdata(await ctx.run(ctx.devnet.sign_typed_data, address, doc))
+
+
+@rpc("eth_signTransaction", params.call_args)
+async def sign_transaction(ctx: Ctx, args: CallArgs) -> dict:
+    tx = await ctx.run(ctx.devnet.sign_transaction, args.request)
+    return {"raw": hexdata(tx.raw), "tx": tx_json(tx)}
