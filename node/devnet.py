@@ -20,6 +20,7 @@ from node.executor import (CallRequest, CallResult, apply_overrides, create_acce
                            estimate_gas, execute_call, revert_reason)
 from node.filters import FilterRegistry, LogFilter, block_logs
 from node.queries import PENDING, Queries
+from node.tracing import Tracing
 from node.signing import TypedData, personal_message_hash, signature
 from node.transactions import Transaction, decode_transaction, sign_transaction, \
     validate_stateless
@@ -40,7 +41,7 @@ class UnknownAccount(InvalidTransaction):
     message = "unknown account"
 
 
-class Devnet(Queries):
+class Devnet(Queries, Tracing):
     def __init__(self, store: KVStore, genesis: Genesis, mining: MiningMode = MiningMode.AUTO,
                  wallclock: bool = False, block_time: float | None = None) -> None:
         self.worker = VMWorker()

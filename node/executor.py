@@ -142,7 +142,8 @@ def _price(req: CallRequest, env: BlockEnv) -> int:
     return 0
 
 
-def execute_call(state: StateDB, env: BlockEnv, req: CallRequest, gas_cap: int) -> CallResult:
+def execute_call(state: StateDB, env: BlockEnv, req: CallRequest, gas_cap: int,
+                 tracer: object = None) -> CallResult:
     """Run `req` against `state` (which it modifies: pass a disposable view)."""
     sender = req.sender or ZERO_ADDRESS
     gas = min(req.gas if req.gas is not None else gas_cap, gas_cap)
@@ -164,7 +165,7 @@ def execute_call(state: StateDB, env: BlockEnv, req: CallRequest, gas_cap: int) 
     state.increment_nonce(sender)
     tx_view = _TxView(req)
     _warm_up(state, env, tx_view, sender)
-    txenv = TxEnv(sender, price, tuple(req.blob_versioned_hashes))
+    txenv = TxEnv(sender, price, tuple(req.blob_versioned_hashes), tracer)
     created = None
     if req.to is None:
         created = create_address(sender, nonce)

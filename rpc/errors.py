@@ -11,6 +11,7 @@ from node.errors import AlreadyKnown, InvalidSignature, InvalidTransaction, Wron
 from node.executor import ExecutionFailed, ExecutionReverted
 from node.chain import InvalidTimestamp
 from node.signing import TypedDataError
+from node.tracing import NotTraceable
 from node.queries import BlockNotFound, InvalidRange
 
 PARSE_ERROR = -32700
@@ -88,7 +89,7 @@ def from_exception(exc: BaseException) -> RPCError | None:
         return RPCError(str(exc), "0x" + exc.data.hex(), EXECUTION_REVERTED)
     if isinstance(exc, InvalidTransaction):
         return RPCError(transaction_error_message(exc))
-    if isinstance(exc, (ExecutionFailed, BlockNotFound)):
+    if isinstance(exc, (ExecutionFailed, BlockNotFound, NotTraceable)):
         return RPCError(str(exc))
     if isinstance(exc, (InvalidRange, ParamError, InvalidTimestamp, TypedDataError)):
         return InvalidParams(str(exc))

@@ -139,3 +139,25 @@ def fee_history_json(history: tuple) -> dict:
     if rewards is not None:
         out["reward"] = [[qty(x) for x in row] for row in rewards]
     return out
+
+
+def struct_log_json(e: dict) -> dict:
+    out = {k: e[k] for k in ("pc", "op", "gas", "gasCost", "depth")}
+    if "stack" in e:
+        out["stack"] = [hex(x) for x in e["stack"]]
+    if "memory" in e:
+        m = e["memory"]
+        out["memory"] = ["0x" + m[i:i + 32].hex() for i in range(0, len(m), 32)]
+    if "returnData" in e:
+        out["returnData"] = hexdata(e["returnData"])
+    if "storage" in e:
+        out["storage"] = {word(k): word(v) for k, v in e["storage"].items()}
+    if "error" in e:
+        out["error"] = e["error"]
+    return out
+
+
+def trace_json(t) -> dict:
+    """OpcodeTransactionTrace (execution-apis schemas/opcode-tracer.yaml)."""
+    return {"gas": t.gas_used, "failed": not t.success, "returnValue": hexdata(t.output),
+            "structLogs": [struct_log_json(e) for e in t.logs]}

@@ -1,0 +1,101 @@
+"""debug_*: geth's opcode tracer (debug_traceTransaction, debug_traceCall,
+debug_traceBlockByNumber, debug_traceBlockByHash) and the raw getters (debug_getRawBlock,
+debug_getRawHeader, debug_getRawReceipts, debug_getRawTransaction).
+
+Only the default opcode ("struct") logger is offered; a named tracer (callTracer, ...) is refused
+with -32602. TraceConfig's disableStack, disableStorage, enableMemory, enableReturnData and limit
+are honoured; timeout and tracerConfig are accepted and ignored."""
+from typing import Any
+
+from node.queries import LATEST, BlockRef
+from node.struct_logger import TraceConfig
+from rpc import codec, params
+from rpc.codec import hexdata
+from rpc.errors import ParamError, RPCError
+from rpc.formatters import trace_json
+from rpc.params import CallArgs
+from rpc.registry import Ctx, opt, rpc
+
+_FLAGS = {"disableStack": "disable_stack", "disableStorage": "disable_storage",
+          "enableMemory": "enable_memory", "enableReturnData": "enable_return_data"}
+_IGNORED = {"timeout", "tracerConfig", "debug", "reexec", "stateOverrides", "blockOverrides"}
+
+
+def trace_config(v: Any) -> TraceConfig:
+    if not isinstance(v, dict):
+        raise ParamError(f"cannot unmarshal {codec.json_type(v)} into TraceConfig")
+    tracer = v.get("tracer")
+    if tracer:
+        raise ParamError(f"tracer {tracer!r} is not supported: only the default opcode logger")
+    unknown = v.keys() - _FLAGS.keys() - _IGNORED - {"tracer", "limit"}
+    if unknown:
+        raise ParamError(f"unknown TraceConfig field {sorted(unknown)[0]!r}")
+    cfg = TraceConfig()
+    for name, attr in _FLAGS.items():
+        if name in v:
+            setattr(cfg, attr, codec.boolean(v[name]))
+    if v.get("limit") is not None:
+        cfg.limit = codec.int_or_quantity(v["limit"])
+    return cfg
+
+
+CONFIG = opt(trace_config, None)
+
+
+def _cfg(cfg: TraceConfig | None) -> TraceConfig:
+    return cfg if cfg is not None else TraceConfig()
+
+
+@rpc("debug_traceTransaction", codec.hash32, CONFIG)
+async def trace_transaction(ctx: Ctx, tx_hash: bytes, cfg) -> dict:
+    return trace_json(await ctx.run(ctx.devnet.trace_transaction, tx_hash, _cfg(cfg)))
+
+
+@rpc("debug_traceCall", params.call_args, opt(codec.block_ref, LATEST), CONFIG)
+async def trace_call(ctx: Ctx, args: CallArgs, ref, cfg) -> dict:
+    return trace_json(await ctx.run(ctx.devnet.trace_call, args.request, ref, _cfg(cfg)))
+
+
+async def _trace_block(ctx: Ctx, ref, cfg) -> list[dict]:
+    traces = await ctx.run(ctx.devnet.trace_block, ref, _cfg(cfg))
+    return [{"txHash": hexdata(h), "result": trace_json(t)} for h, t in traces]
+
+
+@rpc("debug_traceBlockByNumber", codec.block_number, CONFIG)
+async def trace_block_by_number(ctx: Ctx, ref, cfg) -> list[dict]:
+    return await _trace_block(ctx, ref, cfg)
+
+
+@rpc("debug_traceBlockByHash", codec.hash32, CONFIG)
+async def trace_block_by_hash(ctx: Ctx, block_hash: bytes, cfg) -> list[dict]:
+    return await _trace_block(ctx, BlockRef(block_hash), cfg)
+
+
+async def _block(ctx: Ctx, ref):
+    block = await ctx.run(ctx.devnet.block, ref)
+    if block is None:
+        raise RPCError("block not found")
+    return block
+
+
+@rpc("debug_getRawBlock", codec.block_ref)
+async def raw_block(ctx: Ctx, ref) -> str:
+    return hexdata((await _block(ctx, ref)).encode())
+
+
+@rpc("debug_getRawHeader", codec.block_ref)
+async def raw_header(ctx: Ctx, ref) -> str:
+    return hexdata((await _block(ctx, ref)).header.encode())
+
+
+@rpc("debug_getRawReceipts", codec.block_ref)
+async def raw_receipts(ctx: Ctx, ref) -> list[str]:
+    block = await _block(ctx, ref)
+    views = await ctx.run(ctx.devnet.block_receipts, block.header)
+    return [hexdata(v.receipt.consensus_encoding()) for v in views]
+
+
+@rpc("debug_getRawTransaction", codec.hash32)
+async def raw_transaction(ctx: Ctx, tx_hash: bytes) -> str:
+    loc = await ctx.run(ctx.devnet.transaction, tx_hash)
+    return "0x" if loc is None else hexdata(loc.tx.raw)
