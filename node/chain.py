@@ -21,6 +21,9 @@ from node.transition import apply_transaction
 from vm.frame import BlockEnv
 
 
+MAX_CACHED_ACCOUNTS = 100_000  # the mining state's account cache is reopened past this
+
+
 class InvalidTimestamp(ValueError):
     """A dev method asked for a block timestamp that does not move forward."""
 
@@ -182,6 +185,8 @@ class Chain:
         self.head = m.block.header
         self.next_timestamp = None
         self.time_offset = 0  # an evm_increaseTime jump applies once
+        if self._state is not None and self._state.cached_accounts() > MAX_CACHED_ACCOUNTS:
+            self._state = None  # committed and clean: reopening loses nothing but cache
         return m
 
     def preview(self, txs: list) -> MinedBlock:

@@ -360,5 +360,8 @@ class StateDB:
         """The state root of the committed state (call commit() first to include pending writes)."""
         return self._trie.root_hash()
 
+    def cached_accounts(self) -> int:
+        return len(self._objs)
+
     def dirty_addresses(self) -> Iterable[bytes]:
         return iter(self._dirty)
