@@ -13,6 +13,11 @@ class RLPError(ValueError):
     """Input is not canonical RLP."""
 
 
+# Lists nested deeper than this are rejected: no Ethereum structure comes close (a trie node or
+# a transaction is a few levels deep), and a bound keeps hostile input from exhausting the stack.
+MAX_DEPTH = 256
+
+
 def int_to_be(n: int) -> bytes:
     """The minimal big-endian encoding of a non-negative int (0 is the empty string)."""
     return n.to_bytes((n.bit_length() + 7) >> 3, "big")
@@ -56,7 +61,7 @@ def _length(data: bytes, pos: int, size: int, end: int) -> int:
     return n
 
 
-def _decode_at(data: bytes, pos: int, end: int) -> tuple:
+def _decode_at(data: bytes, pos: int, end: int, depth: int = 0) -> tuple:
     """Decode the item at data[pos]; return (item, next position)."""
     if pos >= end:
         raise RLPError("unexpected end of input")
@@ -88,10 +93,12 @@ def _decode_at(data: bytes, pos: int, end: int) -> tuple:
     stop = start + n
     if stop > end:
         raise RLPError("list longer than its input")
+    if depth >= MAX_DEPTH:
+        raise RLPError(f"lists nested more than {MAX_DEPTH} deep")
     items = []
     p = start
     while p < stop:
-        item, p = _decode_at(data, p, stop)
+        item, p = _decode_at(data, p, stop, depth + 1)
         items.append(item)
     return items, stop
 

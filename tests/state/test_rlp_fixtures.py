@@ -116,3 +116,21 @@ def test_decode_int_rejects_leading_zeros_and_lists() -> None:
         decode_int(b"\x00\x01")
     with pytest.raises(RLPError):
         decode_int([])  # type: ignore[arg-type]
+
+
+def _nested(depth: int) -> bytes:
+    enc = b"\x80"
+    for _ in range(depth):
+        n = len(enc)
+        if n < 56:
+            enc = bytes([0xC0 + n]) + enc
+        else:
+            lb = n.to_bytes((n.bit_length() + 7) // 8, "big")
+            enc = bytes([0xF7 + len(lb)]) + lb + enc
+    return enc
+
+
+def test_hostile_nesting_is_an_rlp_error_not_a_crash() -> None:
+    assert decode(_nested(200)) is not None
+    with pytest.raises(RLPError, match="nested"):
+        decode(_nested(3000))
