@@ -13,13 +13,16 @@ def ensure_recursion_limit() -> None:
         sys.setrecursionlimit(RECURSION_LIMIT)
 
 
-def start_big_stack_thread(target: Callable[[], None], name: str) -> threading.Thread:
-    """Start a thread with the VM's large stack (the size applies when a thread starts)."""
+def start_big_stack_thread(target: Callable[[], None], name: str,
+                           daemon: bool = False) -> threading.Thread:
+    """Start a thread with the VM's large stack (the size applies when a thread starts). Any
+    thread that parses client input needs it too: with the raised recursion limit, C-level
+    recursion (the JSON scanner on nested arrays) would overflow a default-sized stack."""
     ensure_recursion_limit()
     old = threading.stack_size()
     threading.stack_size(VM_STACK_BYTES)
     try:
-        t = threading.Thread(target=target, name=name)
+        t = threading.Thread(target=target, name=name, daemon=daemon)
         t.start()
         return t
     finally:

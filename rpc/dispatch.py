@@ -42,6 +42,8 @@ class Dispatcher:
             payload = json.loads(text, parse_constant=_no_constants)
         except (ValueError, UnicodeDecodeError) as e:
             return dumps(error_response(None, ParseError(f"parse error: {e}")))
+        except RecursionError:
+            return dumps(error_response(None, ParseError("parse error: JSON nested too deeply")))
         if isinstance(payload, list):
             if not payload:
                 return dumps(error_response(None, InvalidRequest("empty batch")))

@@ -16,8 +16,8 @@ def _typed_data(v: Any) -> dict:
     if isinstance(v, str):
         try:
             v = json.loads(v)
-        except ValueError as e:
-            raise ParamError(f"typed data is not valid JSON: {e}") from None
+        except (ValueError, RecursionError) as e:
+            raise ParamError(f"typed data is not valid JSON: {type(e).__name__}") from None
     if not isinstance(v, dict):
         raise ParamError("typed data must be an object or its JSON text")
     return v

@@ -4,7 +4,6 @@ real Devnet, running on its own event loop in a background thread so that synchr
 execution-apis JSON schemas; and tiny hand-assembled contracts.
 """
 import asyncio
-import threading
 from functools import lru_cache
 
 import jsonschema
@@ -12,6 +11,7 @@ import yaml
 from aiohttp import web
 
 from node.config import Genesis
+from node.vmthread import start_big_stack_thread
 from node.devnet import Devnet, MiningMode
 from node.transactions import sign_transaction
 from rpc.server import RPCConfig, create_app
@@ -28,9 +28,9 @@ class ServerThread:
     def __init__(self, devnet: Devnet, config: RPCConfig | None = None) -> None:
         self.devnet = devnet
         self.loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self.loop.run_forever, name="rpc-test-server",
-                                        daemon=True)
-        self._thread.start()
+        # the served node's loop thread has the VM's big stack; so must this one
+        self._thread = start_big_stack_thread(self.loop.run_forever, "rpc-test-server",
+                                              daemon=True)
         self.runner = web.AppRunner(create_app(devnet, config), shutdown_timeout=2)
         self._run(self._start())
 

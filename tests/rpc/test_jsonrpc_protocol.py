@@ -243,3 +243,11 @@ async def test_unexpected_exception_is_internal_error_and_server_survives(rpc, c
         assert await rpc.call("eth_chainId") == "0x7a69"
     finally:
         del METHODS["test_explode"]
+
+
+async def test_deeply_nested_json_is_a_parse_error(rpc):
+    status, _, text = await rpc.post("[" * 200_000 + "]" * 200_000)
+    answer = json.loads(text)
+    assert status == 200 and answer["error"]["code"] == -32700
+    assert "nested too deeply" in answer["error"]["message"]
+    assert await rpc.call("eth_chainId") == "0x7a69"
