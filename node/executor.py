@@ -9,12 +9,12 @@ real executions; the access list records every address and slot touched, reverte
 from state.statedb import StateDB
 from node.errors import InsufficientFunds, IntrinsicGasTooLow, InvalidTransaction
 from node.transactions import intrinsic_gas
-from node.transition import _warm_up
+from node.transition import _warm_up, trace_top_exit
 from vm import message
 from vm.errors import Revert
 from vm.frame import BlockEnv, TxEnv
 from vm.gas import MAX_REFUND_QUOTIENT
-from vm.opcodes.system import create_address
+from vm.opcodes.system import CALL, CREATE, create_address
 from vm.precompiles import PRECOMPILES
 
 ZERO_ADDRESS = bytes(20)
@@ -170,11 +170,17 @@ def execute_call(state: StateDB, env: BlockEnv, req: CallRequest, gas_cap: int,
     if req.to is None:
         created = create_address(sender, nonce)
         state.warm_address(created)
+        if tracer is not None:
+            tracer.enter(CREATE, sender, created, req.value, req.data, gas - intrinsic, 0)
         ok, left, out, err = message.create(state, env, txenv, sender, created, req.value,
                                             req.data, gas - intrinsic, 0)
     else:
+        if tracer is not None:
+            tracer.enter(CALL, sender, req.to, req.value, req.data, gas - intrinsic, 0)
         ok, left, out, err = message.call(state, env, txenv, sender, req.to, req.to, req.value,
                                           req.data, gas - intrinsic, 0, False)
+    if tracer is not None:
+        trace_top_exit(tracer, state, created, ok, gas - intrinsic - left, out, err)
     used = gas - left
     used -= min(used // MAX_REFUND_QUOTIENT, max(state.refund, 0))
     return CallResult(ok, out, used, err, list(state.logs), created if ok else None)

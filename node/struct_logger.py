@@ -11,6 +11,7 @@ frame's end settles it.
 """
 from vm.errors import ExceptionalHalt
 from vm.table import NAMES
+from vm.tracing import Tracer
 
 SLOAD, SSTORE = 0x54, 0x55
 
@@ -29,7 +30,7 @@ class TraceConfig:
         self.limit = limit
 
 
-class StructLogger:
+class StructLogger(Tracer):
     def __init__(self, config: TraceConfig | None = None) -> None:
         self.config = config or TraceConfig()
         self.logs: list[dict] = []

@@ -16,7 +16,7 @@ from vm.errors import (InvalidContract, InvalidJump, InvalidOpcode, OutOfGas, Pr
                        WriteProtection)
 from vm.frame import BlockEnv, TxEnv
 from vm.gas import GAS_PER_BLOB, MAX_BLOB_GAS_PER_BLOCK, MAX_REFUND_QUOTIENT
-from vm.opcodes.system import create_address
+from vm.opcodes.system import CALL, CREATE, ERR_COLLISION, create_address
 from vm.precompiles import PRECOMPILES
 
 
@@ -118,6 +118,8 @@ def apply_transaction(state: StateDB, block: BlockEnv, tx, sender: bytes, policy
     if tx.to is None:
         created = create_address(sender, nonce)
         state.warm_address(created)
+        if tracer is not None:
+            tracer.enter(CREATE, sender, created, tx.value, tx.data, gas, 0)
         if (state.get_nonce(created) or state.get_code_hash(created) != EMPTY_CODE_HASH
                 or state.has_storage(created)):
             ok, gas_left, out, err = False, 0, b"", "address collision"  # all gas consumed
@@ -125,8 +127,12 @@ def apply_transaction(state: StateDB, block: BlockEnv, tx, sender: bytes, policy
             ok, gas_left, out, err = message.create(state, block, env, sender, created, tx.value,
                                                tx.data, gas, 0)
     else:
+        if tracer is not None:
+            tracer.enter(CALL, sender, tx.to, tx.value, tx.data, gas, 0)
         ok, gas_left, out, err = message.call(state, block, env, sender, tx.to, tx.to, tx.value,
                                          tx.data, gas, 0, False)
+    if tracer is not None:
+        trace_top_exit(tracer, state, created, ok, gas - gas_left, out, err)
     used = tx.gas_limit - gas_left
     used -= min(used // MAX_REFUND_QUOTIENT, max(state.refund, 0))
     state.add_balance(sender, (tx.gas_limit - used) * price)
@@ -136,6 +142,14 @@ def apply_transaction(state: StateDB, block: BlockEnv, tx, sender: bytes, policy
     state.finalize_tx()
     return TxResult(ok, used, out, logs, created if ok else None, price, blob_gas,
                     None if ok else _describe(err))
+
+
+def trace_top_exit(tracer, state: StateDB, created: bytes | None, ok: bool, gas_used: int,
+                   out: bytes, err) -> None:
+    """The tracer's exit of the transaction's own message; a creation's output is its code."""
+    if err == "address collision":
+        err = ERR_COLLISION
+    tracer.exit(0, gas_used, state.get_code(created) if ok and created else out, err)
 
 
 def _describe(err) -> str:

@@ -13,7 +13,7 @@ def execute(f) -> None:
     output kept) or an ExceptionalHalt (gas zero, no output)."""
     tracer = f.tx.tracer
     try:
-        if tracer is None:
+        if tracer is None or not tracer.steps:
             _run(f)
         else:
             _run_traced(f, tracer)
@@ -29,7 +29,7 @@ def execute(f) -> None:
         f.gas = 0
         f.output = b""
         f.error = StackUnderflow()
-    if tracer is not None:
+    if tracer is not None and tracer.steps:
         tracer.frame_end(f)
 
 

@@ -10,6 +10,7 @@ from state.statedb import StateDB
 from state.store import MemoryStore
 from vm import message
 from vm.frame import BlockEnv, TxEnv
+from vm.tracing import Tracer
 
 CALLER = bytes.fromhex("aa" * 20)
 TARGET = bytes.fromhex("bb" * 20)
@@ -21,7 +22,7 @@ SIMPLE = [0x01, 0x02, 0x03, 0x04, 0x06, 0x0A, 0x10, 0x14, 0x15, 0x16, 0x19, 0x1B
 HALTS = [0x00, 0xF3, 0xFD, 0xFE]
 
 
-class NullTracer:
+class NullTracer(Tracer):
     def step(self, f, pc, op):
         pass
 

@@ -15,6 +15,14 @@ from vm.gas import (CALL_DEPTH_LIMIT, GAS_CALL_STIPEND, GAS_CALL_VALUE, GAS_COLD
                     all_but_one_64th, charge, expand_memory)
 from vm.opcodes.environment import COLD_EXTRA, to_address
 
+CREATE, CALL, CALLCODE, DELEGATECALL, CREATE2, STATICCALL = 0xF0, 0xF1, 0xF2, 0xF4, 0xF5, 0xFA
+SELFDESTRUCT = 0xFF
+# Failures before a child runs, as geth names them for tracers
+ERR_DEPTH = "max call depth exceeded"
+ERR_BALANCE = "insufficient balance for transfer"
+ERR_NONCE = "nonce uint64 overflow"
+ERR_COLLISION = "contract address collision"
+
 
 
 def create_address(sender: bytes, nonce: int) -> bytes:
@@ -41,6 +49,8 @@ def _create(f, pc: int, value: int, o: int, n: int, salt: int | None) -> int:
     child_gas = all_but_one_64th(f.gas)
     f.gas -= child_gas
     f.return_data = b""
+    if f.tx.tracer is not None:
+        return _create_traced(f, pc, value, initcode, salt, child_gas)
     st = f.state
     me = f.address
     nonce = st.get_nonce(me)
@@ -57,6 +67,11 @@ def _create(f, pc: int, value: int, o: int, n: int, salt: int | None) -> int:
         return pc + 1
     ok, gas_left, out, _ = message.create(f.state, f.block, f.tx, me, addr, value, initcode,
                                        child_gas, f.depth + 1)
+    return _created(f, pc, ok, gas_left, out, addr)
+
+
+def _created(f, pc: int, ok: bool, gas_left: int, out: bytes, addr: bytes) -> int:
+    s = f.stack
     f.gas += gas_left
     if ok:
         s.append(int.from_bytes(addr, "big"))
@@ -81,11 +96,14 @@ def create2(f, pc):
     return _create(f, pc, value, o, n, s.pop())
 
 
-def _call(f, pc, child_gas: int, caller: bytes, target: bytes, code_addr: bytes, value: int,
-          transfer: bool, is_static: bool, io: tuple) -> int:
+def _call(f, pc, kind: int, child_gas: int, caller: bytes, target: bytes, code_addr: bytes,
+          value: int, transfer: bool, is_static: bool, io: tuple) -> int:
     """Run the child (gas already deducted) and deliver its result (execution-specs'
     generic_call): push 1 or 0, copy the output, return unused gas."""
-    in_o, in_n, out_o, out_n = io
+    if f.tx.tracer is not None:
+        return _call_traced(f, pc, kind, child_gas, caller, target, code_addr, value, transfer,
+                            is_static, io)
+    in_o, in_n = io[0], io[1]
     s = f.stack
     f.return_data = b""
     if f.depth >= CALL_DEPTH_LIMIT or (
@@ -96,6 +114,12 @@ def _call(f, pc, child_gas: int, caller: bytes, target: bytes, code_addr: bytes,
     ok, gas_left, out, _ = message.call(f.state, f.block, f.tx, caller, target, code_addr, value,
                                      _read_memory(f, in_o, in_n), child_gas, f.depth + 1,
                                      is_static, transfer)
+    return _deliver(f, pc, ok, gas_left, out, io)
+
+
+def _deliver(f, pc: int, ok: bool, gas_left: int, out: bytes, io: tuple) -> int:
+    out_o, out_n = io[2], io[3]
+    s = f.stack
     f.gas += gas_left
     f.return_data = out
     if out_n and out:
@@ -136,7 +160,7 @@ def call(f, pc):
         if not st.is_alive(to):
             extra += GAS_NEW_ACCOUNT
     g = _forward(f, requested, extra, value)
-    return _call(f, pc, g, f.address, to, to, value, True, f.is_static, io)
+    return _call(f, pc, CALL, g, f.address, to, to, value, True, f.is_static, io)
 
 
 def callcode(f, pc):
@@ -149,7 +173,7 @@ def callcode(f, pc):
     if value:
         extra += GAS_CALL_VALUE
     g = _forward(f, requested, extra, value)
-    return _call(f, pc, g, f.address, f.address, to, value, True, f.is_static, io)
+    return _call(f, pc, CALLCODE, g, f.address, f.address, to, value, True, f.is_static, io)
 
 
 def delegatecall(f, pc):
@@ -158,7 +182,8 @@ def delegatecall(f, pc):
     to = to_address(s.pop())
     io = _pop_io(f)
     g = _forward(f, requested, COLD_EXTRA if f.state.warm_address(to) else 0, 0)
-    return _call(f, pc, g, f.caller, f.address, to, f.value, False, f.is_static, io)
+    return _call(f, pc, DELEGATECALL, g, f.caller, f.address, to, f.value, False, f.is_static,
+                 io)
 
 
 def staticcall(f, pc):
@@ -167,7 +192,7 @@ def staticcall(f, pc):
     to = to_address(s.pop())
     io = _pop_io(f)
     g = _forward(f, requested, COLD_EXTRA if f.state.warm_address(to) else 0, 0)
-    return _call(f, pc, g, f.address, to, to, 0, True, True, io)
+    return _call(f, pc, STATICCALL, g, f.address, to, to, 0, True, True, io)
 
 
 def selfdestruct(f, pc):
@@ -181,6 +206,10 @@ def selfdestruct(f, pc):
     charge(f, cost)
     if f.is_static:
         raise WriteProtection
+    tracer = f.tx.tracer
+    if tracer is not None:
+        tracer.enter(SELFDESTRUCT, me, beneficiary, balance, b"", 0, f.depth + 1)
+        tracer.exit(f.depth + 1, 0, b"", None)
     if balance:
         st.sub_balance(me, balance)
         st.add_balance(beneficiary, balance)
@@ -190,3 +219,54 @@ def selfdestruct(f, pc):
         st.set_balance(me, 0)  # a beneficiary equal to the contract burns the ether
         st.mark_destructed(me)
     raise Halt
+
+
+# -- the same with the tracer's enter/exit hooks (only when a tracer is attached) -------------
+
+def _create_traced(f, pc: int, value: int, initcode: bytes, salt: int | None,
+                   child_gas: int) -> int:
+    st = f.state
+    me = f.address
+    nonce = st.get_nonce(me)
+    addr = create_address(me, nonce) if salt is None else create2_address(me, salt, initcode)
+    tracer = f.tx.tracer
+    depth = f.depth + 1
+    tracer.enter(CREATE if salt is None else CREATE2, me, addr, value, initcode, child_gas, depth)
+    err = (ERR_DEPTH if f.depth >= CALL_DEPTH_LIMIT else ERR_BALANCE
+           if st.get_balance(me) < value else ERR_NONCE if nonce == MAX_TX_NONCE else None)
+    if err is not None:
+        tracer.exit(depth, 0, b"", err)
+        f.gas += child_gas
+        f.stack.append(0)
+        return pc + 1
+    st.warm_address(addr)
+    st.increment_nonce(me)
+    if st.get_nonce(addr) or st.get_code_hash(addr) != EMPTY_CODE_HASH or st.has_storage(addr):
+        tracer.exit(depth, child_gas, b"", ERR_COLLISION)
+        f.stack.append(0)
+        return pc + 1
+    ok, gas_left, out, err = message.create(st, f.block, f.tx, me, addr, value, initcode,
+                                            child_gas, depth)
+    tracer.exit(depth, child_gas - gas_left, st.get_code(addr) if ok else out, err)
+    return _created(f, pc, ok, gas_left, out, addr)
+
+
+def _call_traced(f, pc, kind: int, child_gas: int, caller: bytes, target: bytes,
+                 code_addr: bytes, value: int, transfer: bool, is_static: bool, io: tuple) -> int:
+    tracer = f.tx.tracer
+    depth = f.depth + 1
+    data = _read_memory(f, io[0], io[1])
+    tracer.enter(kind, f.address, code_addr, None if kind == STATICCALL else value, data,
+                 child_gas, depth)
+    f.return_data = b""
+    err = ERR_DEPTH if f.depth >= CALL_DEPTH_LIMIT else ERR_BALANCE if (
+        transfer and value and f.state.get_balance(f.address) < value) else None
+    if err is not None:
+        tracer.exit(depth, 0, b"", err)
+        f.gas += child_gas
+        f.stack.append(0)
+        return pc + 1
+    ok, gas_left, out, err = message.call(f.state, f.block, f.tx, caller, target, code_addr,
+                                          value, data, child_gas, depth, is_static, transfer)
+    tracer.exit(depth, child_gas - gas_left, out, err)
+    return _deliver(f, pc, ok, gas_left, out, io)
