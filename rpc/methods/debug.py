@@ -1,33 +1,47 @@
-"""debug_*: geth's opcode tracer (debug_traceTransaction, debug_traceCall,
-debug_traceBlockByNumber, debug_traceBlockByHash) and the raw getters (debug_getRawBlock,
-debug_getRawHeader, debug_getRawReceipts, debug_getRawTransaction).
+"""debug_*: tracing (debug_traceTransaction, debug_traceCall, debug_traceBlockByNumber,
+debug_traceBlockByHash) and the raw getters (debug_getRawBlock, debug_getRawHeader,
+debug_getRawReceipts, debug_getRawTransaction).
 
-Only the default opcode ("struct") logger is offered; a named tracer (callTracer, ...) is refused
-with -32602. TraceConfig's disableStack, disableStorage, enableMemory, enableReturnData and limit
-are honoured; timeout and tracerConfig are accepted and ignored."""
+Without `tracer`, geth's default opcode ("struct") logger: TraceConfig's disableStack,
+disableStorage, enableMemory, enableReturnData and limit are honoured. geth's built-in tracers by
+name: "callTracer" (tracerConfig onlyTopCall, withLog), "prestateTracer" (tracerConfig diffMode,
+disableCode, disableStorage, includeEmpty) and "noopTracer" ({}). Any other name, JavaScript
+tracers included, is refused with -32602, as is an unknown tracerConfig field. timeout is
+accepted and ignored. The block variants answer [{txHash, result}]."""
 from typing import Any
 
+from node.call_tracer import CallTracerConfig
+from node.prestate_tracer import PrestateConfig
 from node.queries import LATEST, BlockRef
 from node.struct_logger import TraceConfig
+from node.tracing import NoopConfig
 from rpc import codec, params
 from rpc.codec import hexdata
 from rpc.errors import ParamError, RPCError
-from rpc.formatters import trace_json
 from rpc.params import CallArgs
 from rpc.registry import Ctx, opt, rpc
+from rpc.trace_formatters import traced_json
 
 _FLAGS = {"disableStack": "disable_stack", "disableStorage": "disable_storage",
           "enableMemory": "enable_memory", "enableReturnData": "enable_return_data"}
-_IGNORED = {"timeout", "tracerConfig", "debug", "reexec", "stateOverrides", "blockOverrides"}
+_IGNORED = {"timeout", "debug", "reexec", "stateOverrides", "blockOverrides"}
+_TRACER_FLAGS = {
+    "callTracer": (CallTracerConfig, {"onlyTopCall": "only_top_call", "withLog": "with_log"}),
+    "prestateTracer": (PrestateConfig, {"diffMode": "diff_mode", "disableCode": "disable_code",
+                                        "disableStorage": "disable_storage",
+                                        "includeEmpty": "include_empty"}),
+    "noopTracer": (NoopConfig, {}),
+}
 
 
-def trace_config(v: Any) -> TraceConfig:
+def trace_config(v: Any) -> Any:
+    """TraceConfig (the opcode logger) or a named tracer's config."""
     if not isinstance(v, dict):
         raise ParamError(f"cannot unmarshal {codec.json_type(v)} into TraceConfig")
     tracer = v.get("tracer")
     if tracer:
-        raise ParamError(f"tracer {tracer!r} is not supported: only the default opcode logger")
-    unknown = v.keys() - _FLAGS.keys() - _IGNORED - {"tracer", "limit"}
+        return _named_tracer(tracer, v.get("tracerConfig"))
+    unknown = v.keys() - _FLAGS.keys() - _IGNORED - {"tracer", "tracerConfig", "limit"}
     if unknown:
         raise ParamError(f"unknown TraceConfig field {sorted(unknown)[0]!r}")
     cfg = TraceConfig()
@@ -39,26 +53,46 @@ def trace_config(v: Any) -> TraceConfig:
     return cfg
 
 
+def _named_tracer(name: Any, tracer_config: Any) -> Any:
+    if not isinstance(name, str) or name not in _TRACER_FLAGS:
+        raise ParamError(f"tracer {name!r} is not supported: only callTracer, prestateTracer, "
+                         "noopTracer and the default opcode logger (no JavaScript tracers)")
+    make, flags = _TRACER_FLAGS[name]
+    cfg = make()
+    if tracer_config is None:
+        return cfg
+    if not isinstance(tracer_config, dict):
+        raise ParamError(f"cannot unmarshal {codec.json_type(tracer_config)} into {name} "
+                         "config")
+    unknown = tracer_config.keys() - flags.keys()
+    if unknown:
+        raise ParamError(f"unknown {name} config field {sorted(unknown)[0]!r}")
+    for key, attr in flags.items():
+        if key in tracer_config:
+            setattr(cfg, attr, codec.boolean(tracer_config[key]))
+    return cfg
+
+
 CONFIG = opt(trace_config, None)
 
 
-def _cfg(cfg: TraceConfig | None) -> TraceConfig:
+def _cfg(cfg: Any) -> Any:
     return cfg if cfg is not None else TraceConfig()
 
 
 @rpc("debug_traceTransaction", codec.hash32, CONFIG)
 async def trace_transaction(ctx: Ctx, tx_hash: bytes, cfg) -> dict:
-    return trace_json(await ctx.run(ctx.devnet.trace_transaction, tx_hash, _cfg(cfg)))
+    return traced_json(await ctx.run(ctx.devnet.trace_transaction, tx_hash, _cfg(cfg)))
 
 
 @rpc("debug_traceCall", params.call_args, opt(codec.block_ref, LATEST), CONFIG)
 async def trace_call(ctx: Ctx, args: CallArgs, ref, cfg) -> dict:
-    return trace_json(await ctx.run(ctx.devnet.trace_call, args.request, ref, _cfg(cfg)))
+    return traced_json(await ctx.run(ctx.devnet.trace_call, args.request, ref, _cfg(cfg)))
 
 
 async def _trace_block(ctx: Ctx, ref, cfg) -> list[dict]:
     traces = await ctx.run(ctx.devnet.trace_block, ref, _cfg(cfg))
-    return [{"txHash": hexdata(h), "result": trace_json(t)} for h, t in traces]
+    return [{"txHash": hexdata(h), "result": traced_json(t)} for h, t in traces]
 
 
 @rpc("debug_traceBlockByNumber", codec.block_number, CONFIG)

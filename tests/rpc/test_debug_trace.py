@@ -77,9 +77,10 @@ async def test_trace_errors(rpc):
     err = await rpc.error("debug_traceBlockByNumber", "3")
     assert err["code"] == -32602 and "hex string without 0x prefix" in err["message"]
     _, receipt = await _traced_tx(rpc)
-    err = await rpc.error("debug_traceTransaction", receipt["transactionHash"],
-                          {"tracer": "callTracer"})
-    assert err["code"] == -32602 and "callTracer" in err["message"]
+    for tracer in ("4byteTracer", "{step: function() {}, result: function() {}}"):
+        err = await rpc.error("debug_traceTransaction", receipt["transactionHash"],
+                              {"tracer": tracer})
+        assert err["code"] == -32602 and "not supported" in err["message"]
 
 
 async def test_raw_getters(rpc):
