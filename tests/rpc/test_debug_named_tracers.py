@@ -154,3 +154,14 @@ async def test_noop_tracer_and_bad_tracer_config(rpc):
     err = await rpc.error("debug_traceTransaction", tx,
                           {"tracer": "callTracer", "tracerConfig": {"onlyTop": True}})
     assert err["code"] == -32602 and "onlyTop" in err["message"]
+
+
+async def test_call_tracer_selfdestruct(rpc):
+    beneficiary = "0x" + "bb" * 20
+    doomed = await rpc.deploy(bytes.fromhex(_push20(beneficiary) + "ff"))
+    t = await rpc.call("debug_traceCall", {"from": rpc.accounts[0], "to": doomed,
+                                           "value": hex(5), "gas": hex(100_000)},
+                       "latest", {"tracer": "callTracer"})
+    assert t["value"] == "0x5" and t["calls"] == [
+        {"from": doomed, "gas": "0x0", "gasUsed": "0x0", "to": beneficiary, "input": "0x",
+         "value": "0x5", "type": "SELFDESTRUCT"}]
