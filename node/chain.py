@@ -5,8 +5,14 @@ next timestamp, or --wallclock is on) and mixHash (PREVRANDAO) = keccak256(paren
 block's base fee is the unit price. Mining applies transactions through the one state transition
 (node/transition.py) with the fixed-unit-price fee policy, then writes the state nodes, the block,
 its receipts and lookups and the head pointer in one atomic, synced batch.
+
+Dev setters (anvil_setBalance, ...) change the state on top of the head without touching its
+header: the changed root is the head's state override (persisted in chaindb), which every read of
+that block's state and the next block's execution use. A header's hash thus stays keccak(rlp) of
+what was mined, and the next header's stateRoot includes the change.
 """
 import time
+from typing import Callable
 
 from state.hashing import keccak256
 from state.statedb import StateDB
@@ -93,6 +99,7 @@ class Chain:
                                       f"says {genesis.chain_id}")
         self.genesis_hash = header.hash
         self.head: Header = self.db.header(self.db.head_hash())
+        self.head_root = self.db.state_override(self.head.hash) or self.head.state_root
         self.node_cache = NodeCache()  # decoded trie nodes, shared by every state view below
         self._state: StateDB | None = None
 
@@ -103,15 +110,38 @@ class Chain:
         h = self.db.hash_by_number(n)
         return None if h is None else self.db.header(h)
 
+    def state_root_of(self, header: Header) -> bytes:
+        """The root of the state after `header`: its stateRoot, or the override dev setters
+        left on it while it was the head (what the next block was built on)."""
+        if header.hash == self.head.hash:
+            return self.head_root
+        return self.db.state_override(header.hash) or header.state_root
+
     def state_at(self, header: Header) -> StateDB:
         """A fresh, disposable view of the state after `header` (reads only, or throw away)."""
-        return StateDB(self.store, header.state_root, self.node_cache)
+        return StateDB(self.store, self.state_root_of(header), self.node_cache)
 
     def head_state(self) -> StateDB:
         """The head state used for mining; its caches survive from block to block."""
         if self._state is None:
-            self._state = StateDB(self.store, self.head.state_root, self.node_cache)
+            self._state = StateDB(self.store, self.head_root, self.node_cache)
         return self._state
+
+    def modify_head_state(self, change: Callable[[StateDB], None]) -> bytes:
+        """Apply a dev setter's `change` to the state at the head and persist the new root as
+        the head's state override, with its trie nodes, in one synced batch; returns the root.
+        The head header is left as it was mined."""
+        st = self.state_at(self.head)
+        change(st)
+        st.begin_tx()
+        batch: dict[bytes, bytes] = {}
+        deletes: list[bytes] = []
+        root = st.commit(batch)
+        self.db.override_batch(self.head, root, batch, deletes)
+        self.db.write(batch, deletes)
+        self.head_root = root
+        self._state = st  # committed and clean: the next block builds on it
+        return root
 
     def block_hash(self, n: int) -> bytes | None:
         return self.db.hash_by_number(n) if 0 <= n <= self.head.number else None
@@ -180,9 +210,10 @@ class Chain:
             raise
         deletes: list[bytes] = []
         self.db.block_batch(m.block, m.receipts, batch, deletes)
-        deletes += [b"p" + tx.hash for tx, _ in m.rejected]
+        deletes += self.db.pool_deletes([tx.hash for tx, _ in m.rejected])
         self.db.write(batch, deletes)
         self.head = m.block.header
+        self.head_root = self.head.state_root
         self.next_timestamp = None
         self.time_offset = 0  # an evm_increaseTime jump applies once
         if self._state is not None and self._state.cached_accounts() > MAX_CACHED_ACCOUNTS:
@@ -198,8 +229,10 @@ class Chain:
             raise InvalidTimestamp(f"timestamp {ts} is lower than or equal to the previous "
                                    f"block's timestamp {self.head.timestamp}")
 
-    def rewind(self, header: Header) -> None:
-        """Make `header` (an ancestor of the head) the head again (evm_revert)."""
-        self.db.set_head(header.hash, header.number, drop_from=header.number + 1)
+    def rewind(self, header: Header, root: bytes) -> None:
+        """Make `header` (the head or an ancestor) the head again with the state `root`, its
+        state as it was when evm_snapshot was taken (dev setters included)."""
+        self.db.set_head(header, root, drop_from=header.number + 1)
         self.head = header
+        self.head_root = root
         self._state = None

@@ -8,16 +8,21 @@ other key has a one-byte prefix and a length other than 32):
   b"b" + hash      body RLP                b"r" + hash     receipt records RLP
   b"l" + txhash    rlp([block number, index]) (transaction lookup)
   b"p" + txhash    raw transaction waiting in the pool (so an acknowledged one survives a restart)
+  b"o" + hash      state override: the root dev setters (anvil_setBalance, ...) left on top of the
+                   block's own state root while it was the head; 'latest' reads it and the next
+                   block builds on it, while the header (and its hash) never changes
+  b"i" + txhash    the impersonated sender of a pooled or mined transaction whose signature is a
+                   placeholder (anvil_impersonateAccount); the signature does not recover to it
 
 A block, its receipts, its lookups, its state nodes, the pool entries it consumes and the new head
-pointer are written in one atomic, synced batch.
+pointer are written in one atomic, synced batch; so are a dev setter's state nodes and override.
 """
 from typing import Iterator
 
 from state.rlp import decode, decode_int, encode
 from state.store import KVStore
 from node.blocks import Block, Header, Receipt
-from node.transactions import Transaction, decode_transaction
+from node.transactions import PLACEHOLDER_S, Transaction, decode_transaction
 
 K_HEAD = b"H"
 K_GENESIS = b"G"
@@ -28,6 +33,8 @@ P_BODY = b"b"
 P_RECEIPTS = b"r"
 P_LOOKUP = b"l"
 P_POOL = b"p"
+P_OVERRIDE = b"o"
+P_IMPERSONATED = b"i"
 
 
 def _num(n: int) -> bytes:
@@ -66,7 +73,20 @@ class ChainDB:
         if raw is None:
             return []
         txs = decode(raw)[0]
-        return [decode_transaction(encode(t) if isinstance(t, list) else t) for t in txs]
+        return [self.restore_sender(decode_transaction(encode(t) if isinstance(t, list) else t))
+                for t in txs]
+
+    def restore_sender(self, tx: Transaction) -> Transaction:
+        """Give a decoded transaction its persisted impersonated sender, if it has one."""
+        if tx.s == PLACEHOLDER_S:
+            sender = self.store.get(P_IMPERSONATED + tx.hash)
+            if sender is not None:
+                tx.assume_sender(sender)
+        return tx
+
+    def state_override(self, block_hash: bytes) -> bytes | None:
+        """The root dev setters left on top of the block's state root, if any."""
+        return self.store.get(P_OVERRIDE + block_hash)
 
     def block(self, block_hash: bytes) -> Block | None:
         h = self.header(block_hash)
@@ -83,9 +103,9 @@ class ChainDB:
         n, i = decode(raw)
         return decode_int(n), decode_int(i)
 
-    def pool_transactions(self) -> Iterator[bytes]:
+    def pool_transactions(self) -> Iterator[Transaction]:
         for _, raw in self.store.iterate(P_POOL):
-            yield raw
+            yield self.restore_sender(decode_transaction(raw))
 
     # -- writes --------------------------------------------------------------------------------
     def block_batch(self, block: Block, receipts: list[Receipt], batch: dict[bytes, bytes],
@@ -100,29 +120,51 @@ class ChainDB:
         for i, tx in enumerate(block.transactions):
             batch[P_LOOKUP + tx.hash] = encode([block.number, i])
             deletes.append(P_POOL + tx.hash)
+            if tx.impersonated:
+                batch[P_IMPERSONATED + tx.hash] = tx.sender
+        deletes.append(P_OVERRIDE + h)  # a block re-mined after a rewind starts without one
         batch[K_HEAD] = h
         self._headers[h] = block.header
 
     def write(self, batch: dict[bytes, bytes], deletes: list[bytes] = ()) -> None:
         self.store.write_batch(batch, deletes, sync=True)
 
-    def set_head(self, block_hash: bytes, number: int, drop_from: int | None = None) -> None:
-        """Move the head (evm_revert-style rewinds): canonical numbers above `number` are
-        removed together with their transaction lookups, in one synced batch."""
-        deletes = []
-        n = number + 1
+    def override_batch(self, header: Header, root: bytes, batch: dict[bytes, bytes],
+                       deletes: list[bytes]) -> None:
+        """Record `root` as the state override of `header` (none if it is the header's own)."""
+        if root == header.state_root:
+            deletes.append(P_OVERRIDE + header.hash)
+        else:
+            batch[P_OVERRIDE + header.hash] = root
+
+    def set_head(self, header: Header, root: bytes, drop_from: int | None = None) -> None:
+        """Move the head (evm_revert-style rewinds) to `header` with the state `root`: canonical
+        numbers above it are removed together with their transaction lookups, impersonated
+        senders and state overrides, in one synced batch."""
+        batch: dict[bytes, bytes] = {K_HEAD: header.hash}
+        deletes: list[bytes] = []
+        self.override_batch(header, root, batch, deletes)
+        n = header.number + 1
         while drop_from is not None:
             bh = self.hash_by_number(n)
             if bh is None:
                 break
-            deletes.append(P_NUMBER + _num(n))
-            deletes.extend(P_LOOKUP + tx.hash for tx in self.transactions(bh))
+            deletes += [P_NUMBER + _num(n), P_OVERRIDE + bh]
+            for tx in self.transactions(bh):
+                deletes += [P_LOOKUP + tx.hash, P_IMPERSONATED + tx.hash]
             n += 1
-        self.store.write_batch({K_HEAD: block_hash}, deletes, sync=True)
+        self.store.write_batch(batch, deletes, sync=True)
 
     def add_pool_transaction(self, tx: Transaction) -> None:
-        self.store.write_batch({P_POOL + tx.hash: tx.raw}, (), sync=True)
+        batch = {P_POOL + tx.hash: tx.raw}
+        if tx.impersonated:
+            batch[P_IMPERSONATED + tx.hash] = tx.sender
+        self.store.write_batch(batch, (), sync=True)
+
+    def pool_deletes(self, hashes: list[bytes]) -> list[bytes]:
+        """The keys of pooled transactions leaving the pool unmined."""
+        return [P_POOL + h for h in hashes] + [P_IMPERSONATED + h for h in hashes]
 
     def remove_pool_transactions(self, hashes: list[bytes]) -> None:
         if hashes:
-            self.store.write_batch({}, [P_POOL + h for h in hashes], sync=True)
+            self.store.write_batch({}, self.pool_deletes(hashes), sync=True)

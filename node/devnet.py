@@ -4,7 +4,8 @@ filters and the mining mode, and it validates, pools and mines transactions.
 Mining modes (one enum, as Anvil's): AUTO mines a block for each executable transaction before
 eth_sendRawTransaction returns (Hardhat's automine, so receipts exist at once); INTERVAL mines all
 pending transactions every --block-time seconds; MANUAL leaves them pending (--no-mining) until a
-dev method mines. Every public method must run on the VM worker (`devnet.worker.run(...)`).
+dev method mines; evm_setAutomine and evm_setIntervalMining switch between them at run time.
+Every public method must run on the VM worker (`devnet.worker.run(...)`).
 """
 import enum
 import logging
@@ -14,6 +15,7 @@ from state.store import KVStore
 from node.accounts import dev_accounts
 from node.chain import Chain, MinedBlock
 from node.config import Genesis
+from node.dev_state import DevState
 from node.errors import (AlreadyKnown, FeeTooLow, GasLimitExceeded, InsufficientFunds,
                          InvalidTransaction, NonceTooLow, SenderNotEOA, UnsupportedType)
 from node.executor import (CallRequest, CallResult, apply_overrides, create_access_list,
@@ -22,8 +24,8 @@ from node.filters import FilterRegistry, LogFilter, block_logs
 from node.queries import PENDING, Queries
 from node.tracing import Tracing
 from node.signing import TypedData, personal_message_hash, signature
-from node.transactions import Transaction, decode_transaction, sign_transaction, \
-    validate_stateless
+from node.transactions import Transaction, decode_transaction, impersonated_transaction, \
+    sign_transaction, validate_stateless
 from node.txpool import TxPool
 from node.vmthread import VMWorker
 from state.hashing import EMPTY_CODE_HASH
@@ -41,7 +43,7 @@ class UnknownAccount(InvalidTransaction):
     message = "unknown account"
 
 
-class Devnet(Queries, Tracing):
+class Devnet(Queries, Tracing, DevState):
     def __init__(self, store: KVStore, genesis: Genesis, mining: MiningMode = MiningMode.AUTO,
                  wallclock: bool = False, block_time: float | None = None) -> None:
         self.worker = VMWorker()
@@ -58,7 +60,9 @@ class Devnet(Queries, Tracing):
         self.filters = FilterRegistry()
         self.block_listeners: list = []  # callables(block, receipts, log entries)
         self.pending_listeners: list = []  # callables(tx)
-        self._snapshots: dict[int, bytes] = {}
+        self._snapshots: dict[int, tuple[bytes, bytes]] = {}  # id -> (head hash, state root)
+        self.impersonated: set[bytes] = set()
+        self.auto_impersonate = False
         self.worker.run(self._restore_pool)
 
     @property
@@ -71,8 +75,7 @@ class Devnet(Queries, Tracing):
 
     def _restore_pool(self) -> None:
         """Reload transactions acknowledged before a restart; drop those no longer valid."""
-        for raw in list(self.chain.db.pool_transactions()):
-            tx = decode_transaction(raw)
+        for tx in list(self.chain.db.pool_transactions()):
             try:
                 self._admit(tx)
             except InvalidTransaction:
@@ -85,7 +88,11 @@ class Devnet(Queries, Tracing):
         return self.submit(decode_transaction(raw))
 
     def send_transaction(self, req: CallRequest) -> bytes:
-        """eth_sendTransaction from an unlocked dev account: fill nonce, gas and fees, sign."""
+        """eth_sendTransaction from an unlocked dev account (fill nonce, gas and fees, sign), or
+        from an impersonated address (the same, with a placeholder signature)."""
+        if req.sender not in self.accounts and req.sender is not None \
+                and self.is_impersonated(req.sender):
+            return self.submit(impersonated_transaction(self._tx_fields(req), req.sender))
         return self.submit(self.sign_transaction(req))
 
     def _account(self, address: bytes | None):
@@ -105,6 +112,10 @@ class Devnet(Queries, Tracing):
     def sign_transaction(self, req: CallRequest) -> Transaction:
         """eth_signTransaction: the signed transaction eth_sendTransaction would send."""
         acct = self._account(req.sender)
+        return sign_transaction(self._tx_fields(req), acct.private_key)
+
+    def _tx_fields(self, req: CallRequest) -> dict:
+        """The transaction `req` describes, nonce, gas and fees filled in as for a send."""
         state = self.chain.head_state()
         nonce = req.nonce if req.nonce is not None else \
             self.pool.pending_nonce(req.sender, state.get_nonce(req.sender))
@@ -117,7 +128,7 @@ class Devnet(Queries, Tracing):
             max_fee = req.max_fee_per_gas if req.max_fee_per_gas is not None else self.unit_price
             tip = req.max_priority_fee_per_gas or 0
             fields.update(type=2, max_fee_per_gas=max_fee, max_priority_fee_per_gas=min(tip, max_fee))
-        return sign_transaction(fields, acct.private_key)
+        return fields
 
     def submit(self, tx: Transaction) -> bytes:
         """Validate `tx` against the head, pool it, and mine it at once in automine mode."""
@@ -156,7 +167,7 @@ class Devnet(Queries, Tracing):
         cost = tx.gas_limit * tx.fee_cap() + tx.value
         if balance < cost:
             raise InsufficientFunds(f"address 0x{sender.hex()} have {balance} want {cost}")
-        if state.get_code_hash(sender) != EMPTY_CODE_HASH:
+        if not tx.impersonated and state.get_code_hash(sender) != EMPTY_CODE_HASH:  # EIP-3607
             raise SenderNotEOA(f"address 0x{sender.hex()}")
         self.pool.add(tx)
         return tx.nonce >= self.pool.pending_nonce(sender, nonce)
@@ -230,7 +241,7 @@ class Devnet(Queries, Tracing):
 
     def access_list(self, req: CallRequest, ref, overrides=None) -> tuple[list, CallResult]:
         header, env = self._call_context(ref)
-        return create_access_list(self.store, header.state_root, env, req,
+        return create_access_list(self.store, self.chain.state_root_of(header), env, req,
                                   self.genesis.gas_limit, overrides, self.chain.node_cache)
 
     def pool_content(self) -> tuple[list, list]:
@@ -263,15 +274,15 @@ class Devnet(Queries, Tracing):
 
     def snapshot(self) -> int:
         sid = len(self._snapshots) + 1
-        self._snapshots[sid] = self.chain.head.hash
+        self._snapshots[sid] = (self.chain.head.hash, self.chain.head_root)
         return sid
 
     def revert(self, sid: int) -> bool:
         target = self._snapshots.get(sid)
         if target is None:
             return False
-        header = self.chain.db.header(target)
-        self.chain.rewind(header)
+        block_hash, root = target
+        self.chain.rewind(self.chain.db.header(block_hash), root)
         for k in [k for k in self._snapshots if k >= sid]:
             del self._snapshots[k]
         return True
@@ -284,10 +295,32 @@ class Devnet(Queries, Tracing):
         self.chain.check_timestamp(ts)
         self.chain.next_timestamp = ts
 
+    # -- mining mode (evm_setAutomine, evm_setIntervalMining) ----------------------------------
+    def set_automine(self, enabled: bool) -> None:
+        """On: AUTO (interval mining stops). Off: AUTO becomes MANUAL; INTERVAL stays. Pooled
+        transactions wait for the next submission or mining call either way, as in Hardhat."""
+        if enabled and self.mining is not MiningMode.AUTO:
+            self.stop()
+            self.mining = MiningMode.AUTO
+        elif not enabled and self.mining is MiningMode.AUTO:
+            self.mining = MiningMode.MANUAL
+
+    def set_interval_mining(self, seconds: float) -> None:
+        """Mine every `seconds` (INTERVAL); 0 turns interval mining off (MANUAL). Block
+        timestamps keep stepping by the genesis block period, so the chain stays reproducible."""
+        self.stop()
+        if seconds > 0:
+            self.block_time = seconds
+            self.mining = MiningMode.INTERVAL
+            self.start()
+        elif self.mining is MiningMode.INTERVAL:
+            self.mining = MiningMode.MANUAL
+
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
         """Start background work: the interval miner in INTERVAL mode."""
         if self.mining is MiningMode.INTERVAL and self._miner is None:
+            self._stop.clear()
             self._miner = threading.Thread(target=self._interval_loop, name="interval-miner",
                                            daemon=True)
             self._miner.start()

@@ -173,7 +173,7 @@ class Queries:
         header = self.require_header(ref)
         st = self.chain.state_at(header)
         acct = st.account(addr)
-        account_proof = SecureTrie(self.chain.store, header.state_root,
+        account_proof = SecureTrie(self.chain.store, self.chain.state_root_of(header),
                                    self.chain.node_cache).prove(addr)
         root = acct.storage_root if acct is not None else EMPTY_TRIE_ROOT
         storage_trie = SecureTrie(self.chain.store, root, self.chain.node_cache)

@@ -15,20 +15,22 @@ from node.errors import (
     BlobTxInvalid, FeeOverflow, InitcodeTooLarge, IntrinsicGasTooLow, NonceMax, TipAboveFeeCap,
     WrongChainId,
 )
-from node.tx_crypto import check_signature_values, private_key_to_address, sign_hash
+from node.tx_crypto import SECP256K1N, check_signature_values, private_key_to_address, sign_hash
 from node.tx_decode import decode_transaction
 from vm.gas import (
     GAS_ACCESS_LIST_ADDRESS, GAS_ACCESS_LIST_STORAGE_KEY, GAS_INITCODE_WORD, GAS_TX, GAS_TX_CREATE,
     GAS_TX_DATA_NONZERO, GAS_TX_DATA_ZERO, MAX_BLOBS_PER_TX, MAX_INITCODE_SIZE, MAX_TX_NONCE,
     VERSIONED_HASH_VERSION_KZG,
 )
+from state.hashing import keccak256
 from node.tx_types import (
     ACCESS_LIST_TX_TYPE, BLOB_TX_TYPE, DYNAMIC_FEE_TX_TYPE, LEGACY_TX_TYPE, UINT256_LIMIT,
     AccessList, Transaction, check_field_widths,
 )
 
 __all__ = [
-    "Transaction", "decode_transaction", "sign_transaction", "intrinsic_gas", "tx_intrinsic_gas",
+    "Transaction", "decode_transaction", "sign_transaction", "impersonated_transaction",
+    "PLACEHOLDER_S", "intrinsic_gas", "tx_intrinsic_gas",
     "validate_stateless", "private_key_to_address", "LEGACY_TX_TYPE", "ACCESS_LIST_TX_TYPE",
     "DYNAMIC_FEE_TX_TYPE", "BLOB_TX_TYPE", "AccessList",
 ]
@@ -109,19 +111,43 @@ def _infer_type(fields: dict[str, Any]) -> int:
     return ACCESS_LIST_TX_TYPE if fields.get("access_list") else LEGACY_TX_TYPE
 
 
-def sign_transaction(fields: dict[str, Any], private_key: bytes) -> Transaction:
-    """Sign the transaction `fields` describe (Transaction's attribute names; `type` inferred
-    from the fee fields when absent). Legacy v is 27/28 without a chain id, else
-    chain_id * 2 + 35 + parity (EIP-155); typed txs store the parity itself. ValueError for
-    malformed fields or key; the result is not validated (call validate_stateless)."""
+def _signed(fields: dict[str, Any], sign) -> Transaction:
+    """`fields` (type inferred when absent) with the signature `sign(signing hash)` gives as
+    (y_parity, r, s). Legacy v is 27/28 without a chain id, else chain_id * 2 + 35 + parity
+    (EIP-155); typed txs store the parity itself."""
     if fields.keys() & {"v", "r", "s"}:
         raise ValueError("fields to sign must not contain v, r or s")
     params = dict(fields)
     params.setdefault("type", _infer_type(params))
     params.setdefault("chain_id", None)
     unsigned = Transaction(**params)
-    y_parity, r, s = sign_hash(unsigned.signing_hash(), private_key)
+    y_parity, r, s = sign(unsigned.signing_hash())
     v = y_parity
     if unsigned.type == LEGACY_TX_TYPE:
         v += 27 if unsigned.chain_id is None else 35 + 2 * unsigned.chain_id
     return Transaction(**params, v=v, r=r, s=s)
+
+
+def sign_transaction(fields: dict[str, Any], private_key: bytes) -> Transaction:
+    """Sign the transaction `fields` describe (Transaction's attribute names; `type` inferred
+    from the fee fields when absent). ValueError for malformed fields or key; the result is not
+    validated (call validate_stateless)."""
+    return _signed(fields, lambda h: sign_hash(h, private_key))
+
+
+# An impersonated transaction's placeholder signature has s = 1: a valid EIP-2 value that a real
+# signer produces with negligible probability, so it marks which stored transactions may have a
+# persisted impersonated sender (the persisted record, never the signature, is the authority).
+PLACEHOLDER_S = 1
+
+
+def impersonated_transaction(fields: dict[str, Any], sender: bytes) -> Transaction:
+    """The transaction `fields` describe, sent by the impersonated `sender` (no key): its
+    signature is a deterministic placeholder, r = keccak256(sender ++ signing hash) reduced into
+    [1, n), s = PLACEHOLDER_S, parity 0, so equal fields from different senders hash apart and
+    the same calls give the same hashes. The signature does not recover to `sender`; the
+    sender is assumed (Transaction.assume_sender) and must be persisted alongside."""
+    def placeholder(signing_hash: bytes) -> tuple[int, int, int]:
+        digest = int.from_bytes(keccak256(b"impersonated" + sender + signing_hash), "big")
+        return 0, digest % (SECP256K1N - 1) + 1, PLACEHOLDER_S
+    return _signed(fields, placeholder).assume_sender(sender)

@@ -83,7 +83,9 @@ def validate(state: StateDB, block: BlockEnv, tx, sender: bytes, policy,
     balance = state.get_balance(sender)
     if balance < max_cost:
         raise InsufficientFunds(f"address 0x{sender.hex()} have {balance} want {max_cost}")
-    if state.get_code_hash(sender) != EMPTY_CODE_HASH:  # EIP-3607
+    # EIP-3607; waived for an impersonated sender (anvil_impersonateAccount), as Anvil does, so
+    # a contract's address can send
+    if not tx.impersonated and state.get_code_hash(sender) != EMPTY_CODE_HASH:
         raise SenderNotEOA(f"address 0x{sender.hex()}, codehash "
                            f"0x{state.get_code_hash(sender).hex()}")
     return tx_intrinsic_gas(tx), price, blob_gas

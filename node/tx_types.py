@@ -105,7 +105,7 @@ def _normalize(fields: dict[str, Any]) -> dict[str, Any]:
 class Transaction:
     """A signed transaction. Immutable: build a changed copy with `replace`."""
 
-    __slots__ = _FIELDS + ("_raw", "_hash", "_sender")
+    __slots__ = _FIELDS + ("_raw", "_hash", "_sender", "_impersonated")
 
     def __init__(self, **fields: Any) -> None:
         """Keyword fields as in FIELD_LAYOUTS plus `type` (default 0); ValueError if they do not
@@ -117,6 +117,7 @@ class Transaction:
         put(self, "_raw", None)
         put(self, "_hash", None)
         put(self, "_sender", None)
+        put(self, "_impersonated", False)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Transaction is immutable; use replace()")
@@ -195,6 +196,20 @@ class Transaction:
             sender = recover_address(self.signing_hash(), self.y_parity, self.r, self.s)
             object.__setattr__(self, "_sender", sender)
         return sender
+
+    @property
+    def impersonated(self) -> bool:
+        """True when the sender was assigned by impersonation (anvil_impersonateAccount), not
+        recovered: the signature is then a placeholder that does not recover to it."""
+        return self._impersonated
+
+    def assume_sender(self, sender: bytes) -> "Transaction":
+        """Mark this transaction as sent by the impersonated `sender` (its signature is a
+        placeholder); returns self. Only the node calls this, for transactions it built itself
+        or whose impersonated sender it persisted."""
+        object.__setattr__(self, "_sender", bytes(sender))
+        object.__setattr__(self, "_impersonated", True)
+        return self
 
     def fee_cap(self) -> int:
         """The most the sender pays per gas: gas_price, or max_fee_per_gas (EIP-1559)."""

@@ -1,0 +1,84 @@
+"""State-manipulation dev methods, as Anvil and Hardhat offer them: setting an account's balance,
+code, nonce or a storage slot at the head (anvil_/hardhat_setBalance, setCode, setNonce,
+setStorageAt), impersonating senders (anvil_/hardhat_impersonateAccount and friends) and dropping
+pooled transactions (anvil_/hardhat_dropTransaction). Mixed into Devnet.
+
+A setter changes the state on top of the head through Chain.modify_head_state: 'latest' and
+'pending' see it at once, the next block builds on it, and the head's header is not rewritten.
+"""
+from state.statedb import StateDB
+from node.transactions import Transaction
+
+MAX_NONCE = 2**64 - 1  # EIP-2681
+MAX_WORD = 2**256 - 1
+
+
+class DevState:
+    """Needs self.chain, self.pool and self._nonce_of (Devnet)."""
+
+    impersonated: set[bytes]
+    auto_impersonate: bool
+
+    # -- setters -------------------------------------------------------------------------------
+    def _set(self, addr: bytes, change) -> None:
+        """Apply `change(state)` at the head; an account the change leaves empty (no nonce,
+        balance, code or storage) is not written, so setting zero on an unused address leaves
+        the state root as it was."""
+        def apply(st: StateDB) -> None:
+            change(st)
+            acct = st.account(addr)
+            if acct is not None and acct.is_empty() and not st.has_storage(addr):
+                st.touch(addr)
+                st.finalize_tx()  # EIP-161's removal of an empty touched account
+        self.chain.modify_head_state(apply)
+        stale = self.pool.prune(self._nonce_of)
+        self.chain.db.remove_pool_transactions([t.hash for t in stale])
+
+    def set_balance(self, addr: bytes, value: int) -> None:
+        if not 0 <= value <= MAX_WORD:
+            raise ValueError(f"balance {value} does not fit 256 bits")
+        self._set(addr, lambda st: st.set_balance(addr, value))
+
+    def set_nonce(self, addr: bytes, nonce: int) -> None:
+        if not 0 <= nonce <= MAX_NONCE:
+            raise ValueError(f"nonce {nonce} exceeds 2**64 - 1 (EIP-2681)")
+        self._set(addr, lambda st: st.set_nonce(addr, nonce))
+
+    def set_code(self, addr: bytes, code: bytes) -> None:
+        self._set(addr, lambda st: st.set_code(addr, code))
+
+    def set_storage(self, addr: bytes, slot: int, value: int) -> None:
+        if not (0 <= slot <= MAX_WORD and 0 <= value <= MAX_WORD):
+            raise ValueError("storage slot and value are 32-byte words")
+        self._set(addr, lambda st: st.set_storage(addr, slot, value))
+
+    # -- impersonation -------------------------------------------------------------------------
+    def impersonate(self, addr: bytes) -> None:
+        self.impersonated.add(addr)
+
+    def stop_impersonating(self, addr: bytes) -> bool:
+        """Returns whether `addr` was impersonated."""
+        was = addr in self.impersonated
+        self.impersonated.discard(addr)
+        return was
+
+    def set_auto_impersonate(self, enabled: bool) -> None:
+        self.auto_impersonate = enabled
+
+    def is_impersonated(self, addr: bytes) -> bool:
+        return self.auto_impersonate or addr in self.impersonated
+
+    # -- the pool ------------------------------------------------------------------------------
+    def drop_transaction(self, tx_hash: bytes) -> Transaction | None:
+        """Remove a pooled transaction (and its persisted copy); returns it, or None if it was
+        not in the pool. Later transactions of its sender stay, queued behind the gap."""
+        tx = self.pool.get(tx_hash)
+        if tx is None:
+            return None
+        self.pool.remove([tx_hash])
+        self.chain.db.remove_pool_transactions([tx_hash])
+        return tx
+
+    def is_mined(self, tx_hash: bytes) -> bool:
+        loc = self.chain.db.lookup(tx_hash)
+        return loc is not None and loc[0] <= self.chain.head.number

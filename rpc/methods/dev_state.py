@@ -1,0 +1,153 @@
+"""State-manipulation and mining-mode dev methods under their Anvil and Hardhat names:
+anvil_/hardhat_setBalance, setCode, setNonce, setStorageAt, impersonateAccount,
+stopImpersonatingAccount, dropTransaction; anvil_autoImpersonateAccount; evm_setAutomine
+(anvil_setAutomine), evm_setIntervalMining (anvil_setIntervalMining), anvil_/hardhat_getAutomine.
+
+Answers follow each tool's documentation, told apart by the namespace the method was called in:
+Hardhat's setters, impersonation and evm_* mode switches answer true, Anvil's null;
+hardhat_stopImpersonatingAccount answers whether the address was impersonated;
+hardhat_dropTransaction answers whether a pooled transaction was removed (an error if it is
+already mined), anvil_dropTransaction the removed transaction's hash or null.
+Numbers are JSON integers or hex quantities; balances up to 2**256 - 1, nonces up to 2**64 - 1
+(EIP-2681); a storage slot is a quantity or up to 32 bytes of hex, a value exactly 32 bytes.
+"""
+from typing import Any
+
+from rpc import codec
+from rpc.codec import hexdata
+from rpc.errors import InvalidParams, ParamError
+from rpc.registry import Ctx, rpc
+
+WORD_BYTES = 32
+MAX_INTERVAL_MS = 2**32  # about 50 days: anything longer is a mistake, not a cadence
+
+
+def _answer(ctx: Ctx) -> bool | None:
+    """Hardhat's (and evm_*) state and mode methods answer true; Anvil's answer null."""
+    return None if ctx.namespace == "anvil" else True
+
+
+def _balance(v: Any) -> int:
+    try:
+        return codec.int_or_quantity(v, codec.UINT256_BITS)
+    except ParamError as e:
+        raise ParamError(f"balance must be a quantity below 2**256: {e}") from None
+
+
+def _nonce(v: Any) -> int:
+    try:
+        return codec.int_or_quantity(v, codec.UINT64_BITS)
+    except ParamError as e:
+        raise ParamError(f"nonce must be a quantity below 2**64 (EIP-2681): {e}") from None
+
+
+def _slot(v: Any) -> int:
+    """A storage slot: a JSON integer, or 0x hex of at most 32 bytes (leading zeros allowed,
+    so both quantities and 32-byte words pass)."""
+    if isinstance(v, int) and not isinstance(v, bool):
+        if not 0 <= v < 2**256:
+            raise ParamError(f"storage slot {v} does not fit 32 bytes")
+        return v
+    if not isinstance(v, str) or not v.startswith(("0x", "0X")):
+        raise ParamError("storage slot must be a quantity or 0x-prefixed hex of up to 32 bytes")
+    digits = v[2:]
+    if not digits or len(digits) > 2 * WORD_BYTES:
+        raise ParamError(f"storage slot must be 1 to 32 bytes of hex, got {len(digits)} digits")
+    try:
+        return int(digits, 16)
+    except ValueError:
+        raise ParamError("storage slot is not valid hex") from None
+
+
+def _word(v: Any) -> int:
+    b = codec.data(v)
+    if len(b) != WORD_BYTES:
+        raise ParamError(f"storage value must be exactly 32 bytes, got {len(b)}")
+    return int.from_bytes(b, "big")
+
+
+def _interval_ms(v: Any) -> int:
+    n = codec.int_or_quantity(v)
+    if n > MAX_INTERVAL_MS:
+        raise ParamError(f"interval {n} ms is longer than {MAX_INTERVAL_MS} ms")
+    return n
+
+
+# -- setters -----------------------------------------------------------------------------------
+@rpc("anvil_setBalance", codec.address, _balance, aliases=("hardhat_setBalance",))
+async def set_balance(ctx: Ctx, addr: bytes, value: int) -> bool | None:
+    await ctx.run(ctx.devnet.set_balance, addr, value)
+    return _answer(ctx)
+
+
+@rpc("anvil_setCode", codec.address, codec.data, aliases=("hardhat_setCode",))
+async def set_code(ctx: Ctx, addr: bytes, code: bytes) -> bool | None:
+    await ctx.run(ctx.devnet.set_code, addr, code)
+    return _answer(ctx)
+
+
+@rpc("anvil_setNonce", codec.address, _nonce, aliases=("hardhat_setNonce",))
+async def set_nonce(ctx: Ctx, addr: bytes, nonce: int) -> bool | None:
+    await ctx.run(ctx.devnet.set_nonce, addr, nonce)
+    return _answer(ctx)
+
+
+@rpc("anvil_setStorageAt", codec.address, _slot, _word, aliases=("hardhat_setStorageAt",))
+async def set_storage_at(ctx: Ctx, addr: bytes, slot: int, value: int) -> bool | None:
+    await ctx.run(ctx.devnet.set_storage, addr, slot, value)
+    return _answer(ctx)
+
+
+# -- impersonation -----------------------------------------------------------------------------
+@rpc("anvil_impersonateAccount", codec.address, aliases=("hardhat_impersonateAccount",))
+async def impersonate_account(ctx: Ctx, addr: bytes) -> bool | None:
+    await ctx.run(ctx.devnet.impersonate, addr)
+    return _answer(ctx)
+
+
+@rpc("anvil_stopImpersonatingAccount", codec.address,
+     aliases=("hardhat_stopImpersonatingAccount",))
+async def stop_impersonating_account(ctx: Ctx, addr: bytes) -> bool | None:
+    was = await ctx.run(ctx.devnet.stop_impersonating, addr)
+    return None if ctx.namespace == "anvil" else was
+
+
+@rpc("anvil_autoImpersonateAccount", codec.boolean)
+async def auto_impersonate_account(ctx: Ctx, enabled: bool) -> None:
+    await ctx.run(ctx.devnet.set_auto_impersonate, enabled)
+
+
+# -- the pool ----------------------------------------------------------------------------------
+def _drop(devnet, tx_hash: bytes) -> tuple[bool, bool]:
+    """(removed, already mined)."""
+    removed = devnet.drop_transaction(tx_hash) is not None
+    return removed, not removed and devnet.is_mined(tx_hash)
+
+
+@rpc("anvil_dropTransaction", codec.hash32, aliases=("hardhat_dropTransaction",))
+async def drop_transaction(ctx: Ctx, tx_hash: bytes) -> bool | str | None:
+    removed, mined = await ctx.run(_drop, ctx.devnet, tx_hash)
+    if ctx.namespace == "anvil":
+        return hexdata(tx_hash) if removed else None
+    if mined:
+        raise InvalidParams(f"transaction {hexdata(tx_hash)} cannot be dropped because it is "
+                            f"already mined")
+    return removed
+
+
+# -- mining mode -------------------------------------------------------------------------------
+@rpc("evm_setAutomine", codec.boolean, aliases=("anvil_setAutomine",))
+async def set_automine(ctx: Ctx, enabled: bool) -> bool | None:
+    await ctx.run(ctx.devnet.set_automine, enabled)
+    return _answer(ctx)
+
+
+@rpc("anvil_getAutomine", aliases=("hardhat_getAutomine",))
+async def get_automine(ctx: Ctx) -> bool:
+    return ctx.devnet.mining.value == "auto"
+
+
+@rpc("evm_setIntervalMining", _interval_ms, aliases=("anvil_setIntervalMining",))
+async def set_interval_mining(ctx: Ctx, ms: int) -> bool | None:
+    await ctx.run(ctx.devnet.set_interval_mining, ms / 1000)
+    return _answer(ctx)
