@@ -32,8 +32,9 @@ def _block_count(v: Any) -> int:
 
 def _mine(devnet, count: int, timestamp: int | None, interval: int | None) -> None:
     """`count` blocks; the first at `timestamp` (or the next due time), the others `interval`
-    seconds apart when given (hardhat_mine), else at the block period."""
-    if interval is None:
+    seconds apart when given (hardhat_mine), else at the block period. An interval of 0 (what
+    viem's testClient.mine sends by default) also means the block period: timestamps must rise."""
+    if not interval:
         devnet.mine_blocks(count, timestamp)
         return
     ts = devnet.mine_blocks(1, timestamp)[-1].block.header.timestamp

@@ -33,6 +33,10 @@ async def test_anvil_and_hardhat_mine(rpc):
     assert await rpc.call("eth_blockNumber") == "0x6"
     err = await rpc.error("anvil_mine", "0x0")
     assert err["code"] == -32602 and "block count" in err["message"]
+    # viem's testClient.mine({blocks}) always sends an interval, 0 by default: the block period
+    assert await rpc.call("anvil_mine", "0x3", "0x0") is None
+    stamps = [int((await _block(rpc, hex(n)))["timestamp"], 16) for n in (6, 7, 8, 9)]
+    assert [b - a for a, b in zip(stamps, stamps[1:])] == [1, 1, 1]
 
 
 async def test_snapshot_and_revert(rpc):
