@@ -60,6 +60,7 @@ class Devnet(Queries, Tracing, DevState):
         self.filters = FilterRegistry()
         self.block_listeners: list = []  # callables(block, receipts, log entries)
         self.pending_listeners: list = []  # callables(tx)
+        self.removed_listeners: list = []  # callables(log entries of rewound blocks, removed)
         self._snapshots: dict[int, tuple[bytes, bytes]] = {}  # id -> (head hash, state root)
         self.impersonated: set[bytes] = set()
         self.auto_impersonate = False
@@ -282,10 +283,30 @@ class Devnet(Queries, Tracing, DevState):
         if target is None:
             return False
         block_hash, root = target
-        self.chain.rewind(self.chain.db.header(block_hash), root)
+        header = self.chain.db.header(block_hash)
+        removed = self._logs_above(header.number)
+        self.chain.rewind(header, root)
         for k in [k for k in self._snapshots if k >= sid]:
             del self._snapshots[k]
+        if removed:  # as geth after a reorg: the rewound logs again, flagged removed
+            self.filters.on_removed(removed)
+            for cb in self.removed_listeners:
+                cb(removed)
         return True
+
+    def _logs_above(self, number: int) -> list:
+        """The logs of the blocks after `number` up to the head, in chain order, with removed
+        set."""
+        out = []
+        db = self.chain.db
+        for n in range(number + 1, self.chain.head.number + 1):
+            h = db.header(db.hash_by_number(n))
+            txs = db.transactions(h.hash)
+            entries = block_logs(h, [t.hash for t in txs], db.receipts(h.hash))
+            for e in entries:
+                e.removed = True
+            out.extend(entries)
+        return out
 
     def increase_time(self, seconds: int) -> int:
         self.chain.time_offset += seconds

@@ -155,6 +155,16 @@ class FilterRegistry:
                     continue
                 f.buffer.extend(e for e in entries if c.matches(e.log))
 
+    def on_removed(self, entries: list[LogEntry]) -> None:
+        """Logs of blocks evm_revert rewound (removed set): to the log filters that would have
+        delivered them."""
+        for f in self._filters.values():
+            if f.kind == "logs":
+                c = f.criteria
+                f.buffer.extend(e for e in entries if e.block_number >= f.since and (
+                    not isinstance(c.to_block, int) or e.block_number <= c.to_block)
+                    and c.matches(e.log))
+
     def on_pending(self, tx_hash: bytes) -> None:
         for f in self._filters.values():
             if f.kind == "pending":

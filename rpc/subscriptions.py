@@ -81,10 +81,12 @@ class SubscriptionHub:
     async def attach(self) -> None:
         await self._on_worker(self.devnet.block_listeners.append, self._on_block)
         await self._on_worker(self.devnet.pending_listeners.append, self._on_pending)
+        await self._on_worker(self.devnet.removed_listeners.append, self._on_removed)
 
     async def detach(self) -> None:
         await self._on_worker(self.devnet.block_listeners.remove, self._on_block)
         await self._on_worker(self.devnet.pending_listeners.remove, self._on_pending)
+        await self._on_worker(self.devnet.removed_listeners.remove, self._on_removed)
 
     # -- the loop side -------------------------------------------------------------------------
     def subscribe(self, conn: Connection, kind: str, method: str,
@@ -137,6 +139,13 @@ class SubscriptionHub:
             self._post(events)
         except Exception:  # a listener must never break mining
             log.exception("newHeads/logs notification failed")
+
+    def _on_removed(self, entries) -> None:
+        try:
+            self._post([(s, entry_json(e)) for s in self._view if s.kind == LOGS
+                        for e in entries if s.criteria.matches(e.log)])
+        except Exception:  # nor a revert
+            log.exception("removed-logs notification failed")
 
     def _on_pending(self, tx) -> None:
         try:

@@ -145,3 +145,26 @@ async def test_pending_transaction_filter(manual_rpc):
     assert await rpc.call("eth_getFilterChanges", fid) == sent
     assert await rpc.call("eth_getFilterChanges", fid) == []
     assert await rpc.call("eth_uninstallFilter", fid) is True
+
+
+async def test_evm_revert_delivers_removed_logs_to_filters(rpc):
+    emitter = await rpc.deploy(EMIT_LOG2)
+    early = await rpc.call("eth_newFilter", {"topics": [TOPIC_A, X]})
+    blocks = await rpc.call("eth_newBlockFilter")
+    snap = await rpc.call("evm_snapshot")
+    r = await rpc.send({"from": rpc.accounts[0], "to": emitter, "input": X + "01".rjust(64, "0")})
+    await rpc.send({"from": rpc.accounts[0], "to": emitter, "input": Y + "02".rjust(64, "0")})
+    head = int(await rpc.call("eth_blockNumber"), 16)
+    late = await rpc.call("eth_newFilter", {"topics": [TOPIC_A]})  # installed after both blocks
+    [seen] = await rpc.call("eth_getFilterChanges", early)
+    assert seen["removed"] is False
+    await rpc.call("eth_getFilterChanges", blocks)
+    assert await rpc.call("evm_revert", snap) is True
+    [removed] = await rpc.call("eth_getFilterChanges", early)
+    assert removed == dict(seen, removed=True)
+    assert removed["transactionHash"] == r["transactionHash"]
+    assert await rpc.call("eth_getFilterChanges", late) == []  # it never saw those blocks
+    assert await rpc.call("eth_getFilterChanges", blocks) == []
+    assert int(await rpc.call("eth_blockNumber"), 16) == head - 2
+    await rpc.call("evm_revert", hex(99))  # an unknown snapshot changes nothing
+    assert await rpc.call("eth_getFilterChanges", early) == []

@@ -161,3 +161,26 @@ async def test_closing_the_socket_ends_its_subscriptions(session, server, rpc):
     assert not hub._subs and not hub.connections
     await rpc.call("evm_mine")  # nobody to notify: still fine
     assert await rpc.call("eth_blockNumber") == "0x1"
+
+
+async def test_evm_revert_sends_removed_logs(ws, rpc):
+    """As geth after a reorg: the logs of the blocks evm_revert rewinds come again with
+    removed: true, to matching subscriptions only."""
+    emitter = await rpc.deploy(EMIT_LOG2)
+    wanted = "0x" + "0e" * 32
+    sid = await ws.result("eth_subscribe", "logs", {"topics": [TOPIC_A, wanted]})
+    snap = await rpc.call("evm_snapshot")
+    r1 = await rpc.send({"from": rpc.accounts[0], "to": emitter, "input": wanted + "00" * 32})
+    await rpc.send({"from": rpc.accounts[0], "to": emitter, "input": "0x" + "0f" * 32})
+    r3 = await rpc.send({"from": rpc.accounts[0], "to": emitter, "input": wanted + "01" * 32})
+    live = [await ws.notification() for _ in range(2)]
+    assert all(n["params"]["result"]["removed"] is False for n in live)
+    assert await rpc.call("evm_revert", snap) is True
+    gone = [(await ws.notification())["params"] for _ in range(2)]
+    assert {g["subscription"] for g in gone} == {sid}
+    logs = [g["result"] for g in gone]
+    assert [log["transactionHash"] for log in logs] == [r1["transactionHash"],
+                                                        r3["transactionHash"]]
+    assert all(log["removed"] is True for log in logs)
+    assert logs == [dict(n["params"]["result"], removed=True) for n in live]
+    assert await ws.nothing_pending()
