@@ -14,7 +14,7 @@ MAX_WORD = 2**256 - 1
 
 
 class DevState:
-    """Needs self.chain, self.pool and self._nonce_of (Devnet)."""
+    """Needs self.chain, self.pool, self.accounts and self._nonce_of (Devnet)."""
 
     impersonated: set[bytes]
     auto_impersonate: bool
@@ -64,6 +64,12 @@ class DevState:
 
     def set_auto_impersonate(self, enabled: bool) -> None:
         self.auto_impersonate = enabled
+
+    def listed_accounts(self) -> list[bytes]:
+        """eth_accounts: the dev accounts, then the impersonated addresses (sorted), as Anvil
+        lists them, so clients that look a sender up there (ethers' getSigner) find it."""
+        extra = sorted(a for a in self.impersonated if a not in self.accounts)
+        return list(self.accounts) + extra
 
     def is_impersonated(self, addr: bytes) -> bool:
         return self.auto_impersonate or addr in self.impersonated

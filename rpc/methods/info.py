@@ -119,7 +119,7 @@ async def fee_history(ctx: Ctx, count: int, newest, percentiles) -> dict:
 
 @rpc("eth_accounts")
 async def accounts(ctx: Ctx) -> list[str]:
-    return [codec.hexdata(a) for a in ctx.devnet.accounts]
+    return [codec.hexdata(a) for a in await ctx.run(ctx.devnet.listed_accounts)]
 
 
 @rpc("eth_coinbase")

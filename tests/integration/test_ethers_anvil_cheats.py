@@ -62,8 +62,7 @@ def test_auto_impersonation_on_and_off(result):
     assert e["rpcCode"] == -32000 and STRANGER.lower() in e["rpcMessage"]
 
 
-@pytest.mark.xfail(strict=True, reason="Anvil 1.7.1 lists impersonated addresses in eth_accounts "
-                   "(so ethers' provider.getSigner(address) finds them); the devnet does not yet")
+# Anvil 1.7.1 lists impersonated addresses in eth_accounts, so ethers' getSigner(address) works
 def test_impersonated_address_listed_in_eth_accounts(result):
     assert result["listedInAccounts"] is True
     assert result["getSigner"] == WHALE

@@ -153,6 +153,7 @@ async def test_impersonated_contract_sends(rpc):
     err = await rpc.error("eth_sendTransaction", {"from": CONTRACT, "to": FRESH})
     assert err["code"] == -32000 and "unknown account" in err["message"]
     assert await rpc.call("hardhat_impersonateAccount", CONTRACT) is True
+    assert await rpc.call("eth_accounts") == rpc.accounts + [CONTRACT]  # as Anvil lists them
     receipt = await rpc.send({"from": CONTRACT, "to": FRESH, "value": "0x64"})
     assert receipt["status"] == "0x1" and receipt["from"] == CONTRACT
     tx = await rpc.call("eth_getTransactionByHash", receipt["transactionHash"])
@@ -166,6 +167,7 @@ async def test_impersonated_contract_sends(rpc):
     await rpc.call("evm_snapshot")
     assert await rpc.call("hardhat_stopImpersonatingAccount", CONTRACT) is True
     assert await rpc.call("hardhat_stopImpersonatingAccount", CONTRACT) is False
+    assert await rpc.call("eth_accounts") == rpc.accounts
     err = await rpc.error("eth_sendTransaction", {"from": CONTRACT, "to": FRESH})
     assert "unknown account" in err["message"]
     await rpc.call("anvil_autoImpersonateAccount", True)
