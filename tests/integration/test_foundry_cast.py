@@ -68,3 +68,18 @@ def test_deploy_call_transfer_revert_logs_proof(cast):
     assert int(cast("storage", token, "2").stdout, 16) == 1_000_000  # totalSupply
     proof = json.loads(cast("proof", token, "2", "--json").stdout)
     assert proof["nonce"] == "0x1" and proof["accountProof"] and proof["storageProof"]
+
+
+def test_cast_run_replays_a_mined_transaction(cast):
+    """`cast run` forks the devnet at the transaction's parent block (historical balances, code,
+    storage and nonces over RPC), re-executes the block's earlier transactions and then this one
+    in revm, Foundry's own EVM: an independent check of our execution."""
+    token = json.loads(cast("send", "--private-key", KEY0, "--json", "--create",
+                            token_deploy_data(supply=5000)).stdout)["contractAddress"]
+    sent = json.loads(cast("send", token, "transfer(address,uint256)", A1, "77",
+                           "--private-key", KEY0, "--json").stdout)
+    out = cast("run", sent["transactionHash"]).stdout
+    assert "transfer(" in out and "emit Transfer(" in out and "[Return] true" in out
+    assert f"Gas used: {int(sent['gasUsed'], 16)}" in out
+    traced = cast("call", token, "balanceOf(address)(uint256)", A1, "--trace").stdout
+    assert "[Return] 77" in traced
