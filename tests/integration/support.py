@@ -4,9 +4,12 @@ the chain constants, and locally signed raw transactions."""
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
 from functools import lru_cache
 from typing import Any
 
+import pytest
 from eth_account import Account
 from eth_account.signers.local import LocalAccount
 from eth_hash.auto import keccak
@@ -111,3 +114,22 @@ def balance_slot(holder: str) -> bytes:
     return keccak(word(holder) + word(TOKEN_BALANCE_SLOT))
 
 
+
+
+JS_DIR = REPO_ROOT / "tests" / "js"
+
+
+def run_js_client(script: str, package: str, devnet: DevnetProcess, *args: str) -> dict:
+    """Run tests/js/`script` with Node.js against the devnet (its URL, then `args`) and return
+    the JSON it prints; fails the test, naming what is missing, when Node.js or the npm
+    `package` the script needs is not installed."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail(f"Node.js (`node`) is not installed: {script} needs it")
+    if not (JS_DIR / "node_modules" / package / "package.json").exists():
+        pytest.fail(f"{package} is not installed in tests/js/node_modules: run `make install` "
+                    "(or `cd tests/js && npm ci`)")
+    proc = subprocess.run([node, str(JS_DIR / script), devnet.url, *args], cwd=JS_DIR,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, f"{script} failed:\n{proc.stderr}\n{devnet.log()}"
+    return json.loads(proc.stdout)

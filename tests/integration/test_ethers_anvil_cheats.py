@@ -2,17 +2,10 @@
 `devnet` process, as Foundry/Anvil users script a local node: anvil_setBalance on a keyless
 address, anvil_impersonateAccount + ETH and ERC-20 transfers from it through a JsonRpcSigner,
 anvil_stopImpersonatingAccount, anvil_autoImpersonateAccount on and off (`anvil_*` answer null)."""
-import json
-import shutil
-import subprocess
-
 import pytest
 
-from tests.integration.devnet_process import REPO_ROOT
-from tests.integration.support import UNIT_PRICE, dev_account
+from tests.integration.support import UNIT_PRICE, dev_account, run_js_client
 
-JS_DIR = REPO_ROOT / "tests" / "js"
-SCRIPT = JS_DIR / "ethers_anvil_cheats.mjs"
 ALICE = dev_account(1).address
 WHALE = "0x00000000000000000000000000000000000A11cE"
 STRANGER = "0x0000000000000000000000000000000000b0B0b0"
@@ -21,13 +14,7 @@ ETHER = 10**18
 
 @pytest.fixture(scope="module")
 def result(devnet) -> dict:
-    node = shutil.which("node")
-    if node is None or not (JS_DIR / "node_modules" / "ethers" / "package.json").exists():
-        pytest.fail("Node.js and tests/js/node_modules/ethers are needed: run `make install`")
-    proc = subprocess.run([node, str(SCRIPT), devnet.url], cwd=JS_DIR, capture_output=True,
-                          text=True, timeout=120)
-    assert proc.returncode == 0, f"ethers_anvil_cheats.mjs failed:\n{proc.stderr}\n{devnet.log()}"
-    return json.loads(proc.stdout)
+    return run_js_client("ethers_anvil_cheats.mjs", "ethers", devnet)
 
 
 def test_set_balance(result):

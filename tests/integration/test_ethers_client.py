@@ -4,37 +4,19 @@ balances, queryFilter, reverts decoded by ethers (require reason, custom errors 
 interface, a panic, a bare revert; from eth_call and from eth_estimateGas), estimateGas against
 gasUsed, getFeeData (gasPrice 25 gwei), an EIP-1559 sendTransaction with every fee field left to
 ethers, and a WebSocketProvider "block" event. The script prints JSON; this module asserts it."""
-import json
-import shutil
-import subprocess
-
 import pytest
 
-from tests.integration.devnet_process import REPO_ROOT
-from tests.integration.support import UNIT_PRICE, dev_account, selector, word
+from tests.integration.support import UNIT_PRICE, dev_account, run_js_client, selector, word
 
-JS_DIR = REPO_ROOT / "tests" / "js"
-SCRIPT = JS_DIR / "ethers_client.mjs"
 OWNER, ALICE = dev_account(0).address, dev_account(1).address
 SUPPLY = 10**24
 
 
-def _node() -> str:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("Node.js (`node`) is not installed: the ethers.js client tests need it")
-    if not (JS_DIR / "node_modules" / "ethers" / "package.json").exists():
-        pytest.fail("ethers is not installed in tests/js/node_modules: run `make install` "
-                    "(or `cd tests/js && npm ci`)")
-    return node
 
 
 @pytest.fixture(scope="module")
 def result(devnet) -> dict:
-    proc = subprocess.run([_node(), str(SCRIPT), devnet.url, devnet.ws_url], cwd=JS_DIR,
-                          capture_output=True, text=True, timeout=120)
-    assert proc.returncode == 0, f"ethers_client.mjs failed:\n{proc.stderr}\n{devnet.log()}"
-    return json.loads(proc.stdout)
+    return run_js_client("ethers_client.mjs", "ethers", devnet, devnet.ws_url)
 
 
 def test_network_and_fee_data(result):

@@ -2,30 +2,17 @@
 client signing locally with the mnemonic's first account and a test client in anvil mode, over
 HTTP and WebSocket: deploy and use the ERC-20, decoded reverts, fee estimation, anvil_setBalance
 and impersonation, anvil_mine (viem sends interval 0), snapshots, eth_getProof, watchBlocks."""
-import json
-import shutil
-import subprocess
-
 import pytest
 
-from tests.integration.devnet_process import REPO_ROOT
-from tests.integration.support import UNIT_PRICE, dev_account
+from tests.integration.support import UNIT_PRICE, dev_account, run_js_client
 
-JS_DIR = REPO_ROOT / "tests" / "js"
-SCRIPT = JS_DIR / "viem_client.mjs"
 ALICE = dev_account(1).address
 WHALE = "0x0000000000000000000000000000000000001234"
 
 
 @pytest.fixture(scope="module")
 def result(devnet) -> dict:
-    node = shutil.which("node")
-    if node is None or not (JS_DIR / "node_modules" / "viem" / "package.json").exists():
-        pytest.fail("Node.js and tests/js/node_modules/viem are needed: run `make install`")
-    proc = subprocess.run([node, str(SCRIPT), devnet.url], cwd=JS_DIR, capture_output=True,
-                          text=True, timeout=120)
-    assert proc.returncode == 0, f"viem_client.mjs failed:\n{proc.stderr}\n{devnet.log()}"
-    return json.loads(proc.stdout)
+    return run_js_client("viem_client.mjs", "viem", devnet)
 
 
 def test_chain_and_fees(result):
