@@ -2,7 +2,9 @@
 
 Blocks are deterministic: timestamp = parent timestamp + block period (unless a dev method set the
 next timestamp, or --wallclock is on) and mixHash (PREVRANDAO) = keccak256(parent hash); every
-block's base fee is the unit price. Mining applies transactions through the one state transition
+block's base fee is the unit price. Blob gas follows EIP-4844: a block carries at most 6 blobs (a
+blob transaction that does not fit waits in the pool for the next block), blobGasUsed counts them
+and excessBlobGas comes from the parent, which sets the blob base fee. Mining applies transactions through the one state transition
 (node/transition.py) with the fixed-unit-price fee policy, then writes the state nodes, the block,
 its receipts and lookups and the head pointer in one atomic, synced batch.
 
@@ -21,10 +23,11 @@ from state.trie import NodeCache
 from node.blocks import Block, Header, Receipt, logs_bloom, receipts_root, transactions_root
 from node.chaindb import K_CHAIN_ID, K_GENESIS, ChainDB
 from node.config import Genesis
-from node.errors import InvalidTransaction
+from node.errors import BlobGasLimitReached, InvalidTransaction
 from node.fees import UnitPriceFees
 from node.transition import apply_transaction
 from vm.frame import BlockEnv
+from vm.gas import blob_base_fee, calc_excess_blob_gas
 
 
 MAX_CACHED_ACCOUNTS = 100_000  # the mining state's account cache is reopened past this
@@ -69,6 +72,11 @@ def genesis_header(genesis: Genesis, state_root: bytes) -> Header:
                   number=0, gas_limit=genesis.gas_limit, gas_used=0,
                   timestamp=genesis.timestamp, extra_data=genesis.extra_data,
                   mix_hash=bytes(32), base_fee=genesis.unit_price)
+
+
+def next_excess_blob_gas(parent: Header) -> int:
+    """EIP-4844: the excess blob gas of the block after `parent`."""
+    return calc_excess_blob_gas(parent.excess_blob_gas, parent.blob_gas_used)
 
 
 class Chain:
@@ -153,7 +161,11 @@ class Chain:
                         gas_limit=self.genesis.gas_limit,
                         prevrandao=int.from_bytes(keccak256(parent.hash), "big"),
                         base_fee=self.genesis.unit_price, chain_id=self.genesis.chain_id,
-                        block_hash=self.block_hash)
+                        excess_blob_gas=next_excess_blob_gas(parent), block_hash=self.block_hash)
+
+    def next_blob_base_fee(self) -> int:
+        """The blob base fee of the block after the head (EIP-4844)."""
+        return blob_base_fee(next_excess_blob_gas(self.head))
 
     def env_of(self, header: Header) -> BlockEnv:
         """The environment block `header` itself ran in (for eth_call at that block)."""
@@ -161,7 +173,7 @@ class Chain:
                         timestamp=header.timestamp, gas_limit=header.gas_limit,
                         prevrandao=int.from_bytes(header.mix_hash, "big"),
                         base_fee=header.base_fee, chain_id=self.genesis.chain_id,
-                        block_hash=self.block_hash)
+                        excess_blob_gas=header.excess_blob_gas, block_hash=self.block_hash)
 
     def _timestamp(self, parent: Header) -> int:
         if self.next_timestamp is not None:
@@ -174,21 +186,32 @@ class Chain:
     # -- mining --------------------------------------------------------------------------------
     def _build(self, state: StateDB, env: BlockEnv, txs: list, batch: dict) -> MinedBlock:
         """Apply as many of `txs` as are valid to `state` and assemble the block on the head;
-        the new state nodes go into `batch`."""
+        the new state nodes go into `batch`. A blob transaction the block has no blob gas left
+        for is left out, not rejected, and so are its sender's later ones (their nonces would
+        not follow): they stay in the pool for the next block."""
         parent = self.head
         included, receipts, rejected, results = [], [], [], []
-        gas_used = 0
+        gas_used = blob_gas_used = 0
+        deferred: set[bytes] = set()
         for tx in txs:
+            if tx.sender in deferred:
+                continue
             try:
-                r = apply_transaction(state, env, tx, tx.sender, self.fees, gas_used)
+                r = apply_transaction(state, env, tx, tx.sender, self.fees, gas_used,
+                                      blob_gas_used)
+            except BlobGasLimitReached:
+                deferred.add(tx.sender)
+                continue
             except InvalidTransaction as e:
                 rejected.append((tx, e))
                 continue
             gas_used += r.gas_used
+            blob_gas_used += r.blob_gas_used
             included.append(tx)
             results.append(r)
             receipts.append(Receipt(tx.type, 1 if r.success else 0, gas_used, r.logs,
-                                    r.gas_used, r.gas_price, r.contract_address))
+                                    r.gas_used, r.gas_price, r.contract_address,
+                                    r.blob_gas_used))
         root = state.commit(batch)
         header = Header(
             parent_hash=parent.hash, coinbase=env.coinbase, state_root=root,
@@ -196,7 +219,8 @@ class Chain:
             receipts_root=receipts_root(receipts),
             logs_bloom=logs_bloom([x for r in receipts for x in r.logs]), number=env.number,
             gas_limit=env.gas_limit, gas_used=gas_used, timestamp=env.timestamp,
-            extra_data=b"", mix_hash=env.prevrandao.to_bytes(32, "big"), base_fee=env.base_fee)
+            extra_data=b"", mix_hash=env.prevrandao.to_bytes(32, "big"), base_fee=env.base_fee,
+            blob_gas_used=blob_gas_used, excess_blob_gas=env.excess_blob_gas)
         return MinedBlock(Block(header, included), receipts, rejected, results)
 
     def mine(self, txs: list, timestamp: int | None = None) -> MinedBlock:

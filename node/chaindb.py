@@ -7,7 +7,8 @@ other key has a one-byte prefix and a length other than 32):
   b"n" + num(8)    canonical block hash    b"h" + hash     header RLP
   b"b" + hash      body RLP                b"r" + hash     receipt records RLP
   b"l" + txhash    rlp([block number, index]) (transaction lookup)
-  b"p" + txhash    raw transaction waiting in the pool (so an acknowledged one survives a restart)
+  b"p" + txhash    raw transaction waiting in the pool (so an acknowledged one survives a restart;
+                   a blob transaction's network form, sidecar included)
   b"o" + hash      state override: the root dev setters (anvil_setBalance, ...) left on top of the
                    block's own state root while it was the head; 'latest' reads it and the next
                    block builds on it, while the header (and its hash) never changes
@@ -155,8 +156,10 @@ class ChainDB:
             n += 1
         self.store.write_batch(batch, deletes, sync=True)
 
-    def add_pool_transaction(self, tx: Transaction) -> None:
-        batch = {P_POOL + tx.hash: tx.raw}
+    def add_pool_transaction(self, tx: Transaction, raw: bytes | None = None) -> None:
+        """Persist a pooled transaction as `raw` (default tx.raw; a blob transaction's network
+        form keeps its sidecar across a restart)."""
+        batch = {P_POOL + tx.hash: raw or tx.raw}
         if tx.impersonated:
             batch[P_IMPERSONATED + tx.hash] = tx.sender
         self.store.write_batch(batch, (), sync=True)

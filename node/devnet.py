@@ -6,6 +6,10 @@ eth_sendRawTransaction returns (Hardhat's automine, so receipts exist at once); 
 pending transactions every --block-time seconds; MANUAL leaves them pending (--no-mining) until a
 dev method mines; evm_setAutomine and evm_setIntervalMining switch between them at run time.
 Every public method must run on the VM worker (`devnet.worker.run(...)`).
+
+Blob transactions (EIP-4844) are accepted only in their network form, with the sidecar, as geth
+and Anvil accept them: the KZG proofs are verified before the pool takes the transaction, the
+pool keeps (and persists) the network form, and blocks carry the canonical form.
 """
 import enum
 import logging
@@ -16,16 +20,19 @@ from node.accounts import dev_accounts
 from node.chain import Chain, MinedBlock
 from node.config import Genesis
 from node.dev_state import DevState
-from node.errors import (AlreadyKnown, FeeTooLow, GasLimitExceeded, InsufficientFunds,
-                         InvalidTransaction, NonceTooLow, SenderNotEOA, UnsupportedType)
+from node.blobs import blob_gas, verify_sidecar
+from node.errors import (AlreadyKnown, BlobFeeCapTooLow, FeeTooLow, GasLimitExceeded,
+                         InsufficientFunds, InvalidTransaction, MissingSidecar, NonceTooLow,
+                         SenderNotEOA)
 from node.executor import (CallRequest, CallResult, apply_overrides, create_access_list,
                            estimate_gas, execute_call, revert_reason)
 from node.filters import FilterRegistry, LogFilter, block_logs
 from node.queries import PENDING, Queries
 from node.tracing import Tracing
 from node.signing import TypedData, personal_message_hash, signature
-from node.transactions import Transaction, decode_transaction, impersonated_transaction, \
+from node.transactions import BLOB_TX_TYPE, Transaction, impersonated_transaction, \
     sign_transaction, validate_stateless
+from node.tx_decode import decode_pooled_transaction
 from node.txpool import TxPool
 from node.vmthread import VMWorker
 from state.hashing import EMPTY_CODE_HASH
@@ -86,7 +93,15 @@ class Devnet(Queries, Tracing, DevState):
 
     # -- submission ----------------------------------------------------------------------------
     def send_raw_transaction(self, raw: bytes) -> bytes:
-        return self.submit(decode_transaction(raw))
+        """A signed transaction's bytes; a blob transaction in its network form (see above)."""
+        tx, sidecar = decode_pooled_transaction(raw)
+        if tx.type != BLOB_TX_TYPE:
+            return self.submit(tx)
+        if sidecar is None:
+            raise MissingSidecar()
+        validate_stateless(tx, self.chain_id)  # the cheap rules before the KZG proofs
+        verify_sidecar(tx, sidecar)
+        return self.submit(tx, bytes(raw))
 
     def send_transaction(self, req: CallRequest) -> bytes:
         """eth_sendTransaction from an unlocked dev account (fill nonce, gas and fees, sign), or
@@ -131,8 +146,9 @@ class Devnet(Queries, Tracing, DevState):
             fields.update(type=2, max_fee_per_gas=max_fee, max_priority_fee_per_gas=min(tip, max_fee))
         return fields
 
-    def submit(self, tx: Transaction) -> bytes:
-        """Validate `tx` against the head, pool it, and mine it at once in automine mode."""
+    def submit(self, tx: Transaction, pooled_raw: bytes | None = None) -> bytes:
+        """Validate `tx` against the head, pool it, and mine it at once in automine mode.
+        `pooled_raw` is what the pool persists if not tx.raw (a blob tx's network form)."""
         queued = self._admit(tx)
         if self.mining is MiningMode.AUTO and not queued:
             mined = self._automine()
@@ -141,7 +157,7 @@ class Devnet(Queries, Tracing, DevState):
                     if rtx.hash == tx.hash:
                         raise err
         else:
-            self.chain.db.add_pool_transaction(tx)
+            self.chain.db.add_pool_transaction(tx, pooled_raw)
         self.filters.on_pending(tx.hash)
         for cb in self.pending_listeners:
             cb(tx)
@@ -150,8 +166,6 @@ class Devnet(Queries, Tracing, DevState):
     def _admit(self, tx: Transaction) -> bool:
         """The pool's checks, each with its own error; returns True if the tx waits in the queue
         behind a nonce gap."""
-        if tx.type == 3:
-            raise UnsupportedType("blob transactions (type 3) are not supported by this devnet")
         validate_stateless(tx, self.chain_id)
         if tx.hash in self.pool or self.chain.db.lookup(tx.hash) is not None:
             raise AlreadyKnown(f"0x{tx.hash.hex()}")
@@ -164,8 +178,14 @@ class Devnet(Queries, Tracing, DevState):
             raise GasLimitExceeded(f"gas {tx.gas_limit} > block gas limit {self.genesis.gas_limit}")
         if tx.fee_cap() < self.unit_price:
             raise FeeTooLow(f"fee cap {tx.fee_cap()} < unit price {self.unit_price}")
-        balance = state.get_balance(sender)
         cost = tx.gas_limit * tx.fee_cap() + tx.value
+        if tx.type == BLOB_TX_TYPE:
+            blob_fee = self.chain.next_blob_base_fee()
+            if tx.max_fee_per_blob_gas < blob_fee:
+                raise BlobFeeCapTooLow(f"max fee per blob gas {tx.max_fee_per_blob_gas}, blob "
+                                       f"base fee {blob_fee}")
+            cost += blob_gas(tx) * tx.max_fee_per_blob_gas
+        balance = state.get_balance(sender)
         if balance < cost:
             raise InsufficientFunds(f"address 0x{sender.hex()} have {balance} want {cost}")
         if not tx.impersonated and state.get_code_hash(sender) != EMPTY_CODE_HASH:  # EIP-3607
@@ -178,13 +198,16 @@ class Devnet(Queries, Tracing, DevState):
         return self.chain.head_state().get_nonce(addr)
 
     def _automine(self) -> list[MinedBlock]:
-        """One block per executable transaction, in nonce order, until none is left."""
+        """One block per executable transaction, in nonce order, until none is left (or the
+        next one was left out of its block, which only a full block's blob gas does)."""
         mined = []
         while True:
             ready = self.pool.executable(self._nonce_of)
             if not ready:
                 return mined
             mined.append(self._mine([ready[0]]))
+            if ready[0].hash in self.pool:
+                return mined
 
     def mine_pending(self, timestamp: int | None = None) -> MinedBlock:
         """Mine one block with every executable pooled transaction (interval mining, evm_mine)."""

@@ -91,9 +91,53 @@ class AlreadyKnown(InvalidTransaction):
 
 
 class BlobTxInvalid(InvalidTransaction):
-    """Type-3 rules: no blobs, too many, bad versioned hash, contract creation, blob fee too low."""
+    """Type-3 rules (EIP-4844); the subclasses below tell the failures apart."""
 
     message = "invalid blob transaction"
+
+
+class MissingBlobHashes(BlobTxInvalid):
+    message = "blob transaction missing blob hashes"
+
+
+class TooManyBlobs(BlobTxInvalid):
+    message = "too many blobs in transaction"
+
+
+class BlobTxCreate(BlobTxInvalid):
+    message = "blob transaction of type create"
+
+
+class BlobHashVersion(BlobTxInvalid):
+    message = "blob has invalid hash version"
+
+
+class MissingSidecar(BlobTxInvalid):
+    """A type-3 transaction submitted without its blobs, commitments and proofs."""
+
+    message = "missing sidecar in blob transaction"
+
+
+class BlobSidecarMismatch(BlobTxInvalid):
+    """The sidecar's counts or commitments disagree with the versioned hashes."""
+
+    message = "blob sidecar does not match the versioned hashes"
+
+
+class InvalidBlobProof(BlobTxInvalid):
+    """A KZG proof does not show that a blob matches its commitment."""
+
+    message = "invalid blob proof"
+
+
+class BlobFeeCapTooLow(BlobTxInvalid):
+    message = "max fee per blob gas less than block blob gas fee"
+
+
+class BlobGasLimitReached(BlobTxInvalid):
+    """The block has no room left for the transaction's blobs (it may fit the next one)."""
+
+    message = "blob gas limit reached"
 
 
 class IntegerOverflow(DecodeError):

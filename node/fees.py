@@ -5,6 +5,9 @@ price is min(maxFee, baseFee + tip), the base fee is burned and only the tip rea
 UnitPriceFees is the devnet's Klaytn-style fixed price: every block's base fee is the unit price,
 every transaction pays exactly gasUsed x unitPrice whatever it offered, and all of it goes to the
 coinbase.
+Under both policies the blob fee of a type-3 transaction (EIP-4844: blob gas x the block's blob
+base fee) is charged up front by node/transition.py and burned: it is not execution gas, so no
+policy prices it and the coinbase never receives it.
 """
 from node.errors import FeeTooLow, TipAboveFeeCap
 

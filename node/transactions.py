@@ -12,8 +12,8 @@ in tx_crypto.py; this module re-exports what callers need.
 from typing import Any, Iterable
 
 from node.errors import (
-    BlobTxInvalid, FeeOverflow, InitcodeTooLarge, IntrinsicGasTooLow, NonceMax, TipAboveFeeCap,
-    WrongChainId,
+    BlobHashVersion, BlobTxCreate, FeeOverflow, InitcodeTooLarge, IntrinsicGasTooLow,
+    MissingBlobHashes, NonceMax, TipAboveFeeCap, TooManyBlobs, WrongChainId,
 )
 from node.tx_crypto import SECP256K1N, check_signature_values, private_key_to_address, sign_hash
 from node.tx_decode import decode_transaction
@@ -69,16 +69,16 @@ def _check_blob_rules(tx: Transaction) -> None:
     if tx.type != BLOB_TX_TYPE:
         return
     if tx.to is None:
-        raise BlobTxInvalid("a blob transaction cannot create a contract")
+        raise BlobTxCreate()
     count = len(tx.blob_versioned_hashes)
     if count == 0:
-        raise BlobTxInvalid("a blob transaction needs at least one blob")
+        raise MissingBlobHashes()
     if count > MAX_BLOBS_PER_TX:
-        raise BlobTxInvalid(f"{count} blobs exceed the block limit of {MAX_BLOBS_PER_TX}")
-    for versioned_hash in tx.blob_versioned_hashes:
+        raise TooManyBlobs(f"have {count}, permitted {MAX_BLOBS_PER_TX}")
+    for i, versioned_hash in enumerate(tx.blob_versioned_hashes):
         if versioned_hash[0] != VERSIONED_HASH_VERSION_KZG:
-            raise BlobTxInvalid(
-                f"versioned hash 0x{versioned_hash.hex()} has version {versioned_hash[0]}")
+            raise BlobHashVersion(f"blob {i} has version {versioned_hash[0]}, supported "
+                                  f"{VERSIONED_HASH_VERSION_KZG}")
 
 
 def validate_stateless(tx: Transaction, chain_id: int | None = None) -> None:

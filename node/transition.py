@@ -7,8 +7,8 @@ An invalid transaction raises an InvalidTransaction subclass before touching the
 """
 from state.hashing import EMPTY_CODE_HASH
 from state.statedb import StateDB
-from node.errors import (BlobTxInvalid, GasLimitExceeded, InsufficientFunds, NonceTooHigh,
-                         NonceTooLow, SenderNotEOA)
+from node.errors import (BlobFeeCapTooLow, BlobGasLimitReached, GasLimitExceeded,
+                         InsufficientFunds, NonceTooHigh, NonceTooLow, SenderNotEOA)
 from node.transactions import tx_intrinsic_gas, validate_stateless
 from vm import message
 from vm.errors import (InvalidContract, InvalidJump, InvalidOpcode, OutOfGas, PrecompileError,
@@ -54,10 +54,11 @@ def _check_blob_fees(tx, block: BlockEnv, blob_gas_used: int) -> int:
         return 0
     used = GAS_PER_BLOB * len(tx.blob_versioned_hashes)
     if used > MAX_BLOB_GAS_PER_BLOCK - blob_gas_used:
-        raise BlobTxInvalid("blob gas exceeds the block's limit")
+        raise BlobGasLimitReached(f"blob gas {used}, block blob gas available "
+                                  f"{MAX_BLOB_GAS_PER_BLOCK - blob_gas_used}")
     if tx.max_fee_per_blob_gas < block.blob_base_fee:
-        raise BlobTxInvalid(f"max fee per blob gas {tx.max_fee_per_blob_gas} < blob base fee "
-                            f"{block.blob_base_fee}")
+        raise BlobFeeCapTooLow(f"max fee per blob gas {tx.max_fee_per_blob_gas}, blob base fee "
+                               f"{block.blob_base_fee}")
     return used
 
 

@@ -9,19 +9,20 @@ storage keys and blob versioned hashes 32 bytes), and the list must have exactly
 fields. Legacy v is 27/28 or chain_id * 2 + 35/36 (EIP-155); typed y_parity is 0 or 1.
 
 A blob transaction (EIP-4844) may arrive in its network form,
-`0x03 ++ rlp([tx_payload_body, blobs, commitments, proofs])`; the sidecar is checked against the
-versioned hashes (counts, sizes, kzg_to_versioned_hash) and dropped. The KZG proofs themselves
-are not verified here.
+`0x03 ++ rlp([tx_payload_body, blobs, commitments, proofs])`. decode_transaction checks the sidecar
+against the versioned hashes (counts, sizes, kzg_to_versioned_hash) and drops it;
+decode_pooled_transaction checks only the sizes and hands the sidecar back, so the node can
+verify it (node/blobs.py, with the KZG proofs) after the transaction's own rules.
 """
 import hashlib
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
-from node.errors import BlobTxInvalid, DecodeError, InvalidSignature, UnsupportedType
+from node.errors import BlobSidecarMismatch, DecodeError, InvalidSignature, UnsupportedType
 from vm.gas import VERSIONED_HASH_VERSION_KZG
 from node.tx_types import (
     BLOB_TX_TYPE, FIELD_LAYOUTS, LEGACY_TX_TYPE, Transaction, check_field_widths, legacy_chain_id,
 )
-from state.rlp import RLPError, decode
+from state.rlp import RLPError, decode, encode
 
 BYTES_PER_BLOB = 4096 * 32  # EIP-4844: FIELD_ELEMENTS_PER_BLOB * 32
 KZG_COMMITMENT_SIZE = 48  # a compressed BLS12-381 G1 point
@@ -111,26 +112,41 @@ def kzg_to_versioned_hash(commitment: bytes) -> bytes:
     return bytes((VERSIONED_HASH_VERSION_KZG,)) + hashlib.sha256(commitment).digest()[1:]
 
 
-def _unwrap_blob_network_form(items: list) -> tuple[list, list | None]:
-    """Split `[tx_payload_body, blobs, commitments, proofs]` into body and sidecar, if wrapped."""
+class BlobSidecar(NamedTuple):
+    """The network form's blobs, KZG commitments and proofs (one each per versioned hash)."""
+
+    blobs: tuple[bytes, ...]
+    commitments: tuple[bytes, ...]
+    proofs: tuple[bytes, ...]
+
+
+def _unwrap_blob_network_form(items: list) -> tuple[list, BlobSidecar | None]:
+    """Split `[tx_payload_body, blobs, commitments, proofs]` into body and sidecar, if wrapped;
+    each blob, commitment and proof must have its size."""
     if not items or not isinstance(items[0], list):
         return items, None
     if len(items) != 4:
         raise DecodeError(f"blob network wrapper has {len(items)} items, expected 4")
-    return items[0], [_list(x, "blob sidecar") for x in items[1:]]
+    blobs, commitments, proofs = (_list(x, "blob sidecar") for x in items[1:])
+    return items[0], BlobSidecar(
+        tuple(_sized(b, "blob", BYTES_PER_BLOB) for b in blobs),
+        tuple(_sized(c, "kzg commitment", KZG_COMMITMENT_SIZE) for c in commitments),
+        tuple(_sized(p, "kzg proof", KZG_PROOF_SIZE) for p in proofs))
 
 
-def _check_sidecar(tx: Transaction, sidecar: list) -> None:
-    blobs, commitments, proofs = sidecar
+def check_sidecar_hashes(tx: Transaction, sidecar: BlobSidecar) -> None:
+    """One blob, commitment and proof per versioned hash, each hash the commitment's
+    kzg_to_versioned_hash; raises BlobSidecarMismatch."""
     hashes = tx.blob_versioned_hashes
-    if not len(blobs) == len(commitments) == len(proofs) == len(hashes):
-        raise BlobTxInvalid("blob, commitment, proof and versioned hash counts differ")
-    for blob, commitment, proof, versioned_hash in zip(blobs, commitments, proofs, hashes):
-        _sized(blob, "blob", BYTES_PER_BLOB)
-        _sized(proof, "kzg proof", KZG_PROOF_SIZE)
-        commitment = _sized(commitment, "kzg commitment", KZG_COMMITMENT_SIZE)
-        if kzg_to_versioned_hash(commitment) != versioned_hash:
-            raise BlobTxInvalid("a commitment does not match its versioned hash")
+    counts = (len(sidecar.blobs), len(sidecar.commitments), len(sidecar.proofs))
+    if counts != (len(hashes),) * 3:
+        raise BlobSidecarMismatch(f"{counts[0]} blobs, {counts[1]} commitments, {counts[2]} "
+                                  f"proofs for {len(hashes)} versioned hashes")
+    for i, (commitment, versioned_hash) in enumerate(zip(sidecar.commitments, hashes)):
+        computed = kzg_to_versioned_hash(commitment)
+        if computed != versioned_hash:
+            raise BlobSidecarMismatch(f"blob {i}: computed hash 0x{computed.hex()} mismatches "
+                                      f"transaction one 0x{versioned_hash.hex()}")
 
 
 def _split_envelope(raw: bytes) -> tuple[int, list]:
@@ -148,10 +164,10 @@ def _split_envelope(raw: bytes) -> tuple[int, list]:
     return first, _rlp_list(raw[1:])
 
 
-def decode_transaction(raw: bytes) -> Transaction:
-    """Decode a signed transaction (see the module docstring for the rules). Raises DecodeError
-    (or its IntegerOverflow), UnsupportedType, InvalidSignature, GasLimitTooHigh, FeeOverflow
-    or BlobTxInvalid. The sender is recovered lazily, on first use of `tx.sender`."""
+def decode_pooled_transaction(raw: bytes) -> tuple[Transaction, BlobSidecar | None]:
+    """Decode a signed transaction as a pool receives it: (transaction, sidecar), the sidecar
+    None unless `raw` is a blob transaction's network form. Only the sidecar's shape is
+    checked; raises as decode_transaction does."""
     raw = bytes(raw)
     tx_type, items = _split_envelope(raw)
     sidecar = None
@@ -164,6 +180,21 @@ def decode_transaction(raw: bytes) -> Transaction:
         raise InvalidSignature(f"y_parity must be 0 or 1, got {fields['v']}")
     tx = Transaction(type=tx_type, **fields)
     check_field_widths(tx)
+    return tx, sidecar
+
+
+def decode_transaction(raw: bytes) -> Transaction:
+    """Decode a signed transaction (see the module docstring for the rules). Raises DecodeError
+    (or its IntegerOverflow), UnsupportedType, InvalidSignature, GasLimitTooHigh, FeeOverflow
+    or BlobSidecarMismatch. The sender is recovered lazily, on first use of `tx.sender`."""
+    tx, sidecar = decode_pooled_transaction(raw)
     if sidecar is not None:
-        _check_sidecar(tx, sidecar)
+        check_sidecar_hashes(tx, sidecar)
     return tx
+
+
+def network_encoding(tx: Transaction, sidecar: BlobSidecar) -> bytes:
+    """EIP-4844's network form: 0x03 ++ rlp([tx_payload_body, blobs, commitments, proofs])."""
+    body = decode(tx.raw[1:])
+    return bytes((BLOB_TX_TYPE,)) + encode([body, list(sidecar.blobs),
+                                            list(sidecar.commitments), list(sidecar.proofs)])

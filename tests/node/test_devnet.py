@@ -6,8 +6,7 @@ from node.chain import GenesisMismatch
 from node.config import Genesis
 from node.devnet import MiningMode
 from node.errors import (AlreadyKnown, FeeTooLow, GasLimitExceeded, InsufficientFunds,
-                         IntrinsicGasTooLow, InvalidSignature, NonceTooLow, UnsupportedType,
-                         WrongChainId)
+                         IntrinsicGasTooLow, InvalidSignature, NonceTooLow, WrongChainId)
 from node.queries import PENDING
 from state.hashing import EMPTY_TRIE_ROOT, keccak256
 from state.rlp import encode
@@ -134,8 +133,6 @@ def test_nonce_gap_queues_then_mines_in_order(devnet):
     (lambda a, b: transfer(a.private_key, 0, b, gas=20999), IntrinsicGasTooLow),
     (lambda a, b: transfer(a.private_key, 0, b, gas=30_000_001), GasLimitExceeded),
     (lambda a, b: transfer(a.private_key, 0, b, value=10 ** 30), InsufficientFunds),
-    (lambda a, b: transfer(a.private_key, 0, b).replace(type=3, blob_versioned_hashes=(
-        b"\x01" + bytes(31),), max_fee_per_blob_gas=1, chain_id=31337), UnsupportedType),
     (lambda a, b: transfer(a.private_key, 0, b).replace(s=SECP256K1_N - 1), InvalidSignature),
 ])
 def test_invalid_transactions_change_nothing(devnet, make, error):

@@ -1,0 +1,164 @@
+"""EIP-4844 blob transactions in the devnet: the network form with a verified sidecar is pooled,
+the canonical form is mined; each invalid case has its own error and leaves nothing behind;
+blocks count blob gas, keep the 6-blob limit and carry the excess; the blob fee is burned."""
+import pytest
+
+from node.devnet import MiningMode
+from node.errors import (BlobFeeCapTooLow, BlobHashVersion, BlobSidecarMismatch, BlobTxCreate,
+                         InsufficientFunds, InvalidBlobProof, MissingBlobHashes, MissingSidecar,
+                         TooManyBlobs)
+from node.tx_decode import BlobSidecar, network_encoding
+from state.hashing import keccak256
+from tests.node.blob_helpers import UNIT, blob_raw, blob_tx, sidecar_for
+from tests.node.helpers import accounts, make_devnet, run
+from vm.gas import GAS_PER_BLOB
+
+ETH = 10 ** 18
+
+
+@pytest.fixture
+def devnet():
+    d = make_devnet()
+    yield d
+    d.shutdown()
+
+
+@pytest.fixture
+def manual():
+    d = make_devnet(mining=MiningMode.MANUAL)
+    yield d
+    d.shutdown()
+
+
+def test_network_form_is_pooled_and_the_canonical_form_mined(devnet):
+    key = accounts(devnet)[0].private_key
+    tx, sidecar = blob_tx(key, 0, blobs=(0, 1))
+    tx_hash = run(devnet, devnet.send_raw_transaction, network_encoding(tx, sidecar))
+    assert tx_hash == tx.hash == keccak256(tx.raw)
+    block = run(devnet, devnet.block, "latest")
+    assert [t.raw for t in block.transactions] == [tx.raw]
+    assert block.header.blob_gas_used == 2 * GAS_PER_BLOB and block.header.excess_blob_gas == 0
+    view = run(devnet, devnet.receipt, tx.hash)
+    assert (view.receipt.status, view.receipt.blob_gas_used) == (1, 2 * GAS_PER_BLOB)
+
+
+def test_blob_fee_is_burned_and_execution_gas_goes_to_the_coinbase(devnet):
+    a = accounts(devnet)[0]
+    coinbase = devnet.genesis.coinbase
+    before = run(devnet, devnet.balance, a.address, "latest")
+    blob_fee = devnet.chain.next_blob_base_fee()
+    run(devnet, devnet.send_raw_transaction,
+        blob_raw(a.private_key, 0, blobs=(0,), value=5, fee=3 * UNIT, blob_fee=10))
+    paid = before - run(devnet, devnet.balance, a.address, "latest")
+    assert paid == 5 + 21000 * UNIT + GAS_PER_BLOB * blob_fee  # unit price, not the 3x offered
+    assert run(devnet, devnet.balance, coinbase, "latest") == 21000 * UNIT
+
+
+def _raw_without_sidecar(key):
+    return blob_tx(key, 0)[0].raw
+
+
+def _empty(key):
+    tx, _ = blob_tx(key, 0, blobs=(), hashes=[])
+    return network_encoding(tx, BlobSidecar((), (), ()))
+
+
+def _wrong_proofs(key):
+    tx, sc = blob_tx(key, 0, blobs=(0, 1))
+    return network_encoding(tx, BlobSidecar(sc.blobs, sc.commitments, sc.proofs[::-1]))
+
+
+def _wrong_blob(key):
+    tx, sc = blob_tx(key, 0, blobs=(0,))
+    return network_encoding(tx, BlobSidecar(sidecar_for((1,)).blobs, sc.commitments, sc.proofs))
+
+
+def _wrong_commitment(key):
+    tx, _ = blob_tx(key, 0, blobs=(0,))
+    return network_encoding(tx, sidecar_for((1,)))
+
+
+def _bad_version(key):
+    tx, sc = blob_tx(key, 0, blobs=(0,))
+    bad = b"\x02" + tx.blob_versioned_hashes[0][1:]
+    return network_encoding(blob_tx(key, 0, blobs=(0,), hashes=[bad])[0], sc)
+
+
+@pytest.mark.parametrize("make,error,message", [
+    (_raw_without_sidecar, MissingSidecar, "missing sidecar in blob transaction"),
+    (_empty, MissingBlobHashes, "blob transaction missing blob hashes"),
+    (lambda k: blob_raw(k, 0, blobs=range(7)), TooManyBlobs, "too many blobs in transaction"),
+    (lambda k: blob_raw(k, 0, to=None), BlobTxCreate, "blob transaction of type create"),
+    (_bad_version, BlobHashVersion, "blob has invalid hash version"),
+    (_wrong_commitment, BlobSidecarMismatch, "blob sidecar does not match"),
+    (_wrong_proofs, InvalidBlobProof, "invalid blob proof"),
+    (_wrong_blob, InvalidBlobProof, "invalid blob proof"),
+    (lambda k: blob_raw(k, 0, blob_fee=0), BlobFeeCapTooLow,
+     "max fee per blob gas less than block blob gas fee"),
+])
+def test_invalid_blob_transactions_enter_nothing(manual, make, error, message):
+    key = accounts(manual)[0].private_key
+    with pytest.raises(error, match=message):
+        run(manual, manual.send_raw_transaction, make(key))
+    assert len(manual.pool) == 0 and manual.chain.head.number == 0
+    assert list(manual.chain.db.pool_transactions()) == []
+
+
+def test_funds_must_cover_the_blob_gas_at_its_fee_cap(manual):
+    a = accounts(manual)[0]
+    # exactly gasLimit * maxFeePerGas + value: one wei of blob fee cap short
+    run(manual, manual.set_balance, a.address, 21000 * UNIT + 7)
+    with pytest.raises(InsufficientFunds, match="want"):
+        run(manual, manual.send_raw_transaction, blob_raw(a.private_key, 0, value=7))
+    assert len(manual.pool) == 0
+    run(manual, manual.set_balance, a.address, 21000 * UNIT + 7 + GAS_PER_BLOB)
+    run(manual, manual.send_raw_transaction, blob_raw(a.private_key, 0, value=7))
+    assert len(manual.pool) == 1
+
+
+def test_seven_blobs_take_two_blocks_and_the_excess_grows(manual):
+    senders = accounts(manual)[:3]
+    # 3 + 2 + 2 blobs: the third tx does not fit block 1 and waits for block 2
+    for n, (acct, blobs) in enumerate(zip(senders, ((0, 1, 2), (3, 4), (5, 6)))):
+        run(manual, manual.send_raw_transaction, blob_raw(acct.private_key, 0, blobs=blobs))
+    first = run(manual, manual.mine_blocks, 1)[0]
+    assert first.block.header.blob_gas_used == 5 * GAS_PER_BLOB
+    assert first.rejected == [] and len(manual.pool) == 1
+    second = run(manual, manual.mine_blocks, 1)[0]
+    assert second.block.header.blob_gas_used == 2 * GAS_PER_BLOB
+    assert second.block.header.excess_blob_gas == 2 * GAS_PER_BLOB  # 0 + 5 - 3 blobs
+    third = run(manual, manual.mine_blocks, 1)[0]
+    assert third.block.header.excess_blob_gas == GAS_PER_BLOB  # 2 + 2 - 3
+    fourth = run(manual, manual.mine_blocks, 1)[0]
+    assert fourth.block.header.excess_blob_gas == 0
+
+
+def test_a_deferred_senders_later_nonces_wait_too(manual):
+    a, b = accounts(manual)[:2]
+    run(manual, manual.send_raw_transaction, blob_raw(b.private_key, 0, blobs=range(5)))
+    run(manual, manual.send_raw_transaction, blob_raw(a.private_key, 0, blobs=(5, 6)))
+    run(manual, manual.send_raw_transaction, blob_raw(a.private_key, 1, blobs=(0,)))
+    first = run(manual, manual.mine_blocks, 1)[0]
+    assert [t.sender for t in first.block.transactions] == [b.address]
+    assert first.rejected == [] and len(manual.pool) == 2
+    second = run(manual, manual.mine_blocks, 1)[0]
+    assert [t.nonce for t in second.block.transactions] == [0, 1]
+    assert second.block.header.blob_gas_used == 3 * GAS_PER_BLOB
+
+
+def test_pooled_blob_tx_keeps_its_sidecar_across_a_restart(tmp_path):
+    d = make_devnet(tmp_path / "db", mining=MiningMode.MANUAL)
+    key = accounts(d)[0].private_key
+    raw = blob_raw(key, 0, blobs=(0,))
+    tx_hash = run(d, d.send_raw_transaction, raw)
+    assert d.store.get(b"p" + tx_hash) == raw  # the network form, sidecar included
+    d.shutdown()
+    d = make_devnet(tmp_path / "db", mining=MiningMode.MANUAL)
+    try:
+        assert tx_hash in d.pool
+        m = run(d, d.mine_blocks, 1)[0]
+        assert [t.hash for t in m.block.transactions] == [tx_hash]
+        assert m.block.header.blob_gas_used == GAS_PER_BLOB
+        assert d.store.get(b"p" + tx_hash) is None
+    finally:
+        d.shutdown()
