@@ -4,9 +4,12 @@ they run on the VM worker like everything else that touches the chain.
 """
 from state.hashing import EMPTY_TRIE_ROOT, keccak256
 from state.trie import SecureTrie
+from node.blobs import blob_gas_used_ratio, header_blob_base_fee
 from node.blocks import Block, Header, Receipt
+from node.chain import next_excess_blob_gas
 from node.filters import LogEntry, LogFilter, block_logs
 from node.transactions import Transaction
+from vm.gas import blob_base_fee
 
 LATEST, EARLIEST, PENDING, SAFE, FINALIZED = "latest", "earliest", "pending", "safe", "finalized"
 MAX_LOG_RANGE = 100_000
@@ -182,10 +185,15 @@ class Queries:
         return acct, account_proof, storage
 
     # -- fees ----------------------------------------------------------------------------------
+    def next_blob_base_fee(self) -> int:
+        """eth_blobBaseFee: the blob base fee of the block after the head (EIP-4844)."""
+        return self.chain.next_blob_base_fee()
+
     def fee_history(self, count: int, newest_ref, percentiles: list[float]) -> tuple:
-        """(oldest block, base fees [count+1], gas used ratios, rewards, blob base fees,
-        blob gas ratios). Every block's base fee is the unit price and every transaction pays
-        exactly it, so priority-fee rewards are all zero."""
+        """(oldest block, base fees [count+1], gas used ratios, rewards, blob base fees
+        [count+1], blob gas ratios). Every block's base fee is the unit price and every
+        transaction pays exactly it, so priority-fee rewards are all zero; blob base fees follow
+        EIP-4844 from each block's excess blob gas (the last one: the next block's)."""
         newest = self.require_header(newest_ref)
         count = max(0, min(count, newest.number + 1, 1024))
         oldest = newest.number - count + 1
@@ -193,8 +201,9 @@ class Queries:
         base = [h.base_fee for h in headers] + [self.chain.genesis.unit_price]
         ratios = [h.gas_used / h.gas_limit for h in headers]
         rewards = [[0] * len(percentiles) for _ in headers] if percentiles else None
-        blob_base = [1] * (count + 1)
-        blob_ratios = [0.0] * count
+        blob_base = [header_blob_base_fee(h) for h in headers]
+        blob_base.append(blob_base_fee(next_excess_blob_gas(newest)))
+        blob_ratios = [blob_gas_used_ratio(h) for h in headers]
         return oldest, base, ratios, rewards, blob_base, blob_ratios
 
 

@@ -4,8 +4,10 @@ execution-apis schemas (src/schemas/*.yaml) define them and geth fills them in.
 A mined transaction shows its block and, for EIP-1559 types, the price it paid as gasPrice (the
 unit price, as its receipt's effectiveGasPrice); a pending one has null blockHash, blockNumber,
 blockTimestamp and transactionIndex, and (as geth shows it) an EIP-1559 transaction's gasPrice is
-its maxFeePerGas. Typed transactions carry both yParity and v.
+its maxFeePerGas. Typed transactions carry both yParity and v; blob transactions (EIP-4844) their
+maxFeePerBlobGas and blobVersionedHashes, and their receipts blobGasUsed and blobGasPrice.
 """
+from node.blobs import header_blob_base_fee
 from node.blocks import Block, Header, Receipt
 from node.filters import LogEntry
 from node.queries import ReceiptView
@@ -74,6 +76,9 @@ def tx_json(tx: Transaction, header: Header | None = None, index: int | None = N
         out["maxPriorityFeePerGas"] = qty(tx.max_priority_fee_per_gas)
     if tx.type != 0:
         out["accessList"] = access_list_json(tx.access_list)
+    if tx.max_fee_per_blob_gas is not None:
+        out["maxFeePerBlobGas"] = qty(tx.max_fee_per_blob_gas)
+        out["blobVersionedHashes"] = [hexdata(h) for h in tx.blob_versioned_hashes]
     if tx.chain_id is not None:
         out["chainId"] = qty(tx.chain_id)
     out.update(v=qty(tx.v), r=qty(tx.r), s=qty(tx.s))
@@ -100,9 +105,10 @@ def entry_json(e: LogEntry) -> dict:
 
 
 def receipt_json(view: ReceiptView) -> dict:
+    """A receipt; a blob transaction's also has blobGasUsed and blobGasPrice (EIP-4844)."""
     r: Receipt = view.receipt
     tx, h = view.tx, view.header
-    return {
+    out = {
         "type": qty(r.type), "transactionHash": hexdata(tx.hash),
         "transactionIndex": qty(view.index), "blockHash": hexdata(h.hash),
         "blockNumber": qty(h.number), "from": hexdata(tx.sender), "to": opt_hexdata(tx.to),
@@ -113,6 +119,9 @@ def receipt_json(view: ReceiptView) -> dict:
         "logsBloom": hexdata(r.bloom), "status": qty(r.status),
         "effectiveGasPrice": qty(r.effective_gas_price),
     }
+    if tx.max_fee_per_blob_gas is not None:
+        out.update(blobGasUsed=qty(r.blob_gas_used), blobGasPrice=qty(header_blob_base_fee(h)))
+    return out
 
 
 def proof_json(addr: bytes, keys: list[str], slots: list[int], proof: tuple) -> dict:

@@ -2,8 +2,8 @@
 sync status, head number, the fixed unit price, fee history, accounts.
 
 Fees: every block's base fee is the unit price and every transaction pays exactly it, so
-eth_gasPrice is the unit price, eth_maxPriorityFeePerGas is 0 and the blob base fee is the
-EIP-4844 minimum, 1 wei.
+eth_gasPrice is the unit price and eth_maxPriorityFeePerGas is 0; the blob base fee follows the
+EIP-4844 market (1 wei until blocks carry more than 3 blobs for a while).
 """
 import sys
 from importlib import metadata
@@ -15,9 +15,6 @@ from rpc.errors import ParamError
 from rpc.formatters import fee_history_json
 from rpc.registry import Ctx, opt, rpc
 from state.hashing import keccak256
-
-MIN_BLOB_BASE_FEE = 1  # EIP-4844 MIN_BASE_FEE_PER_BLOB_GAS
-
 
 def _version() -> str:
     try:
@@ -87,7 +84,8 @@ async def max_priority_fee(ctx: Ctx) -> str:
 
 @rpc("eth_blobBaseFee")
 async def blob_base_fee(ctx: Ctx) -> str:
-    return qty(MIN_BLOB_BASE_FEE)
+    """The next block's blob base fee (EIP-4844, from the head's excess and blob gas used)."""
+    return qty(await ctx.run(ctx.devnet.next_blob_base_fee))
 
 
 def _block_count(v: Any) -> int:

@@ -30,9 +30,10 @@ REJECTIONS = {
     "max fee per gas less than block base fee": lambda k, to: signed(k, 1, to, 1, fee=UNIT - 1),
     "max priority fee per gas higher than max fee per gas":
         lambda k, to: signed(k, 1, to, 1, fee=UNIT, tip=UNIT + 1),
-    "transaction type not supported": lambda k, to: signed(
+    "missing sidecar in blob transaction": lambda k, to: signed(  # the bare canonical form
         k, 1, to, 1, tx_type=3, max_fee_per_blob_gas=1,
         blob_versioned_hashes=(b"\x01" + bytes(31),)),
+    "transaction type not supported": lambda k, to: "0x04c0",  # EIP-7702 is after Cancun
     "invalid sender: invalid chain id for signer": lambda k, to: signed(k, 1, to, 1, chain_id=1),
     "exceeds block gas limit": lambda k, to: signed(k, 1, to, 1, gas=30_000_001),
     "max initcode size exceeded": lambda k, to: signed(k, 1, None, 0, gas=10_000_000,
