@@ -125,6 +125,10 @@ def _unwrap_blob_network_form(items: list) -> tuple[list, BlobSidecar | None]:
     each blob, commitment and proof must have its size."""
     if not items or not isinstance(items[0], list):
         return items, None
+    if len(items) == 5 and isinstance(items[1], bytes):
+        # [body, wrapper_version, blobs, commitments, cell_proofs]: Osaka's form, not Cancun's
+        raise DecodeError("EIP-7594 blob sidecars (cell proofs, wrapper version) are not "
+                          "supported: this node is Cancun, send the EIP-4844 form")
     if len(items) != 4:
         raise DecodeError(f"blob network wrapper has {len(items)} items, expected 4")
     blobs, commitments, proofs = (_list(x, "blob sidecar") for x in items[1:])

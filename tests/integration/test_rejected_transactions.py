@@ -113,7 +113,8 @@ CASES: dict[str, tuple[Callable[[int], str], int, str]] = {
         lambda n: sign(SENDER, nonce=n, gas=1_000_000, gasPrice=UNIT_PRICE,
                        data="0x" + "00" * (MAX_INITCODE_SIZE + 1)), -32000,
         "max initcode size exceeded"),
-    "blob transaction (type 3)": (_blob_tx, -32000, "transaction type not supported"),
+    "blob transaction without its sidecar (canonical form)": (
+        _blob_tx, -32000, "missing sidecar in blob transaction"),
     "unknown type 0x05": (_unknown_type, -32000, "transaction type not supported"),
     "high s (EIP-2)": (_high_s, -32000, BAD_SIGNATURE),
     "r = 0": (lambda n: _with_signature(_ok(n), 0, 0, 1), -32000, BAD_SIGNATURE),
