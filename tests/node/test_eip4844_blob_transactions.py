@@ -5,10 +5,11 @@ import pytest
 
 from node.devnet import MiningMode
 from node.errors import (BlobFeeCapTooLow, BlobHashVersion, BlobSidecarMismatch, BlobTxCreate,
-                         InsufficientFunds, InvalidBlobProof, MissingBlobHashes, MissingSidecar,
+                         DecodeError, InsufficientFunds, InvalidBlobProof, MissingBlobHashes, MissingSidecar,
                          TooManyBlobs)
 from node.tx_decode import BlobSidecar, network_encoding
 from state.hashing import keccak256
+from state.rlp import decode, encode
 from tests.node.blob_helpers import UNIT, blob_raw, blob_tx, sidecar_for
 from tests.node.helpers import accounts, make_devnet, run
 from vm.gas import GAS_PER_BLOB
@@ -162,3 +163,27 @@ def test_pooled_blob_tx_keeps_its_sidecar_across_a_restart(tmp_path):
         assert d.store.get(b"p" + tx_hash) is None
     finally:
         d.shutdown()
+
+
+def test_blob_blocks_are_deterministic():
+    heads = []
+    for _ in range(2):
+        d = make_devnet(mining=MiningMode.MANUAL)
+        try:
+            key = accounts(d)[0].private_key
+            for nonce, blobs in enumerate(((0, 1, 2, 3), (4, 5), (0,))):
+                run(d, d.send_raw_transaction, blob_raw(key, nonce, blobs=blobs))
+            run(d, d.mine_blocks, 3)
+            heads.append((d.chain.head.hash, d.chain.head.excess_blob_gas))
+        finally:
+            d.shutdown()
+    # blocks of 6, 1 and 0 blobs: the third's excess is 0 + (6 - 3) + (1 - 3) = 1 blob
+    assert heads[0] == heads[1] and heads[0][1] == GAS_PER_BLOB
+
+
+def test_osaka_cell_proof_wrapper_is_a_decode_error(devnet):
+    tx, sc = blob_tx(accounts(devnet)[0].private_key, 0)
+    raw = b"\x03" + encode([decode(tx.raw[1:]), b"\x01", list(sc.blobs), list(sc.commitments),
+                            list(sc.proofs)])
+    with pytest.raises(DecodeError, match="EIP-7594"):
+        run(devnet, devnet.send_raw_transaction, raw)
