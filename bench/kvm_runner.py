@@ -25,6 +25,7 @@ from state.store import MemoryStore  # noqa: E402
 from vm import message  # noqa: E402
 from vm.frame import BlockEnv, TxEnv  # noqa: E402
 from vm.gas import GAS_INITCODE_WORD  # noqa: E402
+from vm.tracing import Tracer  # noqa: E402
 
 SENDER_BALANCE = 10**30
 GAS_PRICE = 7
@@ -85,7 +86,7 @@ def _logs_digest(logs: list) -> str:
     return f"{len(logs)}:{h.hexdigest()[:16]}"
 
 
-class _OpCounter:
+class _OpCounter(Tracer):
     """A tracer that only counts executed instructions (all depths)."""
 
     def __init__(self) -> None:
@@ -93,9 +94,6 @@ class _OpCounter:
 
     def step(self, f, pc: int, op: int) -> None:
         self.ops += 1
-
-    def frame_end(self, f) -> None:
-        pass
 
 
 def run_once(spec: dict, tracer: object = None, profiler: object = None) -> tuple[float, dict]:
