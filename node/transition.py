@@ -11,9 +11,9 @@ from node.errors import (BlobFeeCapTooLow, BlobGasLimitReached, GasLimitExceeded
                          InsufficientFunds, NonceTooHigh, NonceTooLow, SenderNotEOA)
 from node.transactions import tx_intrinsic_gas, validate_stateless
 from vm import message
-from vm.errors import (InvalidContract, InvalidJump, InvalidOpcode, OutOfGas, PrecompileError,
-                       ReturnDataOutOfBounds, Revert, StackOverflow, StackUnderflow,
-                       WriteProtection)
+from vm.errors import (CodeSizeExceeded, CodeStoreOutOfGas, InvalidCodePrefix, InvalidJump,
+                       InvalidOpcode, OutOfGas, PrecompileError, ReturnDataOutOfBounds, Revert,
+                       StackOverflow, StackUnderflow, WriteProtection)
 from vm.frame import BlockEnv, TxEnv
 from vm.gas import GAS_PER_BLOB, MAX_BLOB_GAS_PER_BLOCK, MAX_REFUND_QUOTIENT
 from vm.opcodes.system import CALL, CREATE, ERR_COLLISION, create_address
@@ -24,7 +24,10 @@ _ERROR_NAMES = {  # geth's wording, which clients and tests match on
     OutOfGas: "out of gas", StackUnderflow: "stack underflow", StackOverflow: "stack overflow",
     InvalidJump: "invalid jump destination", InvalidOpcode: "invalid opcode",
     WriteProtection: "write protection", ReturnDataOutOfBounds: "return data out of bounds",
-    InvalidContract: "invalid code", PrecompileError: "precompiled contract failed",
+    InvalidCodePrefix: "invalid code: must not begin with 0xef",
+    CodeSizeExceeded: "max code size exceeded",
+    CodeStoreOutOfGas: "contract creation code storage out of gas",
+    PrecompileError: "precompiled contract failed",
 }
 
 

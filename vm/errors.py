@@ -46,7 +46,19 @@ class ReturnDataOutOfBounds(ExceptionalHalt):
 
 
 class InvalidContract(ExceptionalHalt):
-    """Deployed code starting with 0xEF (EIP-3541) or over the size limit (EIP-170)."""
+    """A creation whose returned code cannot be deployed; the subclasses say why."""
+
+
+class InvalidCodePrefix(InvalidContract):
+    """Returned code starting with 0xEF (EIP-3541)."""
+
+
+class CodeSizeExceeded(InvalidContract):
+    """Returned code over the size limit (EIP-170)."""
+
+
+class CodeStoreOutOfGas(InvalidContract):
+    """Not enough gas left for the code deposit (200 per byte)."""
 
 
 class PrecompileError(ExceptionalHalt):

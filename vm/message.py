@@ -5,7 +5,7 @@ precompile and reverts to the snapshot on failure. Returns (success, gas_left, o
 error is None, a Revert (gas and output kept) or the ExceptionalHalt that ended the frame.
 """
 from vm import interpreter
-from vm.errors import ExceptionalHalt, InvalidContract
+from vm.errors import CodeSizeExceeded, CodeStoreOutOfGas, ExceptionalHalt, InvalidCodePrefix
 from vm.frame import BlockEnv, Frame, TxEnv
 from vm.gas import GAS_CODE_DEPOSIT, MAX_CODE_SIZE
 from vm.precompiles import PRECOMPILES
@@ -57,8 +57,11 @@ def create(st, block: BlockEnv, tx: TxEnv, caller: bytes, address: bytes, value:
         return False, f.gas, f.output, f.error
     code = f.output
     deposit = GAS_CODE_DEPOSIT * len(code)
-    if (code and code[0] == _EOF_PREFIX) or deposit > f.gas or len(code) > MAX_CODE_SIZE:
+    err = (CodeSizeExceeded() if len(code) > MAX_CODE_SIZE else InvalidCodePrefix()
+           if code and code[0] == _EOF_PREFIX else CodeStoreOutOfGas() if deposit > f.gas
+           else None)  # geth's order, which names the failure
+    if err is not None:
         st.revert(snap)
-        return False, 0, b"", InvalidContract()
+        return False, 0, b"", err
     st.set_code(address, code)
     return True, f.gas - deposit, b"", None

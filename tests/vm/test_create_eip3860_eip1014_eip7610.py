@@ -214,3 +214,19 @@ def test_creation_transaction_address_depends_on_the_sender_nonce() -> None:
     result = transact(state, to=None, data=INIT, nonce=5)
     assert result.contract_address == create_address(SENDER, 5)
     assert as_int(result.contract_address) != 0
+
+
+@pytest.mark.parametrize("init, gas, error", [
+    (_returning_zeros(24577), 10_000_000, "max code size exceeded"),
+    (initcode(b"\xef\x00"), 200_000, "invalid code: must not begin with 0xef"),
+    (_returning_zeros(100), 53000 + 1000 + 15_000, "contract creation code storage out of gas"),
+    # too big and 0xEF-led: geth checks the size first
+    (asm("PUSH1 0xEF PUSH0 MSTORE8 PUSH2", 24577, "PUSH0 RETURN"), 10_000_000,
+     "max code size exceeded"),
+])
+def test_failed_deployments_are_named_as_geth_names_them(init, gas, error) -> None:
+    state = new_state({SENDER: {"balance": 10**18}})
+    result = transact(state, to=None, data=init, gas_limit=gas)
+    assert not result.success and result.error == error
+    assert result.gas_used == gas  # every failure burns the creation's gas
+    assert not state.exists(create_address(SENDER, 0))
