@@ -7,7 +7,8 @@ disableStorage, enableMemory, enableReturnData and limit are honoured. geth's bu
 name: "callTracer" (tracerConfig onlyTopCall, withLog), "prestateTracer" (tracerConfig diffMode,
 disableCode, disableStorage, includeEmpty) and "noopTracer" ({}). Any other name, JavaScript
 tracers included, is refused with -32602, as is an unknown tracerConfig field. timeout is
-accepted and ignored. The block variants answer [{txHash, result}]."""
+accepted and ignored. debug_traceCall also takes stateOverrides (as eth_call's third parameter);
+blockOverrides are ignored. The block variants answer [{txHash, result}]."""
 from typing import Any
 
 from node.call_tracer import CallTracerConfig
@@ -76,6 +77,13 @@ def _named_tracer(name: Any, tracer_config: Any) -> Any:
 CONFIG = opt(trace_config, None)
 
 
+def call_trace_config(v: Any) -> tuple:
+    """debug_traceCall's TraceCallConfig: the tracer's config and the state overrides."""
+    cfg = trace_config(v)
+    raw = v.get("stateOverrides")
+    return cfg, None if raw is None else params.state_overrides(raw)
+
+
 def _cfg(cfg: Any) -> Any:
     return cfg if cfg is not None else TraceConfig()
 
@@ -85,9 +93,12 @@ async def trace_transaction(ctx: Ctx, tx_hash: bytes, cfg) -> dict:
     return traced_json(await ctx.run(ctx.devnet.trace_transaction, tx_hash, _cfg(cfg)))
 
 
-@rpc("debug_traceCall", params.call_args, opt(codec.block_ref, LATEST), CONFIG)
-async def trace_call(ctx: Ctx, args: CallArgs, ref, cfg) -> dict:
-    return traced_json(await ctx.run(ctx.devnet.trace_call, args.request, ref, _cfg(cfg)))
+@rpc("debug_traceCall", params.call_args, opt(codec.block_ref, LATEST),
+     opt(call_trace_config, (None, None)))
+async def trace_call(ctx: Ctx, args: CallArgs, ref, config: tuple) -> dict:
+    cfg, overrides = config
+    return traced_json(await ctx.run(ctx.devnet.trace_call, args.request, ref, _cfg(cfg),
+                                     overrides))
 
 
 async def _trace_block(ctx: Ctx, ref, cfg) -> list[dict]:

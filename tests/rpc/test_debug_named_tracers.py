@@ -165,3 +165,26 @@ async def test_call_tracer_selfdestruct(rpc):
     assert t["value"] == "0x5" and t["calls"] == [
         {"from": doomed, "gas": "0x0", "gasUsed": "0x0", "to": beneficiary, "input": "0x",
          "value": "0x5", "type": "SELFDESTRUCT"}]
+
+
+async def test_trace_call_state_overrides(rpc):
+    """debug_traceCall's stateOverrides, as eth_call's: code and balance replaced for the
+    trace only."""
+    target = "0x" + "77" * 20
+    sender = "0x" + "88" * 20  # no ether on chain: only the override lets it send value
+    overrides = {target: {"code": "0x" + REVERTER.hex()}, sender: {"balance": hex(10**18)}}
+    t = await rpc.call("debug_traceCall", {"from": sender, "to": target, "value": "0x5",
+                                           "gas": hex(100_000)},
+                       "latest", {"tracer": "callTracer", "stateOverrides": overrides})
+    assert (t["error"], t["revertReason"], t["value"]) == ("execution reverted", "boom", "0x5")
+    opcodes = await rpc.call("debug_traceCall", {"from": sender, "to": target},
+                             "latest", {"stateOverrides": {target: {"code": "0x" + LEAF.hex()}}})
+    assert [s["op"] for s in opcodes["structLogs"]][:2] == ["PUSH1", "PUSH1"]
+    assert opcodes["failed"] is False
+    # nothing stuck: the chain has no code there
+    assert await rpc.call("eth_getCode", target, "latest") == "0x"
+    plain = await rpc.call("debug_traceCall", {"from": sender, "to": target}, "latest", {})
+    assert plain["structLogs"] == []
+    err = await rpc.error("debug_traceCall", {"to": target}, "latest",
+                          {"stateOverrides": {target: {"balance": "lots"}}})
+    assert err["code"] == -32602
