@@ -17,7 +17,8 @@ from rpc.formatters import entry_json, header_json, tx_json
 
 log = logging.getLogger("devnet.rpc")
 NEW_HEADS, LOGS, PENDING_TXS = "newHeads", "logs", "newPendingTransactions"
-KINDS = (NEW_HEADS, LOGS, PENDING_TXS)
+SYNCING = "syncing"  # geth notifies changes of sync status; a devnet never syncs, so: none
+KINDS = (NEW_HEADS, LOGS, PENDING_TXS, SYNCING)
 
 
 class Connection:

@@ -1,5 +1,6 @@
 """eth_subscribe / eth_unsubscribe (WebSocket only): newHeads, logs (with an optional filter of
-address and topics) and newPendingTransactions (hashes, or whole transactions with `true`).
+address and topics), newPendingTransactions (hashes, or whole transactions with `true`) and
+syncing (geth's: a notification when sync status changes, so never on a devnet).
 Over HTTP they answer geth's "notifications not supported"."""
 from typing import Any
 

@@ -184,3 +184,14 @@ async def test_evm_revert_sends_removed_logs(ws, rpc):
     assert all(log["removed"] is True for log in logs)
     assert logs == [dict(n["params"]["result"], removed=True) for n in live]
     assert await ws.nothing_pending()
+
+
+async def test_syncing_subscription_never_fires(ws, rpc):
+    """geth's syncing subscription notifies sync-status changes; a devnet is never syncing."""
+    sid = await ws.result("eth_subscribe", "syncing")
+    assert sid.startswith("0x") and len(sid) == 34
+    assert await rpc.call("eth_syncing") is False
+    await rpc.call("evm_mine")
+    await rpc.send({"from": rpc.accounts[0], "to": rpc.accounts[1], "value": "0x1"})
+    assert await ws.nothing_pending()
+    assert await ws.result("eth_unsubscribe", sid) is True
