@@ -9,6 +9,7 @@
 """
 from collections import OrderedDict
 
+from vm import jit
 from vm.opcodes.stack import push_jump, push_jumpi, push_value
 from vm.table import JUMP, JUMPI, RUN_ENDERS, RUN_HANDLERS, STATIC_GAS
 
@@ -77,11 +78,17 @@ def analyse(code: bytes) -> Analysis:
     insts = _instructions(code)
     dests = frozenset(pc for pc, op, _ in insts if op == _JUMPDEST)
     run = _run_gas(insts, len(padded))
-    a = Analysis(dests, run, _program(padded, insts, dests, run))
+    program = _program(padded, insts, dests, run)
+    jit.install(program, padded, len(code), insts, dests, run)
+    a = Analysis(dests, run, program)
     _CACHE[code] = a
     if len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)
     return a
+
+
+def clear_cache() -> None:
+    _CACHE.clear()
 
 
 def jumpdests(code: bytes) -> frozenset[int]:
