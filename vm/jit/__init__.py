@@ -91,6 +91,26 @@ def _is_const(x: str) -> bool:
     return x.isdigit()
 
 
+def _end(o: str) -> str:
+    return str(int(o) + 32) if _is_const(o) else f"{o} + 32"
+
+
+def _specialise(op: int, a: str, b: str) -> str | None:
+    """A simpler form of a binary op when its shift, index or divisor is a literal."""
+    if op in (0x1B, 0x1C, 0x1A) and _is_const(a):
+        k = int(a)
+        if k >= (32 if op == 0x1A else 256):
+            return "0"
+        if op == 0x1B:
+            return f"({b} << {k}) & M"
+        if op == 0x1C:
+            return f"{b} >> {k}"
+        return f"({b} >> {248 - 8 * k}) & 255"
+    if op in (0x04, 0x06) and _is_const(b):
+        return f"{a} {'//' if op == 0x04 else '%'} {b}" if int(b) else "0"
+    return None
+
+
 class _Gen:
     """Source of one unit. The virtual stack is f.stack without its top `taken` items, plus `vs`
     (atoms: local names, int literals, or `s[-k]` reads of the frame's unchanged list)."""
@@ -202,7 +222,8 @@ def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_
             if _is_const(a) and _is_const(b):
                 g.vs.append(str(eval(expr, _FOLD_ENV)))
             else:
-                g.vs.append(g.value(expr))
+                expr = _specialise(op, a, b) or expr
+                g.vs.append(expr if _is_const(expr) else g.value(expr))
         elif op in UNARY:
             a = g.pop()
             expr = UNARY[op].format(a=a)
@@ -212,8 +233,8 @@ def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_
             if o.startswith("s"):
                 o = g.value(o)
             g.emit("mem = f.memory")
-            g.emit(f"if {o} + 32 > len(mem): expand_memory(f, {o}, 32)")
-            g.vs.append(g.value(f'int.from_bytes(mem[{o}:{o} + 32], "big")'))
+            g.emit(f"if {_end(o)} > len(mem): expand_memory(f, {o}, 32)")
+            g.vs.append(g.value(f'int.from_bytes(mem[{o}:{_end(o)}], "big")'))
         elif op == 0x52:  # MSTORE
             o = g.pop()
             v = g.pop()
@@ -222,10 +243,10 @@ def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_
             if v.startswith("s"):
                 v = g.value(v)
             g.emit("mem = f.memory")
-            g.emit(f"if {o} + 32 > len(mem): expand_memory(f, {o}, 32)")
+            g.emit(f"if {_end(o)} > len(mem): expand_memory(f, {o}, 32)")
             word = (repr(int(v).to_bytes(32, "big")) if _is_const(v)
                     else f'{v}.to_bytes(32, "big")')
-            g.emit(f"mem[{o}:{o} + 32] = {word}")
+            g.emit(f"mem[{o}:{_end(o)}] = {word}")
         elif op == 0x35:  # CALLDATALOAD
             i = g.pop()
             if i.startswith("s"):
@@ -267,6 +288,20 @@ def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_
                 c = g.value(c)
             g.flush()
             lines = g.lines
+            if _is_const(c) and not int(c):
+                g.charge(run_gas[nxt])
+                g.emit(f"return {nxt}")
+                ended = True
+                break
+            if _is_const(c) and _is_const(d):
+                dest = int(d)
+                if dest in dests:
+                    g.charge(run_gas[dest])
+                    g.emit(f"return {dest}")
+                else:
+                    g.emit("raise InvalidJump")
+                ended = True
+                break
             if _is_const(d):
                 dest = int(d)
                 g.emit(f"if {c}:")
@@ -302,14 +337,13 @@ def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_
     if not ended:
         g.flush()
         g.emit(f"return {pc}")
-    conds = []
-    if need:
-        conds.append(f"{need} <= len(s)")
-    if rise:
-        conds.append(f"len(s) <= {STACK_LIMIT - rise}")
     head = ["def unit(f, pc):", "    s = f.stack"]
-    if conds:
-        head.append(f"    if not ({' and '.join(conds)}): return orig(f, pc)")
+    if need and rise:
+        head.append(f"    if not {need} <= len(s) <= {STACK_LIMIT - rise}: return orig(f, pc)")
+    elif need:
+        head.append(f"    if len(s) < {need}: return orig(f, pc)")
+    elif rise:
+        head.append(f"    if len(s) > {STACK_LIMIT - rise}: return orig(f, pc)")
     src = "\n".join(head + g.lines) + "\n"
     ns = {"M": M, "SIGN": SIGN, "OutOfGas": OutOfGas, "InvalidJump": InvalidJump, "Halt": Halt,
           "expand_memory": expand_memory, "dests": dests, "run_gas": run_gas, "orig": orig,
