@@ -117,6 +117,16 @@ CASES = {
     "calldataload": asm(0, "CALLDATALOAD", 30, "CALLDATALOAD", 2 ** 70, "CALLDATALOAD", "STOP"),
     "swap deep": asm(*range(1, 18), "SWAP16", "DUP16", "POP", "SWAP1", "STOP"),
     "undefined opcode": asm(1, 2) + b"\x0c",
+    "taken JUMPI skips a deep segment": asm(1, "@skip", "JUMPI", "ADD", "ADD", "ADD", "skip:",
+                                            "JUMPDEST", 5, "STOP"),
+    "untaken JUMPI into a deep segment": asm(0, "@skip", "JUMPI", "ADD", "skip:", "JUMPDEST",
+                                             "STOP"),
+    "constant jump chain": asm("@a", "JUMP", "b:", "JUMPDEST", 2, "@c", "JUMP", "a:", "JUMPDEST",
+                               1, "@b", "JUMP", "c:", "JUMPDEST", "ADD", "STOP"),
+    "endless constant jump loop": asm("l:", "JUMPDEST", 1, "POP", "@l", "JUMP"),
+    "endless loop growing the stack": asm("l:", "JUMPDEST", 1, "@l", "JUMP"),
+    "GAS then more": asm("GAS", 1, "ADD", "GAS", "SWAP1", "SUB", 0, "MSTORE", 32, 0, "RETURN"),
+    "jump to the end of code": asm(1, "@e", "JUMPI", "e:", "JUMPDEST"),
 }
 
 

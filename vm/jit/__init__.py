@@ -39,6 +39,7 @@ MAX_CODE_SOURCE = 1 << 21  # generated source characters per code; further units
 _PUSH0, _PUSH1, _PUSH32 = 0x5F, 0x60, 0x7F
 _DUP1, _DUP16, _SWAP1, _SWAP16 = 0x80, 0x8F, 0x90, 0x9F
 _EXACT_GAS = (0x5A, 0x55, 0xF0, 0xF1, 0xF2, 0xF4, 0xF5, 0xFA)
+_HALTS = frozenset(op for op in RUN_ENDERS if op not in _EXACT_GAS + (JUMP, JUMPI))
 
 # (items read, items left) of every opcode; an unassigned opcode reads nothing.
 STACK_IO = [(0, 0)] * 256
@@ -148,6 +149,14 @@ class _Gen:
             self.vs.insert(0, f"s[-{self.taken}]")
 
     def flush(self) -> None:
+        for line in self.flush_lines():
+            self.emit(line)
+        self.vs = []
+        self.taken = 0
+
+    def flush_lines(self) -> list[str]:
+        """Statements writing the virtual stack back to f.stack (the state is kept)."""
+        out = []
         vs, taken = self.vs, self.taken
         p = 0
         while p < len(vs) and p < taken and vs[p] == f"s[-{taken - p}]":
@@ -156,17 +165,16 @@ class _Gen:
         rest = vs[p:]
         if k:
             if not rest:
-                self.emit(f"del s[-{k}:]")
+                out.append(f"del s[-{k}:]")
             elif k == 1 and len(rest) == 1:
-                self.emit(f"s[-1] = {rest[0]}")
+                out.append(f"s[-1] = {rest[0]}")
             else:
-                self.emit(f"s[-{k}:] = [{', '.join(rest)}]")
+                out.append(f"s[-{k}:] = [{', '.join(rest)}]")
         elif len(rest) == 1:
-            self.emit(f"s.append({rest[0]})")
+            out.append(f"s.append({rest[0]})")
         elif rest:
-            self.emit(f"s += ({', '.join(rest)},)")
-        self.vs = []
-        self.taken = 0
+            out.append(f"s += ({', '.join(rest)},)")
+        return out
 
     def handler(self, op: int) -> str:
         name = f"H{op:02x}"
@@ -190,6 +198,16 @@ def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_
     h = need = rise = 0  # height relative to entry; deepest read below entry; highest rise
     count = 0
     ended = False
+    seen = set()
+
+    def follow(target: int) -> bool:
+        """Whether to go on compiling at `target` (a run start reached in this unit)."""
+        if target in seen or count >= MAX_OPS or target >= code_size:
+            return False
+        seen.add(target)
+        return True
+
+    follow(entry)
     while count < MAX_OPS:
         op = code[pc] if pc < code_size else 0
         count += 1
@@ -256,20 +274,21 @@ def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_
         elif op == 0x5A:  # GAS: pushes the exact gas left, then charges the next run
             g.vs.append(g.value("f.gas"))
             g.charge(run_gas[nxt])
-            g.flush()
-            g.emit(f"return {nxt}")
-            ended = True
-            break
         elif op == JUMP:
             d = g.pop()
             if _is_const(d):
-                g.flush()
                 dest = int(d)
-                if dest in dests:
-                    g.charge(run_gas[dest])
-                    g.emit(f"return {dest}")
-                else:
+                if dest not in dests:
+                    g.flush()
                     g.emit("raise InvalidJump")
+                    ended = True
+                    break
+                g.charge(run_gas[dest])
+                if follow(dest):
+                    pc = dest
+                    continue
+                g.flush()
+                g.emit(f"return {dest}")
             else:
                 if d.startswith("s"):
                     d = g.value(d)
@@ -282,55 +301,72 @@ def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_
         elif op == JUMPI:
             d = g.pop()
             c = g.pop()
+            if _is_const(c):
+                if not int(c):  # never taken
+                    g.charge(run_gas[nxt])
+                    pc = nxt
+                    if follow(nxt):
+                        continue
+                    g.flush()
+                    g.emit(f"return {nxt}")
+                    ended = True
+                    break
+                if _is_const(d):  # always taken
+                    dest = int(d)
+                    if dest in dests:
+                        g.charge(run_gas[dest])
+                        if follow(dest):
+                            pc = dest
+                            continue
+                        g.flush()
+                        g.emit(f"return {dest}")
+                    else:
+                        g.flush()
+                        g.emit("raise InvalidJump")
+                    ended = True
+                    break
             if d.startswith("s"):
                 d = g.value(d)
             if c.startswith("s"):
                 c = g.value(c)
-            g.flush()
-            lines = g.lines
-            if _is_const(c) and not int(c):
-                g.charge(run_gas[nxt])
-                g.emit(f"return {nxt}")
-                ended = True
-                break
-            if _is_const(c) and _is_const(d):
-                dest = int(d)
-                if dest in dests:
-                    g.charge(run_gas[dest])
-                    g.emit(f"return {dest}")
-                else:
-                    g.emit("raise InvalidJump")
-                ended = True
-                break
+            g.emit(f"if {c}:")
+            for line in g.flush_lines():
+                g.emit("    " + line)
             if _is_const(d):
                 dest = int(d)
-                g.emit(f"if {c}:")
                 if dest in dests:
-                    mark = len(lines)
-                    g.charge(run_gas[dest])
-                    g.emit(f"return {dest}")
-                    lines[mark:] = ["    " + x for x in lines[mark:]]
+                    g.emit(f"    g = f.gas - {run_gas[dest]}")
+                    g.emit("    if g < 0: raise OutOfGas")
+                    g.emit("    f.gas = g")
+                    g.emit(f"    return {dest}")
                 else:
                     g.emit("    raise InvalidJump")
             else:
-                g.emit(f"if {c}:")
                 g.emit(f"    if {d} not in dests: raise InvalidJump")
                 g.emit(f"    g = f.gas - run_gas[{d}]")
                 g.emit("    if g < 0: raise OutOfGas")
                 g.emit("    f.gas = g")
                 g.emit(f"    return {d}")
             g.charge(run_gas[nxt])
+            if follow(nxt):
+                pc = nxt
+                continue
+            g.flush()
             g.emit(f"return {nxt}")
             ended = True
             break
         else:  # through the run handler, on the real stack
             g.flush()
             fn = g.handler(op)
-            if op in RUN_ENDERS:
+            if op in _HALTS:
                 g.emit(f"return {fn}(f, {pc})")
                 ended = True
                 break
-            g.emit(f"{fn}(f, {pc})")
+            g.emit(f"{fn}(f, {pc})")  # exact-gas ops also charge the next run here
+            if op in RUN_ENDERS and not follow(nxt):
+                g.emit(f"return {nxt}")
+                ended = True
+                break
         pc = nxt
     if count < 2:
         return None
