@@ -207,6 +207,15 @@ def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_
         seen.add(target)
         return True
 
+    loops = []
+
+    def goto(target: int) -> str:
+        """Leave for a static target: back to the top when it is this unit's entry."""
+        if target == entry:
+            loops.append(target)
+            return "continue"
+        return f"return {target}"
+
     follow(entry)
     while count < MAX_OPS:
         op = code[pc] if pc < code_size else 0
@@ -288,7 +297,7 @@ def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_
                     pc = dest
                     continue
                 g.flush()
-                g.emit(f"return {dest}")
+                g.emit(goto(dest))
             else:
                 if d.startswith("s"):
                     d = g.value(d)
@@ -308,7 +317,7 @@ def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_
                     if follow(nxt):
                         continue
                     g.flush()
-                    g.emit(f"return {nxt}")
+                    g.emit(goto(nxt))
                     ended = True
                     break
                 if _is_const(d):  # always taken
@@ -319,7 +328,7 @@ def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_
                             pc = dest
                             continue
                         g.flush()
-                        g.emit(f"return {dest}")
+                        g.emit(goto(dest))
                     else:
                         g.flush()
                         g.emit("raise InvalidJump")
@@ -338,7 +347,7 @@ def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_
                     g.emit(f"    g = f.gas - {run_gas[dest]}")
                     g.emit("    if g < 0: raise OutOfGas")
                     g.emit("    f.gas = g")
-                    g.emit(f"    return {dest}")
+                    g.emit("    " + goto(dest))
                 else:
                     g.emit("    raise InvalidJump")
             else:
@@ -352,7 +361,7 @@ def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_
                 pc = nxt
                 continue
             g.flush()
-            g.emit(f"return {nxt}")
+            g.emit(goto(nxt))
             ended = True
             break
         else:  # through the run handler, on the real stack
@@ -364,7 +373,7 @@ def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_
                 break
             g.emit(f"{fn}(f, {pc})")  # exact-gas ops also charge the next run here
             if op in RUN_ENDERS and not follow(nxt):
-                g.emit(f"return {nxt}")
+                g.emit(goto(nxt))
                 ended = True
                 break
         pc = nxt
@@ -373,14 +382,17 @@ def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_
     if not ended:
         g.flush()
         g.emit(f"return {pc}")
-    head = ["def unit(f, pc):", "    s = f.stack"]
+    check = []
     if need and rise:
-        head.append(f"    if not {need} <= len(s) <= {STACK_LIMIT - rise}: return orig(f, pc)")
+        check.append(f"    if not {need} <= len(s) <= {STACK_LIMIT - rise}: return orig(f, pc)")
     elif need:
-        head.append(f"    if len(s) < {need}: return orig(f, pc)")
+        check.append(f"    if len(s) < {need}: return orig(f, pc)")
     elif rise:
-        head.append(f"    if len(s) > {STACK_LIMIT - rise}: return orig(f, pc)")
-    src = "\n".join(head + g.lines) + "\n"
+        check.append(f"    if len(s) > {STACK_LIMIT - rise}: return orig(f, pc)")
+    body = check + g.lines
+    if loops:  # a static jump back to the entry loops here instead of through the dispatcher
+        body = ["    while True:"] + ["    " + line for line in body]
+    src = "\n".join(["def unit(f, pc):", "    s = f.stack"] + body) + "\n"
     ns = {"M": M, "SIGN": SIGN, "OutOfGas": OutOfGas, "InvalidJump": InvalidJump, "Halt": Halt,
           "expand_memory": expand_memory, "dests": dests, "run_gas": run_gas, "orig": orig,
           **g.names}
