@@ -5,7 +5,9 @@
   which is what entering the code at that instruction costs in the fast loop;
 - `program`: one step function per byte of the padded code, for the fast loop: the run-charging
   handler of the opcode, except that PUSHn carries its immediate, and PUSHn followed by JUMP or
-  JUMPI is one fused step (Solidity's dispatch and loops are mostly these).
+  JUMPI is one fused step (Solidity's dispatch and loops are mostly these). With KVM_JIT on
+  (vm/jit), the steps at run entries are replaced by compiled units, at once (`always`) or once
+  hot (`auto`, the default).
 """
 from collections import OrderedDict
 

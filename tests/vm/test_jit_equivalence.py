@@ -152,3 +152,14 @@ def test_compiled_units_replace_entries():
     assert a.program[0].__name__ == "unit"
     jit.set_mode("off")
     assert analysis.analyse(code).program[0].__name__ != "unit"
+
+
+def test_auto_compiles_hot_entries_only():
+    jit.set_mode("auto")
+    code = asm(3, "top:", "JUMPDEST", 1, "SWAP1", "SUB", "DUP1", "@top", "JUMPI", "STOP")
+    program = analysis.analyse(code).program
+    run(code)
+    assert program[0].__name__ == "count"  # executed once: still counting
+    for _ in range(jit.HOT_THRESHOLD):
+        run(code)
+    assert program[0].__name__ == "unit"
