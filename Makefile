@@ -45,6 +45,9 @@ lint: install
 
 test: install lint
 	$(BIN)/python -m pytest -q -n 2 --dist worksteal tests
+	# the conformance suite again with every unit compiled (the default, auto, compiles only hot
+	# code, so the run above mostly exercises the interpreter)
+	KVM_JIT=always $(BIN)/python -m pytest -q -n 2 --dist worksteal tests/conformance
 
 # The VM benchmark compares with py-evm, which lives in its own venv (its eth-* pins clash with
 # the project's); BENCH_ARGS passes options, e.g. make bench BENCH_ARGS="--quick --json".
