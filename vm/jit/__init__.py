@@ -216,6 +216,20 @@ def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_
             return "continue"
         return f"return {target}"
 
+    def jump_to(dest: int) -> bool:
+        """A jump to the literal `dest`: True to go on compiling there, else the unit's exit
+        (an InvalidJump, or leaving for dest with its run charged) has been emitted."""
+        if dest not in dests:
+            g.flush()
+            g.emit("raise InvalidJump")
+            return False
+        g.charge(run_gas[dest])
+        if follow(dest):
+            return True
+        g.flush()
+        g.emit(goto(dest))
+        return False
+
     follow(entry)
     while count < MAX_OPS:
         op = code[pc] if pc < code_size else 0
@@ -286,18 +300,9 @@ def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_
         elif op == JUMP:
             d = g.pop()
             if _is_const(d):
-                dest = int(d)
-                if dest not in dests:
-                    g.flush()
-                    g.emit("raise InvalidJump")
-                    ended = True
-                    break
-                g.charge(run_gas[dest])
-                if follow(dest):
-                    pc = dest
+                if jump_to(int(d)):
+                    pc = int(d)
                     continue
-                g.flush()
-                g.emit(goto(dest))
             else:
                 if d.startswith("s"):
                     d = g.value(d)
@@ -321,17 +326,9 @@ def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_
                     ended = True
                     break
                 if _is_const(d):  # always taken
-                    dest = int(d)
-                    if dest in dests:
-                        g.charge(run_gas[dest])
-                        if follow(dest):
-                            pc = dest
-                            continue
-                        g.flush()
-                        g.emit(goto(dest))
-                    else:
-                        g.flush()
-                        g.emit("raise InvalidJump")
+                    if jump_to(int(d)):
+                        pc = int(d)
+                        continue
                     ended = True
                     break
             if d.startswith("s"):
