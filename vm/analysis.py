@@ -24,12 +24,14 @@ _PUSH32 = 0x7F
 
 
 class Analysis:
-    __slots__ = ("jumpdests", "run_gas", "program")
+    __slots__ = ("jumpdests", "run_gas", "program", "jit_budget")
 
-    def __init__(self, jumpdests: frozenset, run_gas: list, program: list) -> None:
+    def __init__(self, jumpdests: frozenset, run_gas: list, program: list,
+                 jit_budget: object = None) -> None:
         self.jumpdests = jumpdests
         self.run_gas = run_gas
         self.program = program
+        self.jit_budget = jit_budget  # vm/jit's account of this code's compiled source
 
 
 def _instructions(code: bytes) -> list[tuple[int, int, int]]:
@@ -81,8 +83,8 @@ def analyse(code: bytes) -> Analysis:
     dests = frozenset(pc for pc, op, _ in insts if op == _JUMPDEST)
     run = _run_gas(insts, len(padded))
     program = _program(padded, insts, dests, run)
-    jit.install(program, padded, len(code), insts, dests, run)
-    a = Analysis(dests, run, program)
+    budget = jit.install(program, padded, len(code), insts, dests, run)
+    a = Analysis(dests, run, program, budget)
     _CACHE[code] = a
     if len(_CACHE) > _CACHE_SIZE:
         _CACHE.popitem(last=False)

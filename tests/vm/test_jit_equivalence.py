@@ -163,3 +163,26 @@ def test_auto_compiles_hot_entries_only():
     for _ in range(jit.HOT_THRESHOLD):
         run(code)
     assert program[0].__name__ == "unit"
+
+
+def test_compiled_source_is_bounded_process_wide_and_returned_on_eviction():
+    """Past the process-wide budget new units stay interpreted (same results); the source of a
+    code whose analysis leaves the cache is given back."""
+    jit.set_mode("always")
+    base = jit.total_left()
+    loop = asm("PUSH1 100 JUMPDEST PUSH1 1 SWAP1 SUB DUP1 PUSH1 2 JUMPI STOP")
+    a = analysis.analyse(loop)
+    spent = a.jit_budget.spent
+    assert spent > 0 and jit.total_left() == base - spent
+    assert a.program[2].__name__ == "unit"
+    saved = jit._total[0]
+    jit._total[0] = 0  # nothing left: the next code is not compiled
+    try:
+        b = analysis.analyse(loop + b"\x00")
+        assert b.jit_budget.spent == 0 and b.program[2].__name__ != "unit"
+        assert _frame(loop + b"\x00", 100_000, "always") == _frame(loop, 100_000, "off")
+    finally:
+        jit._total[0] = saved
+    del a, b
+    analysis.clear_cache()
+    assert jit.total_left() == base

@@ -35,6 +35,7 @@ if MODE not in MODES:
 HOT_THRESHOLD = 8
 MAX_OPS = 256  # instructions per unit
 MAX_CODE_SOURCE = 1 << 21  # generated source characters per code; further units stay interpreted
+MAX_TOTAL_SOURCE = 1 << 26  # the same over every code whose analysis is cached (64 Mi chars)
 
 _PUSH0, _PUSH1, _PUSH32 = 0x5F, 0x60, 0x7F
 _DUP1, _DUP16, _SWAP1, _SWAP16 = 0x80, 0x8F, 0x90, 0x9F
@@ -409,20 +410,42 @@ def entries(insts: list, code_size: int) -> list[int]:
 
 
 class _Budget:
-    __slots__ = ("left",)
+    """What one code may still compile. Its spending also counts against the process-wide
+    _total, which gets it back when the code's analysis is dropped (evicted from the cache):
+    Analysis keeps this object, and nothing else outlives the program."""
+    __slots__ = ("left", "spent")
 
     def __init__(self) -> None:
         self.left = MAX_CODE_SOURCE
+        self.spent = 0
+
+    def allows(self) -> bool:
+        return self.left > 0 and _total[0] > 0
+
+    def spend(self, n: int) -> None:
+        self.left -= n
+        self.spent += n
+        _total[0] -= n
+
+    def __del__(self) -> None:
+        _total[0] += self.spent
+
+
+_total = [MAX_TOTAL_SOURCE]  # characters the process may still compile
+
+
+def total_left() -> int:
+    return _total[0]
 
 
 def _compile_into(program, padded, code_size, entry, dests, run_gas, orig, budget):
-    if budget.left <= 0:
+    if not budget.allows():
         return orig
     r = compile_unit(padded, code_size, entry, dests, run_gas, orig)
     if r is None:
         return orig
     fn, src = r
-    budget.left -= len(src)
+    budget.spend(len(src))
     return fn
 
 
@@ -441,10 +464,11 @@ def _hot(program, padded, code_size, entry, dests, run_gas, orig, budget):
 
 
 def install(program: list, padded: bytes, code_size: int, insts: list, dests: frozenset,
-            run_gas: list) -> None:
-    """Put compiled units (always) or hotness counters (auto) into a fresh program."""
+            run_gas: list) -> "_Budget | None":
+    """Put compiled units (always) or hotness counters (auto) into a fresh program; returns the
+    code's budget, which its Analysis must keep (see _Budget)."""
     if MODE == "off":
-        return
+        return None
     budget = _Budget()
     for entry in entries(insts, code_size):
         orig = program[entry]
@@ -454,3 +478,4 @@ def install(program: list, padded: bytes, code_size: int, insts: list, dests: fr
         else:
             program[entry] = _hot(program, padded, code_size, entry, dests, run_gas, orig,
                                   budget)
+    return budget
