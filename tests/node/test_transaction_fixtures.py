@@ -8,15 +8,14 @@ with "exception" must make decode_transaction + validate_stateless raise an Inva
 sender, the hash and the intrinsic gas must match. The fixtures are signed for chain id 1.
 """
 import json
-from pathlib import Path
 
 import pytest
 
 from node import errors
 from node.transactions import decode_transaction, tx_intrinsic_gas, validate_stateless
+from tests.fixtures import ETHEREUM_TESTS
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = REPO_ROOT.parent / "shared" / "fixtures" / "ethereum-tests" / "TransactionTests"
+FIXTURES = ETHEREUM_TESTS / "TransactionTests"
 FIXTURE_CHAIN_ID = 1
 # Newest first: the result we test is the first of these a file has.
 FORKS = ("Cancun", "Shanghai", "Paris", "London", "Berlin", "Istanbul", "ConstantinopleFix",

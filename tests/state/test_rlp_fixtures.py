@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from state.rlp import RLPError, decode, decode_int, encode, int_to_be
+from tests.fixtures import ETHEREUM_TESTS
 
-FIXTURES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "ethereum-tests"
+FIXTURES = ETHEREUM_TESTS
 RLP_TESTS = FIXTURES / "RLPTests"
 
 

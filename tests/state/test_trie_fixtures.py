@@ -11,8 +11,9 @@ import pytest
 from state.hashing import keccak256
 from state.store import LevelDBStore, MemoryStore
 from state.trie import SecureTrie, Trie, trie_root, verify_proof
+from tests.fixtures import ETHEREUM_TESTS
 
-FIXTURES = Path(__file__).resolve().parents[2] / ".." / "shared" / "fixtures" / "ethereum-tests"
+FIXTURES = ETHEREUM_TESTS
 TRIE_TESTS = FIXTURES / "TrieTests"
 NEXT_PREV = "trietestnextprev.json"
 
