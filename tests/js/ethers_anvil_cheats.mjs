@@ -5,28 +5,19 @@
 // Usage: node tests/js/ethers_anvil_cheats.mjs <http url>
 // Prints one JSON object (big integers as decimal strings) on stdout; tests/integration/
 // test_ethers_anvil_cheats.py asserts on it. An unexpected failure exits 1, the error on stderr.
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { ethers } from "ethers";
+
+import { KEY0, SUPPLY, artifact, plain, report } from "./common.mjs";
 
 const [httpUrl] = process.argv.slice(2);
 if (!httpUrl) {
   console.error("usage: node ethers_anvil_cheats.mjs <http url>");
   process.exit(2);
 }
-const here = path.dirname(fileURLToPath(import.meta.url));
-const artifact = (name) =>
-  JSON.parse(readFileSync(path.join(here, "..", "contracts", "build", `${name}.json`), "utf8"));
 
-const KEY0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
 const ALICE = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8"; // dev account 1
 const WHALE = "0x00000000000000000000000000000000000A11cE"; // keyless
 const STRANGER = "0x0000000000000000000000000000000000b0B0b0"; // keyless
-const SUPPLY = 10n ** 24n;
-
-const plain = (v) =>
-  JSON.parse(JSON.stringify(v, (_, x) => (typeof x === "bigint" ? x.toString() : x)));
 
 async function failure(promise) {
   try {
@@ -95,13 +86,4 @@ async function main() {
   return out;
 }
 
-main().then(
-  (out) => {
-    process.stdout.write(JSON.stringify(out) + "\n");
-    process.exit(0);
-  },
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+report(main);

@@ -2,27 +2,18 @@
 // Usage: node tests/js/ethers_client.mjs <http url> <ws url>
 // Prints one JSON object (big integers as decimal strings) on stdout; tests/integration/
 // test_ethers_client.py asserts on it. Any unexpected failure exits 1 with the error on stderr.
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { ethers } from "ethers";
+
+import { KEY0, SUPPLY, artifact, plain, report } from "./common.mjs";
 
 const [httpUrl, wsUrl] = process.argv.slice(2);
 if (!httpUrl || !wsUrl) {
   console.error("usage: node ethers_client.mjs <http url> <ws url>");
   process.exit(2);
 }
-const here = path.dirname(fileURLToPath(import.meta.url));
-const artifact = (name) =>
-  JSON.parse(readFileSync(path.join(here, "..", "contracts", "build", `${name}.json`), "utf8"));
 
-// dev accounts 0 and 1 of the `test test ... junk` mnemonic
-const KEY0 = "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+// dev account 1 of the `test test ... junk` mnemonic (KEY0 is account 0)
 const KEY1 = "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
-const SUPPLY = 10n ** 24n;
-
-const plain = (v) =>
-  JSON.parse(JSON.stringify(v, (_, x) => (typeof x === "bigint" ? x.toString() : x)));
 
 // The error a call must throw, reduced to what the test checks.
 async function failure(promise) {
@@ -139,13 +130,4 @@ async function main() {
   return out;
 }
 
-main().then(
-  (out) => {
-    process.stdout.write(JSON.stringify(out) + "\n");
-    process.exit(0);
-  },
-  (err) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+report(main);

@@ -2,17 +2,16 @@
 // mnemonic's first account, signing locally) and a test client in anvil mode, over HTTP and
 // WebSocket. Prints a JSON summary for tests/integration/test_viem_client.py.
 // Usage: node viem_client.mjs http://127.0.0.1:PORT
-import fs from 'node:fs';
 import { createPublicClient, createTestClient, createWalletClient, getContract, http, parseEther,
   webSocket } from 'viem';
 import { mnemonicToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 
+import { artifact, report } from './common.mjs';
+
 const url = process.argv[2];
-const build = (name) => JSON.parse(fs.readFileSync(
-  new URL(`../contracts/build/${name}.json`, import.meta.url)));
-const Token = build('Token');
-const Reverter = build('Reverter');
+const Token = artifact('Token');
+const Reverter = artifact('Reverter');
 const ALICE = '0x70997970C51812dc3A010C7d01b50e0d17dc79C8';
 const WHALE = '0x0000000000000000000000000000000000001234';
 
@@ -87,5 +86,4 @@ unwatch();
 out.wsHeads = heads.map((n) => n - before.number);
 out.txpool = await test.getTxpoolStatus();
 
-console.log(JSON.stringify(out, (k, v) => (typeof v === 'bigint' ? v.toString() : v)));
-process.exit(0);
+await report(async () => out);

@@ -7,19 +7,11 @@
 // hardhat_impersonateAccount + a transaction from the impersonated address, evm_snapshot /
 // evm_revert, evm_increaseTime + evm_mine. The last stdout line is one JSON object (big integers
 // as decimal strings); any unexpected failure exits non-zero with the error on stderr.
-import { readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { network } from "hardhat";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const artifact = (name) => JSON.parse(
-  readFileSync(path.join(here, "..", "..", "contracts", "build", `${name}.json`), "utf8"));
+import { SUPPLY, artifact, plain } from "../common.mjs";
 
-const SUPPLY = 10n ** 24n;
 const WHALE = "0x000000000000000000000000000000000000bEEF"; // no key: only impersonation sends
-const plain = (v) =>
-  JSON.parse(JSON.stringify(v, (_, x) => (typeof x === "bigint" ? x.toString() : x)));
 
 // The error a transaction or call must throw, reduced to what the test checks.
 async function failure(promise) {
