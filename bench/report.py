@@ -1,10 +1,24 @@
 """Turning both runners' answers into the benchmark's verdict: the fairness check (both VMs must
 agree on gas, refund, output, logs, post-state root and deployment gas) and the table / JSON."""
+import os
+import platform
 import statistics
+from pathlib import Path
 
 # What both VMs must agree on for a comparison to count; any difference is a consensus bug
 # in one of them (or a set-up that differs), never noise.
 COMPARED = ("success", "gas_used", "refund", "output", "logs", "state_root", "deploy_gas")
+
+
+def cpu_name() -> str:
+    """The CPU model and count, for the tables of both benchmarks."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                return f"{line.split(':', 1)[1].strip()} ({os.cpu_count()} CPUs)"
+    except OSError:
+        pass
+    return f"{platform.machine()} ({os.cpu_count()} CPUs)"
 
 
 class Mismatch(Exception):

@@ -25,7 +25,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[0] = str(HERE.parent)  # bench/ itself must not be on the path: this file would shadow rpc/
 
-from bench import rpc_nodes, rpc_report  # noqa: E402
+from bench import report, rpc_nodes, rpc_report  # noqa: E402
 from bench import rpc_workloads as wl  # noqa: E402
 
 FAMILIES = ("devnet", "anvil", "hardhat")
@@ -117,21 +117,11 @@ def run_all(kinds: list[rpc_nodes.Kind], plan: wl.Plan, args: argparse.Namespace
     return runs, failed
 
 
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return f"{line.split(':', 1)[1].strip()} ({os.cpu_count()} CPUs)"
-    except OSError:
-        pass
-    return f"{platform.machine()} ({os.cpu_count()} CPUs)"
-
-
 def build_doc(args: argparse.Namespace, kinds: list[rpc_nodes.Kind], runs: dict, failed: dict,
               skipped: dict, ms: list[rpc_report.Metric]) -> dict:
     medians = rpc_report.summarize({k: v for k, v in runs.items() if k not in failed}, ms)
     return {
-        "meta": {"cpu": cpu_name(), "cpus": os.cpu_count(), "python": platform.python_version(),
+        "meta": {"cpu": report.cpu_name(), "cpus": os.cpu_count(), "python": platform.python_version(),
                  "runs": args.runs, "transfers": args.transfers, "calls": args.calls,
                  "block_numbers": args.block_numbers, "concurrency": args.concurrency,
                  "block_numbers_per_conn": max(1, args.block_numbers // max(1, args.concurrency)),

@@ -123,16 +123,6 @@ def whole_process(spec: dict, args: argparse.Namespace, log) -> dict:
     return out
 
 
-def cpu_name() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return f"{line.split(':', 1)[1].strip()} ({os.cpu_count()} CPUs)"
-    except OSError:
-        pass
-    return platform.machine()
-
-
 def profile_text(spec: dict, top: int = 15) -> str:
     """cProfile of one KVM run of `spec` (the call only), top functions by own time."""
     prof = cProfile.Profile()
@@ -168,7 +158,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = [report.summarize(s, o, None if peer is None else peer["results"][i], n, BAR)
             for i, (s, o, n) in enumerate(zip(specs, ours, ops))]
     doc = {
-        "meta": {"python": platform.python_version(), "cpu": cpu_name(), "runs": args.runs,
+        "meta": {"python": platform.python_version(), "cpu": report.cpu_name(), "runs": args.runs,
                  "scale": args.scale, "kvm": "pydevnet KVM",
                  "pyevm": None if peer is None else peer["vm"], "bar": BAR},
         "workloads": rows,
