@@ -1,9 +1,11 @@
 """The chain database on a key-value store (LevelDB under --datadir, memory with --memory).
 
-Key layout (trie nodes live under their bare 32-byte hash and code under b"c" + hash, so every
-other key has a one-byte prefix and a length other than 32):
+Key layout (schema 2): every record kind has its own one-byte prefix, trie nodes and code
+included, so a prefix scan (the pool restore) can only ever see its own kind:
+  b"V"             schema version (b"2")     b"S"            digest of the genesis spec
   b"H"             head block hash         b"G"            genesis hash
   b"I"             chain id (8 bytes)
+  b"t" + hash      trie node (state/trie.py)  b"c" + hash    contract code (state/statedb.py)
   b"n" + num(8)    canonical block hash    b"h" + hash     header RLP
   b"b" + hash      body RLP                b"r" + hash     receipt records RLP
   b"l" + txhash    rlp([block number, index]) (transaction lookup)
@@ -15,16 +17,25 @@ other key has a one-byte prefix and a length other than 32):
   b"i" + txhash    the impersonated sender of a pooled or mined transaction whose signature is a
                    placeholder (anvil_impersonateAccount); the signature does not recover to it
 
+Schema 1 (no b"V" record) kept trie nodes under their bare 32-byte hash, in the same key space as
+the records, so a pool scan also returned every node whose hash began with b"p". Opening such a
+data dir moves its nodes under b"t" (one pass, idempotent if interrupted) and then records
+schema 2; a data dir from a newer schema is refused.
+
 A block, its receipts, its lookups, its state nodes, the pool entries it consumes and the new head
 pointer are written in one atomic, synced batch; so are a dev setter's state nodes and override.
 """
 from typing import Iterator
 
 from state.rlp import decode, decode_int, encode
+from state.statedb import CODE_PREFIX
 from state.store import KVStore
+from state.trie import NODE_PREFIX
 from node.blocks import Block, Header, Receipt
 from node.transactions import PLACEHOLDER_S, Transaction, decode_transaction
 
+K_SCHEMA = b"V"
+K_GENESIS_SPEC = b"S"
 K_HEAD = b"H"
 K_GENESIS = b"G"
 K_CHAIN_ID = b"I"
@@ -36,6 +47,17 @@ P_LOOKUP = b"l"
 P_POOL = b"p"
 P_OVERRIDE = b"o"
 P_IMPERSONATED = b"i"
+PREFIXES = (K_SCHEMA, K_GENESIS_SPEC, K_HEAD, K_GENESIS, K_CHAIN_ID, NODE_PREFIX, CODE_PREFIX,
+            P_NUMBER, P_HEADER, P_BODY, P_RECEIPTS, P_LOOKUP, P_POOL, P_OVERRIDE, P_IMPERSONATED)
+assert len({p[:1] for p in PREFIXES}) == len(PREFIXES), "two record kinds share a key prefix"
+
+SCHEMA_VERSION = 2
+LEGACY_NODE_KEY_LENGTH = 32  # schema 1: a trie node's key was its bare hash
+MIGRATION_BATCH = 10_000
+
+
+class LayoutError(Exception):
+    """The data dir's layout is one this version cannot read."""
 
 
 def _num(n: int) -> bytes:
@@ -46,6 +68,48 @@ class ChainDB:
     def __init__(self, store: KVStore) -> None:
         self.store = store
         self._headers: dict[bytes, Header] = {}
+
+    # -- layout --------------------------------------------------------------------------------
+    def is_empty(self) -> bool:
+        return self.store.get(K_GENESIS) is None
+
+    def check_layout(self) -> int:
+        """Bring an existing data dir to SCHEMA_VERSION (see the module docstring); returns the
+        number of trie nodes moved (0 when it was current). A new store is left alone: its
+        genesis batch records the version."""
+        if self.is_empty():
+            return 0
+        raw = self.store.get(K_SCHEMA)
+        version = 1 if raw is None else int(raw)
+        if version > SCHEMA_VERSION:
+            raise LayoutError(f"the data dir was written with storage schema {version}, newer "
+                              f"than this pydevnet's ({SCHEMA_VERSION}): upgrade pydevnet or "
+                              f"use another --datadir")
+        moved = self._migrate_v1() if version == 1 else 0
+        return moved
+
+    def _migrate_v1(self) -> int:
+        """Schema 1 -> 2: move every bare 32-byte key (only trie nodes had that length) under
+        NODE_PREFIX, in batches; the version record comes last, so an interrupted migration
+        simply runs again."""
+        moved = 0
+        puts: dict[bytes, bytes] = {}
+        deletes: list[bytes] = []
+        for key, value in self.store.iterate():
+            if len(key) != LEGACY_NODE_KEY_LENGTH:
+                continue
+            puts[NODE_PREFIX + key] = value
+            deletes.append(key)
+            if len(deletes) >= MIGRATION_BATCH:
+                self.store.write_batch(puts, deletes, sync=True)
+                moved += len(deletes)
+                puts, deletes = {}, []
+        puts[K_SCHEMA] = str(SCHEMA_VERSION).encode()
+        self.store.write_batch(puts, deletes, sync=True)
+        return moved + len(deletes)
+
+    def genesis_spec(self) -> bytes | None:
+        return self.store.get(K_GENESIS_SPEC)
 
     # -- reads ---------------------------------------------------------------------------------
     def head_hash(self) -> bytes | None:
@@ -125,7 +189,11 @@ class ChainDB:
                 batch[P_IMPERSONATED + tx.hash] = tx.sender
         deletes.append(P_OVERRIDE + h)  # a block re-mined after a rewind starts without one
         batch[K_HEAD] = h
-        self._headers[h] = block.header
+
+    def cache_header(self, header: Header) -> None:
+        """Remember a header once its block is written (never before: a failed write must not
+        leave a phantom block readable)."""
+        self._headers[header.hash] = header
 
     def write(self, batch: dict[bytes, bytes], deletes: list[bytes] = ()) -> None:
         self.store.write_batch(batch, deletes, sync=True)

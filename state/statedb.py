@@ -16,7 +16,7 @@ from state.hashing import EMPTY_CODE_HASH, EMPTY_TRIE_ROOT, keccak256
 from state.store import KVStore
 from state.trie import NodeCache, SecureTrie, Trie
 
-CODE_PREFIX = b"c"  # code is stored under b"c" + keccak256(code); trie nodes under their bare hash
+CODE_PREFIX = b"c"  # code is stored under b"c" + keccak256(code); trie nodes under trie.NODE_PREFIX
 
 
 class StateObject:

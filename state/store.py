@@ -124,7 +124,13 @@ class LevelDBStore:
         self.path = path
         try:
             self._db = plyvel.DB(str(path), create_if_missing=create_if_missing)
-        except plyvel.Error as e:  # plyvel.IOError: locked by another process; Corruption
+        except plyvel.IOError as e:
+            if "lock" in str(e).lower():  # LevelDB holds an exclusive lock on <path>/LOCK
+                raise StoreOpenError(
+                    f"{path} is in use by another process (another devnet holds its lock): "
+                    f"stop that node or choose another data directory") from None
+            raise StoreOpenError(f"{path}: {e}") from None
+        except plyvel.Error as e:  # Corruption, bad options
             raise StoreOpenError(f"{path}: {e}") from None
 
     def get(self, key: bytes) -> bytes | None:

@@ -1,9 +1,10 @@
 """The hexary Merkle Patricia trie (Yellow Paper appendix D) over a key-value store, and the secure
 trie (keys hashed with keccak256) used for accounts and storage.
 
-Nodes live in the store keyed by keccak256 of their RLP, so every committed root stays readable
-for as long as the store lives: a snapshot of the state is just a root hash. Nothing is ever
-deleted from the store.
+Nodes live in the store under NODE_PREFIX + keccak256 of their RLP (their own key range, so no
+other record can be mistaken for a node or a node for a record), and every committed root stays
+readable for as long as the store lives: a snapshot of the state is just a root hash. Nothing is
+ever deleted from the store.
 
 A `Trie` loads nodes lazily from its root and keeps updates in memory (see `state.trie_nodes` for
 the node layout). Updates copy the path they change, so `copy()` is O(1) and the hashes cached in
@@ -15,6 +16,7 @@ Also re-exported here: `verify_proof` (EIP-1186 proofs) and `trie_root` (one-sho
 """
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 
 from collections.abc import Iterator
@@ -30,8 +32,10 @@ from state.trie_nodes import (
 )
 from state.trie_proof import ProofError, verify_proof
 
+NODE_PREFIX = b"t"  # a trie node is stored under NODE_PREFIX + keccak256(its RLP)
+
 __all__ = ["Trie", "SecureTrie", "trie_root", "verify_proof", "TrieError", "MissingNode", "BadNode",
-           "ProofError"]
+           "ProofError", "NODE_PREFIX"]
 
 
 def _attach(branch: Node, rest: bytes, value: bytes) -> None:
@@ -75,7 +79,7 @@ def _commit_node(node: Node, out: dict[bytes, bytes]) -> bytes:
         ref = node[REF]
         if ref is None:
             ref = node[REF] = b"\xa0" + keccak256(enc)
-        out[ref[1:]] = enc
+        out[NODE_PREFIX + ref[1:]] = enc
     else:
         node[REF] = enc
     node[STORED] = True
@@ -85,22 +89,26 @@ def _commit_node(node: Node, out: dict[bytes, bytes]) -> bytes:
 class NodeCache:
     """Decoded nodes by hash, shared by every trie opened on one store (least recently used
     evicted). Sharing is safe because a loaded node is never changed: updates copy the path they
-    touch, and loading a child only replaces its hash by the identical node."""
+    touch, and loading a child only replaces its hash by the identical node. Several threads may
+    read through one cache (eth_call runs beside mining): a lock keeps the LRU order intact."""
 
     def __init__(self, size: int = 50_000) -> None:
         self.size = size
         self._nodes: OrderedDict[bytes, Node] = OrderedDict()
+        self._lock = threading.Lock()
 
     def get(self, node_hash: bytes) -> Node | None:
-        node = self._nodes.get(node_hash)
-        if node is not None:
-            self._nodes.move_to_end(node_hash)
-        return node
+        with self._lock:
+            node = self._nodes.get(node_hash)
+            if node is not None:
+                self._nodes.move_to_end(node_hash)
+            return node
 
     def put(self, node_hash: bytes, node: Node) -> None:
-        self._nodes[node_hash] = node
-        if len(self._nodes) > self.size:
-            self._nodes.popitem(last=False)
+        with self._lock:
+            self._nodes[node_hash] = node
+            if len(self._nodes) > self.size:
+                self._nodes.popitem(last=False)
 
 
 class Trie:
@@ -141,7 +149,7 @@ class Trie:
         return self._decode_stored(node_hash)
 
     def _decode_stored(self, node_hash: bytes) -> Node:
-        enc = self._store.get(node_hash)
+        enc = self._store.get(NODE_PREFIX + node_hash)
         if enc is None:
             raise MissingNode(node_hash)
         try:
@@ -348,7 +356,7 @@ class Trie:
             root_hash = node_ref(root)[1:]
         else:  # the root is always hashed and stored, even when short
             root_hash = keccak256(enc)
-        out[root_hash] = enc
+        out[NODE_PREFIX + root_hash] = enc
         if batch is None:
             self._store.write_batch(out)
         return root_hash

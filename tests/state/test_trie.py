@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from state.hashing import EMPTY_TRIE_ROOT, keccak256
 from state.store import LevelDBStore, MemoryStore
-from state.trie import BadNode, MissingNode, ProofError, SecureTrie, Trie, trie_root, verify_proof
+from state.trie import (NODE_PREFIX, BadNode, MissingNode, ProofError, SecureTrie, Trie, trie_root,
+                        verify_proof)
 
 keys = st.binary(min_size=0, max_size=6)
 values = st.binary(min_size=1, max_size=40)
@@ -140,7 +141,7 @@ def test_commit_writes_only_new_nodes_and_is_idempotent() -> None:
     trie.put(key, b"changed")
     new_root = trie.commit(batch)
     assert 0 < len(batch) <= 6  # the changed path only
-    assert all(keccak256(v) == k for k, v in batch.items())
+    assert all(k == NODE_PREFIX + keccak256(v) for k, v in batch.items())
     assert len(store) == size  # with a batch, the store is not touched
     store.write_batch(batch)
     assert Trie(store, new_root).get(key) == b"changed"
@@ -159,8 +160,8 @@ def test_short_root_is_hashed_and_stored() -> None:
     store = MemoryStore()
     trie = _filled({b"a": b"b"}, store)
     root = trie.commit()
-    assert root == keccak256(store.get(root))
-    assert len(store.get(root)) < 32
+    assert root == keccak256(store.get(NODE_PREFIX + root))
+    assert len(store.get(NODE_PREFIX + root)) < 32
     reopened = Trie(store, root)
     assert reopened.get(b"a") == b"b"
     reopened.put(b"c", b"d")
@@ -204,7 +205,7 @@ def test_missing_node_on_unknown_root() -> None:
 def test_missing_inner_node() -> None:
     store = MemoryStore()
     root = _filled({os.urandom(32): os.urandom(40) for _ in range(100)}, store).commit()
-    inner = next(k for k, _ in store.iterate() if k != root)
+    inner = next(k for k, _ in store.iterate(NODE_PREFIX) if k != NODE_PREFIX + root)
     store.delete(inner)
     with pytest.raises(MissingNode):
         list(Trie(store, root).items())
@@ -213,10 +214,10 @@ def test_missing_inner_node() -> None:
 def test_corrupt_node_and_bad_root() -> None:
     store = MemoryStore()
     bogus = keccak256(b"x")
-    store.put(bogus, b"\xc1")
+    store.put(NODE_PREFIX + bogus, b"\xc1")
     with pytest.raises(BadNode):
         Trie(store, bogus).get(b"k")
-    store.put(bogus, b"\xc3\x01\x02\x03")  # valid RLP, but a 3-item list is no node
+    store.put(NODE_PREFIX + bogus, b"\xc3\x01\x02\x03")  # valid RLP, but a 3-item list is no node
     with pytest.raises(BadNode):
         Trie(store, bogus).get(b"k")
     with pytest.raises(ValueError):
