@@ -13,6 +13,8 @@ header: the changed root is the head's state override (persisted in chaindb), wh
 that block's state and the next block's execution use. A header's hash thus stays keccak(rlp) of
 what was mined, and the next header's stateRoot includes the change.
 """
+import hashlib
+import logging
 import time
 from typing import Callable
 
@@ -21,7 +23,8 @@ from state.statedb import StateDB
 from state.store import KVStore
 from state.trie import NodeCache
 from node.blocks import Block, Header, Receipt, logs_bloom, receipts_root, transactions_root
-from node.chaindb import K_CHAIN_ID, K_GENESIS, ChainDB
+from node.chaindb import (K_CHAIN_ID, K_GENESIS, K_GENESIS_SPEC, K_SCHEMA, SCHEMA_VERSION,
+                          ChainDB)
 from node.config import Genesis
 from node.errors import BlobGasLimitReached, InvalidTransaction
 from node.fees import UnitPriceFees
@@ -30,6 +33,7 @@ from vm.frame import BlockEnv
 from vm.gas import blob_base_fee, calc_excess_blob_gas
 
 
+log = logging.getLogger("devnet")
 MAX_CACHED_ACCOUNTS = 100_000  # the mining state's account cache is reopened past this
 
 
@@ -66,6 +70,19 @@ def genesis_state(store: KVStore, genesis: Genesis, batch: dict) -> bytes:
     return st.commit(batch)
 
 
+def genesis_digest(genesis: Genesis) -> bytes:
+    """A digest of everything that shapes the genesis state (the alloc, in address order)."""
+    h = hashlib.sha256()
+    for addr in sorted(genesis.alloc):
+        acct = genesis.alloc[addr]
+        h.update(addr + acct.balance.to_bytes(32, "big") + acct.nonce.to_bytes(8, "big")
+                 + len(acct.code).to_bytes(4, "big") + acct.code
+                 + len(acct.storage).to_bytes(4, "big"))
+        for k in sorted(acct.storage):
+            h.update(k.to_bytes(32, "big") + acct.storage[k].to_bytes(32, "big"))
+    return h.digest()
+
+
 def genesis_header(genesis: Genesis, state_root: bytes) -> Header:
     return Header(parent_hash=bytes(32), coinbase=genesis.coinbase, state_root=state_root,
                   transactions_root=transactions_root([]), receipts_root=receipts_root([]),
@@ -88,28 +105,49 @@ class Chain:
         self.wallclock = wallclock
         self.next_timestamp: int | None = None  # set by dev methods
         self.time_offset = 0  # a one-time jump added to the next block's timestamp
-        batch: dict[bytes, bytes] = {}
-        header = genesis_header(genesis, genesis_state(store, genesis, batch))
-        stored = self.db.genesis_hash()
-        if stored is None:
-            batch[K_GENESIS] = header.hash
-            batch[K_CHAIN_ID] = genesis.chain_id.to_bytes(8, "big")
-            self.db.block_batch(Block(header, []), [], batch, [])
-            self.db.write(batch)
-        elif stored != header.hash:
-            raise GenesisMismatch(
-                f"the data dir holds a chain with genesis 0x{stored.hex()}, but this genesis "
-                f"hashes to 0x{header.hash.hex()}: use another --datadir or the original genesis")
-        else:
-            chain_id = int.from_bytes(store.get(K_CHAIN_ID) or b"", "big")
-            if chain_id != genesis.chain_id:
-                raise GenesisMismatch(f"the data dir holds chain id {chain_id}, but this genesis "
-                                      f"says {genesis.chain_id}")
+        moved = self.db.check_layout()
+        if moved:
+            log.info("data dir moved to storage schema %d (%d trie nodes re-keyed)",
+                     SCHEMA_VERSION, moved)
+        header = self._open_genesis()
         self.genesis_hash = header.hash
         self.head: Header = self.db.header(self.db.head_hash())
         self.head_root = self.db.state_override(self.head.hash) or self.head.state_root
         self.node_cache = NodeCache()  # decoded trie nodes, shared by every state view below
         self._state: StateDB | None = None
+
+    def _open_genesis(self) -> Header:
+        """Write the genesis block into a new store, or check that the store's chain started
+        from this genesis. The genesis state is built again only when the spec digest differs
+        (or was never recorded): a large alloc costs its trie once, not at every start."""
+        genesis, db = self.genesis, self.db
+        spec = genesis_digest(genesis)
+        stored = db.genesis_hash()
+        if stored is None:
+            batch: dict[bytes, bytes] = {}
+            header = genesis_header(genesis, genesis_state(self.store, genesis, batch))
+            batch[K_GENESIS] = header.hash
+            batch[K_CHAIN_ID] = genesis.chain_id.to_bytes(8, "big")
+            batch[K_SCHEMA] = str(SCHEMA_VERSION).encode()
+            batch[K_GENESIS_SPEC] = spec
+            db.block_batch(Block(header, []), [], batch, [])
+            db.write(batch)
+            return header
+        if db.genesis_spec() == spec:
+            header = genesis_header(genesis, db.header(stored).state_root)
+        else:
+            header = genesis_header(genesis, genesis_state(self.store, genesis, {}))
+        if stored != header.hash:
+            raise GenesisMismatch(
+                f"the data dir holds a chain with genesis 0x{stored.hex()}, but this genesis "
+                f"hashes to 0x{header.hash.hex()}: use another --datadir or the original genesis")
+        chain_id = int.from_bytes(self.store.get(K_CHAIN_ID) or b"", "big")
+        if chain_id != genesis.chain_id:
+            raise GenesisMismatch(f"the data dir holds chain id {chain_id}, but this genesis "
+                                  f"says {genesis.chain_id}")
+        if db.genesis_spec() != spec:
+            db.write({K_GENESIS_SPEC: spec})
+        return header
 
     # -- reads ---------------------------------------------------------------------------------
     def header_by_number(self, n: int) -> Header | None:
@@ -227,15 +265,19 @@ class Chain:
         """Build, commit and persist the next block with as many of `txs` as are valid."""
         env = self.env_for(self.head, timestamp)
         batch: dict[bytes, bytes] = {}
+        deletes: list[bytes] = []
         try:
             m = self._build(self.head_state(), env, txs, batch)
+            self.db.block_batch(m.block, m.receipts, batch, deletes)
+            deletes += self.db.pool_deletes([tx.hash for tx, _ in m.rejected])
+            self.db.write(batch, deletes)
         except BaseException:
-            self._state = None  # the cached state may hold half a block: rebuild it from disk
+            # The cached state may hold half a block, or a whole one whose write failed (its
+            # trie nodes marked stored though they never reached the disk): rebuild it from
+            # the last committed root, so nothing of this block leaks into the next.
+            self._state = None
             raise
-        deletes: list[bytes] = []
-        self.db.block_batch(m.block, m.receipts, batch, deletes)
-        deletes += self.db.pool_deletes([tx.hash for tx, _ in m.rejected])
-        self.db.write(batch, deletes)
+        self.db.cache_header(m.block.header)
         self.head = m.block.header
         self.head_root = self.head.state_root
         self.next_timestamp = None

@@ -150,14 +150,24 @@ class Devnet(Queries, Tracing, DevState):
         """Validate `tx` against the head, pool it, and mine it at once in automine mode.
         `pooled_raw` is what the pool persists if not tx.raw (a blob tx's network form)."""
         queued = self._admit(tx)
-        if self.mining is MiningMode.AUTO and not queued:
-            mined = self._automine()
-            for m in mined:
-                for rtx, err in m.rejected:
-                    if rtx.hash == tx.hash:
-                        raise err
-        else:
-            self.chain.db.add_pool_transaction(tx, pooled_raw)
+        try:
+            if self.mining is MiningMode.AUTO and not queued:
+                mined = self._automine()
+                for m in mined:
+                    for rtx, err in m.rejected:
+                        if rtx.hash == tx.hash:
+                            raise err
+            else:
+                self.chain.db.add_pool_transaction(tx, pooled_raw)
+        except InvalidTransaction:
+            raise
+        except BaseException:
+            # Its block (or its pool record) never reached the store: the sender is told so,
+            # and the transaction must not turn up in a later block unannounced.
+            if tx.hash in self.pool:
+                self.pool.remove([tx.hash])
+                raise
+            log.exception("mining after 0x%s failed", tx.hash.hex())
         self.filters.on_pending(tx.hash)
         for cb in self.pending_listeners:
             cb(tx)
