@@ -86,6 +86,13 @@ class SenderNotEOA(InvalidTransaction):
     message = "sender not an eoa"
 
 
+class OversizedData(InvalidTransaction):
+    """Larger than the pool takes (geth's txpool limit, not a consensus rule: blocks and state
+    tests may carry bigger transactions)."""
+
+    message = "oversized data"
+
+
 class AlreadyKnown(InvalidTransaction):
     message = "already known"
 

@@ -13,11 +13,18 @@ A blob transaction (EIP-4844) may arrive in its network form,
 against the versioned hashes (counts, sizes, kzg_to_versioned_hash) and drops it;
 decode_pooled_transaction checks only the sizes and hands the sidecar back, so the node can
 verify it (node/blobs.py, with the KZG proofs) after the transaction's own rules.
+
+The pool's size limit (geth's, a policy and not a consensus rule, so decode_transaction does not
+apply it): 128 KiB (legacypool txMaxSize, four 32 KiB slots) for a transaction's canonical
+encoding, 1 MiB (blobpool txMaxSize) for a blob transaction's network form, the sidecar included
+as geth's Transaction.Size() counts it. decode_pooled_transaction checks it before decoding, and
+the pool checks it again for the transactions the node signs itself.
 """
 import hashlib
 from typing import Any, Callable, NamedTuple
 
-from node.errors import BlobSidecarMismatch, DecodeError, InvalidSignature, UnsupportedType
+from node.errors import (BlobSidecarMismatch, DecodeError, InvalidSignature, OversizedData,
+                         UnsupportedType)
 from vm.gas import VERSIONED_HASH_VERSION_KZG
 from node.tx_types import (
     BLOB_TX_TYPE, FIELD_LAYOUTS, LEGACY_TX_TYPE, Transaction, check_field_widths, legacy_chain_id,
@@ -29,6 +36,17 @@ KZG_COMMITMENT_SIZE = 48  # a compressed BLS12-381 G1 point
 KZG_PROOF_SIZE = 48
 _ADDRESS_SIZE = 20
 _HASH_SIZE = 32
+TX_SLOT_SIZE = 32 * 1024  # geth's legacypool accounts a transaction in 32 KiB slots
+POOL_TX_MAX_SIZE = 4 * TX_SLOT_SIZE  # geth's legacypool txMaxSize (128 KiB)
+POOL_BLOB_TX_MAX_SIZE = 1024 * 1024  # geth's blobpool txMaxSize, sidecar included
+
+
+def check_pool_size(size: int, tx_type: int) -> None:
+    """OversizedData (geth's ErrOversizedData and wording) if a `tx_type` transaction of `size`
+    encoded bytes is more than the pool takes."""
+    limit = POOL_BLOB_TX_MAX_SIZE if tx_type == BLOB_TX_TYPE else POOL_TX_MAX_SIZE
+    if size > limit:
+        raise OversizedData(f"transaction size {size}, limit {limit}")
 
 
 def _rlp_list(data: bytes) -> list:
@@ -171,8 +189,15 @@ def _split_envelope(raw: bytes) -> tuple[int, list]:
 def decode_pooled_transaction(raw: bytes) -> tuple[Transaction, BlobSidecar | None]:
     """Decode a signed transaction as a pool receives it: (transaction, sidecar), the sidecar
     None unless `raw` is a blob transaction's network form. Only the sidecar's shape is
-    checked; raises as decode_transaction does."""
+    checked; raises as decode_transaction does, and OversizedData first for a transaction over
+    the pool's size limit (the strict decoder takes only canonical encodings, so len(raw) is
+    the canonical size)."""
     raw = bytes(raw)
+    check_pool_size(len(raw), raw[0] if raw else LEGACY_TX_TYPE)
+    return _decode_with_sidecar(raw)
+
+
+def _decode_with_sidecar(raw: bytes) -> tuple[Transaction, BlobSidecar | None]:
     tx_type, items = _split_envelope(raw)
     sidecar = None
     if tx_type == BLOB_TX_TYPE:
@@ -191,7 +216,7 @@ def decode_transaction(raw: bytes) -> Transaction:
     """Decode a signed transaction (see the module docstring for the rules). Raises DecodeError
     (or its IntegerOverflow), UnsupportedType, InvalidSignature, GasLimitTooHigh, FeeOverflow
     or BlobSidecarMismatch. The sender is recovered lazily, on first use of `tx.sender`."""
-    tx, sidecar = decode_pooled_transaction(raw)
+    tx, sidecar = _decode_with_sidecar(bytes(raw))
     if sidecar is not None:
         check_sidecar_hashes(tx, sidecar)
     return tx

@@ -3,7 +3,9 @@ its sender's sequence from the state nonce is pending (executable); one after a 
 until the gap is filled, as geth and Anvil do. Executable transactions come out in nonce order
 per sender and arrival order across senders (every transaction pays the same unit price, so
 arrival is the only fair order). A transaction replacing a pooled one with the same sender and
-nonce must raise its fee cap by at least 10 %, as geth requires.
+nonce must raise its fee cap by at least 10 %, as geth requires. A transaction over geth's pool
+size limit (node.tx_decode.check_pool_size: 128 KiB) is refused with "oversized data"; raw
+submissions meet the limit earlier, while decoding, this catches those the node signs itself.
 """
 import heapq
 import itertools
@@ -11,6 +13,7 @@ from typing import Callable
 
 from node.errors import InvalidTransaction
 from node.transactions import Transaction
+from node.tx_decode import check_pool_size
 
 PRICE_BUMP_PERCENT = 10
 
@@ -37,6 +40,7 @@ class TxPool:
 
     def add(self, tx: Transaction) -> Transaction | None:
         """Add `tx`; returns the transaction it replaced, if any."""
+        check_pool_size(len(tx.raw), tx.type)
         slots = self._by_sender.setdefault(tx.sender, {})
         old = slots.get(tx.nonce)
         if old is not None:
