@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 
+from node.hosts import is_loopback
 from node.vmthread import run_in_vm_thread
 
 DEFAULT_HOST = "127.0.0.1"
@@ -40,7 +41,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--wallclock", action="store_true",
                    help="take block timestamps from the wall clock (not deterministic)")
     p.add_argument("--cors", default="*", metavar="ORIGINS",
-                   help="comma-separated allowed CORS origins (default %(default)s)")
+                   help="comma-separated allowed CORS origins (default %(default)s); with a "
+                        "list, requests carrying another Origin are refused (HTTP 403)")
+    p.add_argument("--allow-remote-dev", action="store_true",
+                   help="on a non-loopback --host, still serve the methods that sign with the "
+                        "dev keys (eth_sendTransaction, eth_sign*, personal_sign, "
+                        "eth_signTransaction), impersonate or edit state (evm_*, anvil_*, "
+                        "hardhat_*); anyone who reaches the port can then use them")
+    p.add_argument("--allowed-hosts", metavar="HOSTS",
+                   help="comma-separated host names accepted in the Host header besides "
+                        "loopback ones (DNS-rebinding protection; * accepts any)")
     p.add_argument("--quiet", action="store_true", help="no per-block and per-transaction log")
     return p
 
@@ -116,8 +126,28 @@ def banner(args, devnet) -> str:
               f"Mining:            {devnet.mining.value}"
               + (f" every {args.block_time:g}s" if args.block_time else ""),
               f"Data dir:          {'(memory)' if args.memory else os.path.abspath(args.datadir)}",
-              "", f"Listening on http://{args.host}:{args.port} (HTTP and WebSocket)", ""]
+              "", f"Listening on http://{args.host}:{args.port} (HTTP and WebSocket)"]
+    lines += [*_access_lines(args), ""]
     return "\n".join(lines)
+
+
+def _access_lines(args) -> list[str]:
+    """What the network may do: beyond loopback, dev-key signing, impersonation and state edits
+    are off unless --allow-remote-dev, which earns a warning (rpc/access.py enforces both)."""
+    lines = [f"Allowed hosts:     loopback, {args.allowed_hosts}"] if args.allowed_hosts else []
+    if is_loopback(args.host):
+        return lines
+    if args.allow_remote_dev:
+        return lines + [
+            f"WARNING: listening on {args.host} (not loopback) with --allow-remote-dev: anyone who",
+            "can reach this port can sign with the public dev keys, impersonate accounts and edit",
+            "state. Publish the port on 127.0.0.1 only, or drop --allow-remote-dev."]
+    return lines + [
+        f"Dev methods:       disabled ({args.host} is not a loopback address): signing with the",
+        "                   dev keys (eth_sendTransaction, eth_sign*, personal_sign,",
+        "                   eth_signTransaction), impersonation, state edits and the other",
+        "                   evm_/anvil_/hardhat_ methods are refused; --allow-remote-dev",
+        "                   enables them"]
 
 
 def statetest_main(argv: list[str]) -> int:

@@ -9,6 +9,7 @@ import logging
 from typing import Any
 
 import rpc.methods  # noqa: F401 -- registers every method
+from rpc.access import RemoteDevDisabled, is_dev_only
 from rpc.codec import dumps
 from rpc.errors import (InternalError, InvalidRequest, MethodNotFound, ParseError, RPCError,
                         from_exception)
@@ -31,10 +32,12 @@ def _valid_id(rid: Any) -> bool:
 
 
 class Dispatcher:
-    def __init__(self, devnet, hub, max_batch: int = MAX_BATCH) -> None:
+    def __init__(self, devnet, hub, max_batch: int = MAX_BATCH, *,
+                 dev_methods: bool = True) -> None:
         self.devnet = devnet
         self.hub = hub
         self.max_batch = max_batch
+        self.dev_methods = dev_methods  # False: rpc.access's dev-only methods are refused
 
     async def handle_text(self, text: str | bytes, conn=None) -> str | None:
         """The answer to one HTTP body or WebSocket message (None: nothing to send)."""
@@ -89,5 +92,7 @@ class Dispatcher:
         if found is None:
             raise MethodNotFound(name)
         method, namespace = found
+        if not self.dev_methods and is_dev_only(method.name):
+            raise RemoteDevDisabled(name)
         args = method.decode(params)
         return await method.handler(Ctx(self.devnet, self.hub, conn, namespace), *args)

@@ -23,6 +23,7 @@ SHUTDOWN_TIMEOUT = 5.0
 
 def serve(devnet, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
           cors_origins: Iterable[str] = ("*",), *, max_request_bytes: int = MAX_REQUEST_BYTES,
+          allow_remote_dev: bool = False, allowed_hosts: Iterable[str] = (),
           on_listening: Callable[[], None] | None = None) -> None:
     """Serve `devnet` on host:port until SIGINT/SIGTERM, then shut it down (its store included).
     Starts the devnet's background work (interval mining). Prints nothing; `on_listening` is
@@ -30,8 +31,13 @@ def serve(devnet, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
 
     The event loop runs on a thread with a large stack and becomes the devnet's VM worker, so
     requests execute on it directly, with no hand-off to another thread (1024 nested EVM calls
-    need the stack). Requests are handled one at a time either way: the chain is sequential."""
-    app = create_app(devnet, RPCConfig(tuple(cors_origins), max_request_bytes))
+    need the stack). Requests are handled one at a time either way: the chain is sequential.
+
+    Beyond a loopback `host`, the dev-only methods need `allow_remote_dev`; `allowed_hosts` adds
+    names the Host header may carry (rpc/access.py)."""
+    app = create_app(devnet, RPCConfig.for_listener(
+        host, allow_remote_dev=allow_remote_dev, allowed_hosts=allowed_hosts,
+        cors_origins=tuple(cors_origins), max_request_bytes=max_request_bytes))
     box: dict = {}
     ready = threading.Event()
 
@@ -100,7 +106,8 @@ def main(argv: list[str] | None = None) -> int:
         print(cli.banner(args, devnet), flush=True)
 
     try:
-        serve(devnet, args.host, args.port, origins, on_listening=listening)
+        serve(devnet, args.host, args.port, origins, allow_remote_dev=args.allow_remote_dev,
+              allowed_hosts=(args.allowed_hosts or "").split(","), on_listening=listening)
     except OSError as e:
         sys.exit(f"devnet: cannot listen on {args.host}:{args.port}: {e.strerror or e}")
     return 0

@@ -3,15 +3,24 @@ WebSocket on the same port (a GET with Upgrade), CORS (`*` by default, or a list
 OPTIONS preflight answered), a request-size limit (16 MiB: larger bodies get HTTP 413 with a
 JSON-RPC error), and a short health answer to a plain GET.
 
+Access (rpc/access.py): every request, WebSocket upgrades and preflights included, first passes
+the Host check and, with a restricted origin list, the Origin check (HTTP 403 with a JSON-RPC
+error otherwise); the dispatcher then refuses the dev-only methods when the config says so.
+`RPCConfig.for_listener(host, ...)` derives both from the address the node listens on.
+
 `create_app(devnet, config)` is the one factory, used by `rpc.main.serve` and by the tests. The
 subscription hub (the devnet's listeners) is opened and closed through `cleanup_ctx`; the devnet
 itself belongs to whoever created it.
 """
 import logging
 from dataclasses import dataclass
+from typing import Iterable
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
+from node.hosts import is_loopback
+
+from rpc.access import HostPolicy, origin_allowed
 from rpc.codec import dumps, qty
 from rpc.dispatch import MAX_BATCH, Dispatcher, error_response
 from rpc.errors import InvalidRequest
@@ -25,9 +34,22 @@ PREFLIGHT_MAX_AGE = "600"
 
 @dataclass(frozen=True)
 class RPCConfig:
+    """`dev_methods` False refuses rpc.access's dev-only methods; `hosts` is the Host check (the
+    defaults: every method, loopback hosts only, as for a node on 127.0.0.1)."""
+
     cors_origins: tuple[str, ...] = ("*",)
     max_request_bytes: int = MAX_REQUEST_BYTES
     max_batch: int = MAX_BATCH
+    dev_methods: bool = True
+    hosts: HostPolicy = HostPolicy()
+
+    @classmethod
+    def for_listener(cls, host: str, *, allow_remote_dev: bool = False,
+                     allowed_hosts: Iterable[str] = (), **options) -> "RPCConfig":
+        """The config for a node listening on `host`: beyond loopback, dev-only methods need
+        `allow_remote_dev` and any IP address passes the Host check (rpc/access.py)."""
+        return cls(dev_methods=is_loopback(host) or allow_remote_dev,
+                   hosts=HostPolicy.for_listener(host, allowed_hosts), **options)
 
 
 CONFIG = web.AppKey("config", RPCConfig)
@@ -38,7 +60,8 @@ DISPATCHER = web.AppKey("dispatcher", Dispatcher)
 
 def create_app(devnet, config: RPCConfig | None = None) -> web.Application:
     config = config or RPCConfig()
-    app = web.Application(client_max_size=config.max_request_bytes, middlewares=[_cors])
+    app = web.Application(client_max_size=config.max_request_bytes,
+                          middlewares=[_host_check, _cors])
     app[CONFIG] = config
     app[DEVNET] = devnet
     app.cleanup_ctx.append(_rpc_resources)
@@ -54,7 +77,8 @@ async def _rpc_resources(app: web.Application):
     hub = SubscriptionHub(devnet)
     await hub.attach()
     app[HUB] = hub
-    app[DISPATCHER] = Dispatcher(devnet, hub, app[CONFIG].max_batch)
+    app[DISPATCHER] = Dispatcher(devnet, hub, app[CONFIG].max_batch,
+                                 dev_methods=app[CONFIG].dev_methods)
     yield
     try:
         await hub.detach()
@@ -67,7 +91,22 @@ async def _close_websockets(app: web.Application) -> None:
         await conn.ws.close(code=WSCloseCode.GOING_AWAY, message=b"server shutdown")
 
 
-# -- CORS ----------------------------------------------------------------------------------------
+# -- Host and CORS -------------------------------------------------------------------------------
+def _forbidden(message: str) -> web.Response:
+    return web.Response(status=403, text=dumps(error_response(None, InvalidRequest(message))),
+                        content_type="application/json")
+
+
+@web.middleware
+async def _host_check(request: web.Request, handler):
+    """DNS-rebinding protection: the Host header must name this node (rpc.access.HostPolicy)."""
+    hosts = request.app[CONFIG].hosts
+    header = request.headers.get("Host")
+    if not hosts.allows(header):
+        return _forbidden(hosts.refusal(header))
+    return await handler(request)
+
+
 def _allowed_origin(config: RPCConfig, origin: str | None) -> str | None:
     if "*" in config.cors_origins:
         return "*"
@@ -76,6 +115,11 @@ def _allowed_origin(config: RPCConfig, origin: str | None) -> str | None:
 
 @web.middleware
 async def _cors(request: web.Request, handler):
+    """A listed (or any, with `*`) Origin gets Access-Control-Allow-Origin; an unlisted one is
+    refused before dispatch, since simple requests (a text/plain POST) skip the preflight."""
+    origin = request.headers.get("Origin")
+    if not origin_allowed(request.app[CONFIG].cors_origins, origin):
+        return _forbidden(f"origin {origin} is not allowed (see --cors)")
     try:
         resp = await handler(request)
     except web.HTTPException as e:  # 404/405 and friends get the headers too
@@ -134,10 +178,7 @@ async def _get(request: web.Request) -> web.StreamResponse:
 
 # -- WebSocket -----------------------------------------------------------------------------------
 async def _websocket(request: web.Request) -> web.StreamResponse:
-    config = request.app[CONFIG]
-    origin = request.headers.get("Origin")
-    if origin is not None and _allowed_origin(config, origin) is None:
-        raise web.HTTPForbidden(text=f"origin {origin} is not allowed")
+    config = request.app[CONFIG]  # the Host and Origin checks ran in the middlewares
     ws = web.WebSocketResponse(max_msg_size=config.max_request_bytes)
     await ws.prepare(request)
     hub, dispatcher = request.app[HUB], request.app[DISPATCHER]

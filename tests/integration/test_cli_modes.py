@@ -5,6 +5,7 @@ import json
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 
 from tests.integration.devnet_process import DEVNET
@@ -54,10 +55,14 @@ def test_cors_origins_flag(spawn):
     def allowed(origin: str) -> str | None:
         req = urllib.request.Request(node.url, body, {"Content-Type": "application/json",
                                                       "Origin": origin})
-        with urllib.request.urlopen(req) as r:
-            return r.headers.get("Access-Control-Allow-Origin")
+        try:
+            with urllib.request.urlopen(req) as r:
+                return r.headers.get("Access-Control-Allow-Origin")
+        except urllib.error.HTTPError as e:
+            assert e.code == 403 and "Access-Control-Allow-Origin" not in e.headers
+            return None
     assert allowed("http://good.example") == "http://good.example"
-    assert allowed("http://evil.example") is None
+    assert allowed("http://evil.example") is None  # refused, not merely left unlabelled
 
 
 def _run(*args: str, timeout: float = 30) -> subprocess.CompletedProcess:
@@ -67,7 +72,8 @@ def _run(*args: str, timeout: float = 30) -> subprocess.CompletedProcess:
 def test_help_lists_every_flag():
     out = _run("--help").stdout
     for flag in ("--host", "--port", "--datadir", "--memory", "--genesis", "--block-time",
-                 "--no-mining", "--wallclock", "--cors"):
+                 "--no-mining", "--wallclock", "--cors", "--allow-remote-dev",
+                 "--allowed-hosts"):
         assert flag in out
     assert "statetest" in out and "--trace" in _run("statetest", "--help").stdout
 
