@@ -1,8 +1,9 @@
 """docker-compose.yml and the Dockerfile agree with each other and with the `devnet` command line
 (there is no Docker engine here, so the files are parsed and the container's command is run as a
-plain process): the devnet service runs `devnet --host 0.0.0.0`, publishes 8545, mounts a
-declared named volume at the --datadir it passes, and the image's ENTRYPOINT/CMD, EXPOSE, VOLUME,
-WORKDIR and COPY lines fit that command."""
+plain process): the devnet service runs `devnet --host 0.0.0.0 --allow-remote-dev`, publishes
+8545 on the host's 127.0.0.1 only (the dev methods it serves must not reach the network), mounts
+a declared named volume at the --datadir it passes, and the image's ENTRYPOINT/CMD, EXPOSE,
+VOLUME, WORKDIR and COPY lines fit that command."""
 import json
 import re
 
@@ -67,11 +68,29 @@ def test_service_runs_devnet_on_all_interfaces(argv):
     assert "--memory" not in argv, "the chain must live in the volume, not in memory"
 
 
-def test_publishes_8545(service, dockerfile):
-    published = [str(p) for p in service["ports"]]
-    assert any(re.fullmatch(rf"(?:[\d.]+:)?{PORT}:{PORT}(?:/tcp)?", p) for p in published), \
-        published
+def test_publishes_8545_on_loopback_only(service, dockerfile):
+    """Docker publishes on every interface unless told otherwise; with --allow-remote-dev that
+    would hand the dev keys, impersonation and state edits to the network."""
+    published = []
+    for p in service["ports"]:
+        if isinstance(p, dict):  # the long syntax
+            published.append((p.get("host_ip"), str(p.get("published")), str(p["target"])))
+            continue
+        m = re.fullmatch(r"(?:(\[[0-9a-fA-F:]+\]|[^:]+):)?(\d+):(\d+)(?:/tcp)?", str(p))
+        assert m, f"unexpected ports entry {p!r}"
+        published.append(m.groups())
+    assert (("127.0.0.1", str(PORT), str(PORT))) in published, published
+    for host_ip, _, _ in published:
+        assert host_ip in ("127.0.0.1", "[::1]"), f"{host_ip or 'every interface'} is not loopback"
     assert str(PORT) in dockerfile["EXPOSE"]
+
+
+def test_allows_remote_dev_inside_the_container(argv):
+    """The container's loopback is not the host's: the node listens on 0.0.0.0 to be reached
+    through the published port, so the dev methods need --allow-remote-dev."""
+    assert "--allow-remote-dev" in argv
+    assert "--allow-remote-dev" in COMPOSE.read_text().split("command:")[0], \
+        "say why, in a comment above the command"
 
 
 def test_named_volume_is_mounted_at_the_datadir_and_declared(service, argv, dockerfile):
@@ -135,5 +154,9 @@ def test_the_container_command_runs(argv, devnet, tmp_path):
         genesis = proc.rpc("eth_getBlockByNumber", "0x0", False)
         assert genesis["hash"] == devnet.rpc("eth_getBlockByNumber", "0x0", False)["hash"]
         assert "Listening on http://0.0.0.0:" in proc.log()
+        assert "WARNING: listening on 0.0.0.0 (not loopback) with --allow-remote-dev" in proc.log()
+        tx_hash = proc.rpc("eth_sendTransaction", {"from": proc.rpc("eth_accounts")[0],
+                                                   "to": "0x" + "11" * 20, "value": "0x1"})
+        assert proc.rpc("eth_getTransactionReceipt", tx_hash)["status"] == "0x1"
     finally:
         proc.stop()
