@@ -111,8 +111,11 @@ class Chain:
                      SCHEMA_VERSION, moved)
         header = self._open_genesis()
         self.genesis_hash = header.hash
-        self.head: Header = self.db.header(self.db.head_hash())
-        self.head_root = self.db.state_override(self.head.hash) or self.head.state_root
+        head = self.db.header(self.db.head_hash())
+        # (head header, state root after it): one attribute, replaced whole, so a reader on
+        # another thread never pairs a head with another block's root
+        self._tip: tuple[Header, bytes] = (head, self.db.state_override(head.hash)
+                                           or head.state_root)
         self.node_cache = NodeCache()  # decoded trie nodes, shared by every state view below
         self._state: StateDB | None = None
 
@@ -150,6 +153,14 @@ class Chain:
         return header
 
     # -- reads ---------------------------------------------------------------------------------
+    @property
+    def head(self) -> Header:
+        return self._tip[0]
+
+    @property
+    def head_root(self) -> bytes:
+        return self._tip[1]
+
     def header_by_number(self, n: int) -> Header | None:
         if n > self.head.number:
             return None
@@ -159,8 +170,9 @@ class Chain:
     def state_root_of(self, header: Header) -> bytes:
         """The root of the state after `header`: its stateRoot, or the override dev setters
         left on it while it was the head (what the next block was built on)."""
-        if header.hash == self.head.hash:
-            return self.head_root
+        head, root = self._tip
+        if header.hash == head.hash:
+            return root
         return self.db.state_override(header.hash) or header.state_root
 
     def state_at(self, header: Header) -> StateDB:
@@ -185,7 +197,7 @@ class Chain:
         root = st.commit(batch)
         self.db.override_batch(self.head, root, batch, deletes)
         self.db.write(batch, deletes)
-        self.head_root = root
+        self._tip = (self.head, root)
         self._state = st  # committed and clean: the next block builds on it
         return root
 
@@ -278,8 +290,7 @@ class Chain:
             self._state = None
             raise
         self.db.cache_header(m.block.header)
-        self.head = m.block.header
-        self.head_root = self.head.state_root
+        self._tip = (m.block.header, m.block.header.state_root)
         self.next_timestamp = None
         self.time_offset = 0  # an evm_increaseTime jump applies once
         if self._state is not None and self._state.cached_accounts() > MAX_CACHED_ACCOUNTS:
@@ -299,6 +310,5 @@ class Chain:
         """Make `header` (the head or an ancestor) the head again with the state `root`, its
         state as it was when evm_snapshot was taken (dev setters included)."""
         self.db.set_head(header, root, drop_from=header.number + 1)
-        self.head = header
-        self.head_root = root
+        self._tip = (header, root)
         self._state = None

@@ -51,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allowed-hosts", metavar="HOSTS",
                    help="comma-separated host names accepted in the Host header besides "
                         "loopback ones (DNS-rebinding protection; * accepts any)")
+    p.add_argument("--rpc-gas-cap", type=int, default=50_000_000, metavar="GAS",
+                   help="most gas an eth_call, eth_estimateGas, eth_createAccessList or "
+                        "debug_traceCall may use (default %(default)s, as geth; 0: no cap)")
+    p.add_argument("--rpc-timeout", type=float, default=5.0, metavar="SECONDS",
+                   help="wall-clock limit of those calls and of debug traces without their "
+                        "own timeout (default %(default)s, as geth; 0: none)")
     p.add_argument("--quiet", action="store_true", help="no per-block and per-transaction log")
     return p
 
@@ -60,6 +66,7 @@ def parse_node_args(argv: list[str] | None = None):
     message naming the problem on a bad genesis or an unusable data dir."""
     from node.config import Genesis, GenesisError, load_genesis
     from node.chain import GenesisMismatch
+    from node.chaindb import LayoutError
     from node.devnet import Devnet, MiningMode
     from state.store import LevelDBStore, MemoryStore, StoreOpenError
     args = build_parser().parse_args(argv)
@@ -69,6 +76,8 @@ def parse_node_args(argv: list[str] | None = None):
         genesis = load_genesis(args.genesis) if args.genesis else Genesis()
     except GenesisError as e:
         sys.exit(f"devnet: {e}")
+    if args.rpc_gas_cap < 0 or args.rpc_timeout < 0:
+        sys.exit("devnet: --rpc-gas-cap and --rpc-timeout must not be negative")
     if args.block_time is not None:
         if args.block_time <= 0:
             sys.exit("devnet: --block-time must be positive")
@@ -86,9 +95,9 @@ def parse_node_args(argv: list[str] | None = None):
     _configure_logging(args.quiet)
     try:
         devnet = Devnet(store, genesis, mining=mining, wallclock=args.wallclock,
-                        block_time=args.block_time)
-    except GenesisMismatch as e:
-        store.close()
+                        block_time=args.block_time, rpc_gas_cap=args.rpc_gas_cap,
+                        rpc_timeout=args.rpc_timeout)
+    except (GenesisMismatch, LayoutError) as e:
         sys.exit(f"devnet: {e}")
     return args, devnet
 

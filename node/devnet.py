@@ -1,19 +1,20 @@
 """The devnet: the facade rpc/ talks to. It owns the chain, the pool, the dev accounts, the polled
-filters and the mining mode, and it validates, pools and mines transactions.
+filters and the mining mode (node/miner.py), and it validates, pools and mines transactions.
 
-Mining modes (one enum, as Anvil's): AUTO mines a block for each executable transaction before
-eth_sendRawTransaction returns (Hardhat's automine, so receipts exist at once); INTERVAL mines all
-pending transactions every --block-time seconds; MANUAL leaves them pending (--no-mining) until a
-dev method mines; evm_setAutomine and evm_setIntervalMining switch between them at run time.
-Every public method must run on the VM worker (`devnet.worker.run(...)`).
+Threads (node/vmthread.py): every public method that changes the chain, the pool, filters or dev
+settings runs on the writer (`devnet.worker.run(...)`), one at a time. The read-only executions
+(call, estimate, access_list, the trace_* and log queries) may run on a reader instead
+(`devnet.execute(...)`), on disposable views of committed state and under the --rpc-timeout
+deadline, so a heavy eth_call holds neither the writer nor the event loop. Calls are capped at
+--rpc-gas-cap gas (geth's 50,000,000 by default).
 
 Blob transactions (EIP-4844) are accepted only in their network form, with the sidecar, as geth
 and Anvil accept them: the KZG proofs are verified before the pool takes the transaction, the
 pool keeps (and persists) the network form, and blocks carry the canonical form.
 """
-import enum
 import logging
-import threading
+from concurrent.futures import Future
+from typing import Any, Callable
 
 from state.store import KVStore
 from node.accounts import dev_accounts
@@ -27,6 +28,7 @@ from node.errors import (AlreadyKnown, BlobFeeCapTooLow, FeeTooLow, GasLimitExce
 from node.executor import (CallRequest, CallResult, apply_overrides, create_access_list,
                            estimate_gas, execute_call, revert_reason)
 from node.filters import FilterRegistry, LogFilter, block_logs
+from node.miner import IntervalMiner, MiningMode
 from node.queries import PENDING, Queries
 from node.tracing import Tracing
 from node.signing import TypedData, personal_message_hash, signature
@@ -34,16 +36,15 @@ from node.transactions import BLOB_TX_TYPE, Transaction, impersonated_transactio
     sign_transaction, validate_stateless
 from node.tx_decode import decode_pooled_transaction
 from node.txpool import TxPool
-from node.vmthread import VMWorker
+from node.vmthread import VMWorker, WorkerPool, guarded
 from state.hashing import EMPTY_CODE_HASH
 
 log = logging.getLogger("devnet")
-
-
-class MiningMode(enum.Enum):
-    AUTO = "auto"
-    INTERVAL = "interval"
-    MANUAL = "manual"
+DEFAULT_RPC_GAS_CAP = 50_000_000  # geth's --rpc.gascap
+DEFAULT_RPC_TIMEOUT = 5.0  # seconds, geth's --rpc.evmtimeout
+READER_THREADS = 4  # concurrent read-only executions; more wait in order
+WRITER_GRACE = 1.0  # seconds a shutdown lets the block in progress finish
+UNCAPPED = 2 ** 63 - 1
 
 
 class UnknownAccount(InvalidTransaction):
@@ -52,15 +53,26 @@ class UnknownAccount(InvalidTransaction):
 
 class Devnet(Queries, Tracing, DevState):
     def __init__(self, store: KVStore, genesis: Genesis, mining: MiningMode = MiningMode.AUTO,
-                 wallclock: bool = False, block_time: float | None = None) -> None:
+                 wallclock: bool = False, block_time: float | None = None,
+                 rpc_gas_cap: int = DEFAULT_RPC_GAS_CAP,
+                 rpc_timeout: float = DEFAULT_RPC_TIMEOUT,
+                 reader_threads: int = READER_THREADS) -> None:
         self.worker = VMWorker()
+        self.readers = WorkerPool(reader_threads, "kvm-reader")
+        self.rpc_gas_cap = rpc_gas_cap  # 0: no cap beyond the block gas limit's for estimates
+        self.rpc_timeout = rpc_timeout  # 0: no limit
         self.block_time = block_time
-        self._stop = threading.Event()
-        self._miner: threading.Thread | None = None
+        self._miner = IntervalMiner(self.worker, self.mine_pending)
         self.genesis = genesis
         self.store = store
         self.mining = mining
-        self.chain = self.worker.run(Chain, store, genesis, wallclock)
+        try:
+            self.chain = self.worker.run(Chain, store, genesis, wallclock)
+        except BaseException:  # a data dir that cannot be opened: let go of it and the threads
+            self.readers.shutdown(0.0)
+            self.worker.shutdown(0.0)
+            store.close()
+            raise
         self.pool = TxPool()
         self.accounts = {a.address: a for a in dev_accounts(
             genesis.mnemonic, genesis.accounts, genesis.derivation_path)}
@@ -135,7 +147,8 @@ class Devnet(Queries, Tracing, DevState):
         state = self.chain.head_state()
         nonce = req.nonce if req.nonce is not None else \
             self.pool.pending_nonce(req.sender, state.get_nonce(req.sender))
-        gas = req.gas if req.gas is not None else self.estimate(req, PENDING)
+        gas = req.gas if req.gas is not None else \
+            guarded(self.estimate, (req, PENDING), self.rpc_timeout or None)
         fields = dict(chain_id=self.chain_id, nonce=nonce, gas_limit=gas, to=req.to,
                       value=req.value, data=req.data, access_list=tuple(req.access_list))
         if req.gas_price is not None:
@@ -258,11 +271,29 @@ class Devnet(Queries, Tracing, DevState):
         header = self.require_header(ref)
         return header, self.chain.env_of(header)
 
+    @property
+    def call_gas_cap(self) -> int:
+        """The most gas an eth_call (or traced call) may use, and its default."""
+        return self.rpc_gas_cap or UNCAPPED
+
+    @property
+    def estimate_gas_cap(self) -> int:
+        """The highest gas limit eth_estimateGas tries: the block's, or the cap if lower."""
+        return min(self.genesis.gas_limit, self.call_gas_cap)
+
+    def execute(self, fn: Callable[..., Any], *args: Any, timeout: float | None = None,
+                timeout_message: str | None = None) -> Future:
+        """Run the read-only `fn(*args)` (call, estimate, a trace, a log query) on a reader,
+        stopped after `timeout` seconds (default --rpc-timeout; 0 means none)."""
+        limit = self.rpc_timeout if timeout is None else timeout
+        return self.readers.submit(fn, *args, timeout=limit or None,
+                                   timeout_message=timeout_message)
+
     def call(self, req: CallRequest, ref, overrides=None) -> CallResult:
         header, env = self._call_context(ref)
         st = self.chain.state_at(header)
         apply_overrides(st, overrides)
-        return execute_call(st, env, req, self.genesis.gas_limit)
+        return execute_call(st, env, req, self.call_gas_cap)
 
     def estimate(self, req: CallRequest, ref, overrides=None) -> int:
         header, env = self._call_context(ref)
@@ -271,12 +302,12 @@ class Devnet(Queries, Tracing, DevState):
             st = self.chain.state_at(header)
             apply_overrides(st, overrides)
             return st
-        return estimate_gas(fresh, env, req, self.genesis.gas_limit)
+        return estimate_gas(fresh, env, req, self.estimate_gas_cap)
 
     def access_list(self, req: CallRequest, ref, overrides=None) -> tuple[list, CallResult]:
         header, env = self._call_context(ref)
         return create_access_list(self.store, self.chain.state_root_of(header), env, req,
-                                  self.genesis.gas_limit, overrides, self.chain.node_cache)
+                                  self.call_gas_cap, overrides, self.chain.node_cache)
 
     def pool_content(self) -> tuple[list, list]:
         """txpool_content: (pending, queued) transactions, by sender then nonce."""
@@ -373,28 +404,27 @@ class Devnet(Queries, Tracing, DevState):
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
         """Start background work: the interval miner in INTERVAL mode."""
-        if self.mining is MiningMode.INTERVAL and self._miner is None:
-            self._stop.clear()
-            self._miner = threading.Thread(target=self._interval_loop, name="interval-miner",
-                                           daemon=True)
-            self._miner.start()
-
-    def _interval_loop(self) -> None:
-        # Post, never wait: the worker may be a server's event loop that is itself waiting for
-        # this thread to stop.
-        while not self._stop.wait(self.block_time):
-            self.worker.submit(self.mine_pending)
+        if self.mining is MiningMode.INTERVAL:
+            self._miner.start(self.block_time)
 
     def stop(self) -> None:
         """Stop background work (the interval miner)."""
-        self._stop.set()
-        if self._miner is not None:
-            self._miner.join()
-            self._miner = None
+        self._miner.stop()
 
-    def shutdown(self) -> None:
+    def abort_reads(self) -> int:
+        """Stop every read-only execution in progress (a shutdown); returns how many ran."""
+        return self.readers.abort()
+
+    def shutdown(self, grace: float = WRITER_GRACE) -> None:
+        """Stop the miner, abort reads, give the block in progress `grace` seconds to land (then
+        abort it: its batch is written whole or not at all) and close the store, unless a thread
+        would not stop (then the process's exit closes it)."""
         if self.store.closed:
             return
         self.stop()
-        self.worker.shutdown()
-        self.store.close()
+        readers_done = self.readers.shutdown(0.0)
+        writer_done = self.worker.shutdown(grace)
+        if readers_done and writer_done:
+            self.store.close()
+        else:
+            log.warning("a VM thread did not stop; leaving the store to the process exit")

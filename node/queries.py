@@ -144,12 +144,11 @@ class Queries:
                 out.extend(self._block_entries(h, flt))
         return out
 
-    def filter_logs(self, fid: int) -> list[LogEntry] | None:
-        """eth_getFilterLogs: the whole range of an installed log filter, resolved now."""
+    def filter_criteria(self, fid: int) -> LogFilter | None:
+        """eth_getFilterLogs: the criteria of an installed log filter (None if there is none);
+        `logs(criteria)` then resolves its range against the head."""
         f = self.filters.get(fid)
-        if f is None or f.kind != "logs":
-            return None
-        return self.logs(f.criteria)
+        return f.criteria if f is not None and f.kind == "logs" else None
 
     def _block_entries(self, h: Header, flt: LogFilter | None) -> list[LogEntry]:
         db = self.chain.db

@@ -89,7 +89,7 @@ class Tracing:
         header, env = self._call_context(ref if ref is not None else PENDING)
         state = self.chain.state_at(header)
         apply_overrides(state, overrides)
-        gas_cap = self.genesis.gas_limit
+        gas_cap = self.call_gas_cap
         session = _Session(config, state, env, req.sender or ZERO_ADDRESS, req.to, 0)
         r = execute_call(state, env, req, gas_cap, tracer=session.tracer)
         gas_limit = min(req.gas if req.gas is not None else gas_cap, gas_cap)

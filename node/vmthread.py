@@ -1,11 +1,41 @@
-"""Running VM work where 1024 nested calls fit: a thread with a large C stack and a raised
-recursion limit (each EVM call level costs a handful of Python frames)."""
+"""Where VM work runs: threads with a large C stack and a raised recursion limit (1024 nested EVM
+calls cost a handful of Python frames each), and deadlines that stop Python code mid-execution.
+
+- The writer (`VMWorker`): one thread on which every chain-changing operation runs, one at a time,
+  so the chain needs no locks.
+- Readers (`WorkerPool` of several threads): read-only execution (eth_call, eth_estimateGas,
+  eth_createAccessList, debug traces, log queries) on disposable views of committed state, so a
+  slow call neither holds the event loop nor queues the writer.
+- Deadlines (`Watchdog`): a job may carry a wall-clock limit. One watchdog thread raises
+  `ExecutionAborted` inside a job's thread when its deadline passes (CPython's
+  PyThreadState_SetAsyncExc, delivered at the next bytecode boundary), which costs the
+  interpreter's hot loop nothing. The exception derives from BaseException, so no handler for
+  ordinary errors swallows it; whatever the job held is a throwaway state view. Shutdown aborts
+  every running job the same way.
+"""
+from __future__ import annotations
+
+import ctypes
+import heapq
+import itertools
+import queue
 import sys
 import threading
+import time
+from concurrent.futures import Future
 from typing import Any, Callable
 
 VM_STACK_BYTES = 512 * 1024 * 1024
 RECURSION_LIMIT = 60000
+ABORT_GRACE = 0.5  # seconds an aborted job has to unwind (it stops at its next bytecode)
+
+
+class ExecutionAborted(BaseException):
+    """Raised asynchronously in a job's thread when its deadline passes or the node stops."""
+
+
+class ExecutionTimeout(Exception):
+    """A job ran past its deadline; the message is what the client is told."""
 
 
 def ensure_recursion_limit() -> None:
@@ -45,55 +75,200 @@ def run_in_vm_thread(fn: Callable[..., Any], *args: Any) -> Any:
     return box.get("result")
 
 
-class VMWorker:
-    """The one thread on which every chain and VM operation runs, one at a time, so the chain
-    needs no locks. At first a private big-stack thread; a server whose event loop runs on a
-    big-stack thread of its own can `attach_loop` it, and from then on work submitted from that
-    loop runs inline (no thread hand-off) while other threads post work onto the loop."""
+def go_duration(seconds: float) -> str:
+    """A duration as Go prints it (geth's messages quote them): 5s, 500ms, 1.5s, 2m0s."""
+    if seconds < 1:
+        return f"{seconds * 1000:g}ms"
+    minutes, rest = divmod(seconds, 60)
+    return f"{int(minutes)}m{rest:g}s" if minutes else f"{rest:g}s"
+
+
+# -- deadlines ------------------------------------------------------------------------------------
+_ARMED, _DONE, _FIRED = 0, 1, 2
+
+
+def _raise_in(ident: int, exc: type[BaseException] | None) -> None:
+    """Schedule `exc` in thread `ident` (None clears one not yet delivered)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(ident), ctypes.py_object(exc) if exc is not None else None)
+
+
+class _Ticket:
+    __slots__ = ("ident", "deadline", "state", "shutdown")
+
+    def __init__(self, ident: int, deadline: float | None) -> None:
+        self.ident = ident
+        self.deadline = deadline
+        self.state = _ARMED
+        self.shutdown = False  # fired by a shutdown, not by its deadline
+
+
+class Watchdog:
+    """Raises ExecutionAborted in threads whose armed deadline has passed. A ticket fires at
+    most once, and `disarm` clears a firing that has not been delivered yet, so no exception
+    escapes the guarded region."""
 
     def __init__(self) -> None:
-        from concurrent.futures import ThreadPoolExecutor
-        ensure_recursion_limit()
-        old = threading.stack_size()
-        threading.stack_size(VM_STACK_BYTES)
+        self._lock = threading.Condition()
+        self._heap: list[tuple[float, int, _Ticket]] = []
+        self._active: set[_Ticket] = set()
+        self._seq = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def arm(self, seconds: float | None) -> _Ticket:
+        t = _Ticket(threading.get_ident(), None if seconds is None
+                    else time.monotonic() + seconds)
+        with self._lock:
+            self._active.add(t)
+            if t.deadline is not None:
+                heapq.heappush(self._heap, (t.deadline, next(self._seq), t))
+                if self._thread is None:
+                    self._thread = threading.Thread(target=self._watch, name="kvm-watchdog",
+                                                    daemon=True)
+                    self._thread.start()
+                self._lock.notify()
+        return t
+
+    def disarm(self, t: _Ticket) -> None:
+        with self._lock:
+            self._active.discard(t)
+            fired = t.state == _FIRED
+            t.state = _DONE
+        if fired:
+            _raise_in(t.ident, None)
+
+    def _fire(self, t: _Ticket, shutdown: bool = False) -> None:  # with the lock held
+        if t.state == _ARMED:
+            t.state = _FIRED
+            t.shutdown = shutdown
+            _raise_in(t.ident, ExecutionAborted)
+
+    def abort_all(self) -> int:
+        """Stop every guarded job now (shutdown); returns how many were running."""
+        with self._lock:
+            running = [t for t in self._active if t.state == _ARMED]
+            for t in running:
+                self._fire(t, shutdown=True)
+        return len(running)
+
+    def abort_thread(self, ident: int) -> None:
+        """Stop the guarded job running on thread `ident`, if any."""
+        with self._lock:
+            for t in [t for t in self._active if t.ident == ident]:
+                self._fire(t, shutdown=True)
+
+    def _watch(self) -> None:
+        with self._lock:
+            while True:
+                now = time.monotonic()
+                while self._heap and (self._heap[0][2].state != _ARMED
+                                      or self._heap[0][0] <= now):
+                    _, _, t = heapq.heappop(self._heap)
+                    self._fire(t)
+                self._lock.wait(None if not self._heap else self._heap[0][0] - now)
+
+
+WATCHDOG = Watchdog()
+
+
+def guarded(fn: Callable[..., Any], args: tuple, seconds: float | None,
+            timeout_message: str | None = None) -> Any:
+    """fn(*args) on this thread, stopped after `seconds` (None: only by a shutdown); a stop
+    raises ExecutionTimeout(timeout_message or a default)."""
+    ticket = WATCHDOG.arm(seconds)
+    try:
         try:
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kvm")
-            self._thread_ident = self._pool.submit(threading.get_ident).result()
+            return fn(*args)
         finally:
-            threading.stack_size(old)
-        self._loop = None
+            WATCHDOG.disarm(ticket)
+    except ExecutionAborted:
+        if seconds is None or ticket.shutdown:
+            raise ExecutionTimeout("execution aborted (the node is shutting down)") from None
+        raise ExecutionTimeout(timeout_message or
+                               f"execution aborted (timeout = {go_duration(seconds)})") from None
 
-    def attach_loop(self, loop) -> None:
-        """Run all further work on `loop`'s thread (call from that thread)."""
-        self._pool.shutdown(wait=True)
-        self._loop = loop
-        self._thread_ident = threading.get_ident()
 
-    def on_worker_thread(self) -> bool:
-        return threading.get_ident() == self._thread_ident
+# -- worker threads -------------------------------------------------------------------------------
+class WorkerPool:
+    """`size` big-stack threads taking jobs in order; each job runs guarded (see `guarded`)."""
 
-    def submit(self, fn: Callable[..., Any], *args: Any):
-        """Run fn(*args) on the worker; returns a concurrent.futures.Future."""
-        if self._loop is None:
-            return self._pool.submit(fn, *args)
-        from concurrent.futures import Future
+    def __init__(self, size: int, name: str) -> None:
+        self._jobs: queue.SimpleQueue = queue.SimpleQueue()
+        self._threads = [start_big_stack_thread(self._serve, f"{name}-{i}", daemon=True)
+                         for i in range(size)]
+        self.idents = {t.ident for t in self._threads}
+        self._busy = 0
+        self._busy_lock = threading.Lock()
+
+    def submit(self, fn: Callable[..., Any], *args: Any, timeout: float | None = None,
+               timeout_message: str | None = None) -> Future:
+        """Run fn(*args) on a pool thread; returns a concurrent.futures.Future."""
         fut: Future = Future()
-
-        def call() -> None:
-            if fut.set_running_or_notify_cancel():
-                try:
-                    fut.set_result(fn(*args))
-                except BaseException as e:  # handed to whoever waits on the future
-                    fut.set_exception(e)
-        self._loop.call_soon_threadsafe(call)
+        self._jobs.put((fut, fn, args, timeout, timeout_message))
         return fut
 
+    def _serve(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            fut, fn, args, timeout, message = job
+            if not fut.set_running_or_notify_cancel():
+                continue
+            with self._busy_lock:
+                self._busy += 1
+            try:
+                result = guarded(fn, args, timeout, message)
+            except BaseException as e:  # handed to whoever waits on the future
+                fut.set_exception(e)
+            else:
+                fut.set_result(result)
+            finally:
+                with self._busy_lock:
+                    self._busy -= 1
+
+    @property
+    def busy(self) -> int:
+        return self._busy
+
+    def abort(self) -> int:
+        """Stop the jobs running now; returns how many threads were busy."""
+        busy = self._busy
+        for t in self._threads:
+            WATCHDOG.abort_thread(t.ident)
+        return busy
+
+    def shutdown(self, grace: float = 1.0, abort_grace: float = ABORT_GRACE) -> bool:
+        """Let running jobs finish for `grace` seconds, then abort them and wait `abort_grace`
+        more; True if every thread has stopped (so nothing touches the store any more)."""
+        for _ in self._threads:
+            self._jobs.put(None)
+        for wait in (grace, abort_grace):
+            end = time.monotonic() + wait
+            for t in self._threads:
+                t.join(max(0.0, end - time.monotonic()))
+            if not any(t.is_alive() for t in self._threads):
+                return True
+            self.abort()
+        return False
+
+
+class VMWorker:
+    """The writer: the one thread on which every chain and pool operation runs, one at a time.
+    Work submitted from the writer itself runs inline."""
+
+    def __init__(self) -> None:
+        self._pool = WorkerPool(1, "kvm-writer")
+
+    def on_worker_thread(self) -> bool:
+        return threading.get_ident() in self._pool.idents
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
+        """Run fn(*args) on the writer; returns a concurrent.futures.Future."""
+        return self._pool.submit(fn, *args)
+
     def run(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """Run fn(*args) on the worker and wait (inline when already on the worker)."""
+        """Run fn(*args) on the writer and wait (inline when already on the writer)."""
         if self.on_worker_thread():
             return fn(*args)
         return self.submit(fn, *args).result()
 
-    def shutdown(self) -> None:
-        if self._loop is None:
-            self._pool.shutdown(wait=True)
+    def shutdown(self, grace: float = 1.0) -> bool:
+        return self._pool.shutdown(grace)

@@ -13,6 +13,7 @@ from node.chain import InvalidTimestamp
 from node.signing import TypedDataError
 from node.tracing import NotTraceable
 from node.queries import BlockNotFound, InvalidRange
+from node.vmthread import ExecutionTimeout
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
@@ -89,7 +90,7 @@ def from_exception(exc: BaseException) -> RPCError | None:
         return RPCError(str(exc), "0x" + exc.data.hex(), EXECUTION_REVERTED)
     if isinstance(exc, InvalidTransaction):
         return RPCError(transaction_error_message(exc))
-    if isinstance(exc, (ExecutionFailed, BlockNotFound, NotTraceable)):
+    if isinstance(exc, (ExecutionFailed, BlockNotFound, NotTraceable, ExecutionTimeout)):
         return RPCError(str(exc))
     if isinstance(exc, (InvalidRange, ParamError, InvalidTimestamp, TypedDataError)):
         return InvalidParams(str(exc))

@@ -9,6 +9,7 @@ import asyncio
 import signal
 import sys
 import threading
+import time
 from typing import Callable, Iterable
 
 from aiohttp import web
@@ -18,7 +19,15 @@ from rpc.server import MAX_REQUEST_BYTES, RPCConfig, create_app
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8545
-SHUTDOWN_TIMEOUT = 5.0
+# A stop (SIGINT/SIGTERM) ends within 2 s: reads are aborted at once, open requests get
+# SHUTDOWN_TIMEOUT to be answered, and the block in progress what is left of STOP_BUDGET to land
+# before it is aborted (its batch is written whole or not at all).
+SHUTDOWN_TIMEOUT = 0.5
+# How long a thread holding the GIL may run before one waiting for it gets it (CPython's default
+# is 5 ms). The event loop waits that long for every wake-up while readers compute; a shorter
+# turn keeps cheap requests fast beside heavy calls, at a small cost to the heavy ones.
+SWITCH_INTERVAL = 0.001
+STOP_BUDGET = 1.2
 
 
 def serve(devnet, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
@@ -29,12 +38,13 @@ def serve(devnet, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     Starts the devnet's background work (interval mining). Prints nothing; `on_listening` is
     called once the port is bound. OSError if the port cannot be bound.
 
-    The event loop runs on a thread with a large stack and becomes the devnet's VM worker, so
-    requests execute on it directly, with no hand-off to another thread (1024 nested EVM calls
-    need the stack). Requests are handled one at a time either way: the chain is sequential.
+    The event loop runs on a thread with a large stack (the JSON scanner recurses on nested
+    input); chain work runs on the devnet's writer thread and read-only execution on its
+    readers (node/vmthread.py), so no request holds the loop.
 
     Beyond a loopback `host`, the dev-only methods need `allow_remote_dev`; `allowed_hosts` adds
     names the Host header may carry (rpc/access.py)."""
+    sys.setswitchinterval(SWITCH_INTERVAL)
     app = create_app(devnet, RPCConfig.for_listener(
         host, allow_remote_dev=allow_remote_dev, allowed_hosts=allowed_hosts,
         cors_origins=tuple(cors_origins), max_request_bytes=max_request_bytes))
@@ -55,7 +65,8 @@ def serve(devnet, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
-        devnet.shutdown()
+        since = box.get("stopping_since", time.monotonic())
+        devnet.shutdown(grace=max(0.0, STOP_BUDGET - (time.monotonic() - since)))
     if "error" in box:
         raise box["error"]
 
@@ -78,7 +89,6 @@ async def _serve(app: web.Application, host: str, port: int,
                  on_listening: Callable[[], None] | None, devnet, box: dict,
                  ready: threading.Event) -> None:
     loop = asyncio.get_running_loop()
-    devnet.worker.attach_loop(loop)
     box["loop"], box["stop"] = loop, asyncio.Event()
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
     await runner.setup()
@@ -90,7 +100,9 @@ async def _serve(app: web.Application, host: str, port: int,
             on_listening()
         await box["stop"].wait()
     finally:
+        box["stopping_since"] = time.monotonic()
         devnet.stop()
+        devnet.abort_reads()
         await runner.cleanup()
 
 

@@ -103,12 +103,19 @@ class Ctx:
         self.namespace = namespace
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
-        """fn(*args) on the devnet's VM worker, where every chain operation must run: inline when
-        this event loop is the worker (the served node), else handed to the worker thread."""
+        """fn(*args) on the devnet's writer thread, where every chain operation runs in turn."""
         worker = self.devnet.worker
         if worker.on_worker_thread():
             return fn(*args)
         return await asyncio.wrap_future(worker.submit(fn, *args))
+
+    async def execute(self, fn: Callable[..., Any], *args: Any, timeout: float | None = None,
+                      timeout_message: str | None = None) -> Any:
+        """The read-only fn(*args) (eth_call, a trace, a log query) on one of the devnet's reader
+        threads, under its deadline (--rpc-timeout unless `timeout`), so that neither the event
+        loop nor the writer waits for it."""
+        return await asyncio.wrap_future(self.devnet.execute(
+            fn, *args, timeout=timeout, timeout_message=timeout_message))
 
 
 def alias(name: str, target: str) -> None:

@@ -85,9 +85,12 @@ class SubscriptionHub:
         await self._on_worker(self.devnet.removed_listeners.append, self._on_removed)
 
     async def detach(self) -> None:
-        await self._on_worker(self.devnet.block_listeners.remove, self._on_block)
-        await self._on_worker(self.devnet.pending_listeners.remove, self._on_pending)
-        await self._on_worker(self.devnet.removed_listeners.remove, self._on_removed)
+        # Not through the writer, which a long block may hold while the server shuts down:
+        # list.remove is atomic, and the writer at worst calls a listener one last time.
+        for listeners, fn in ((self.devnet.block_listeners, self._on_block),
+                              (self.devnet.pending_listeners, self._on_pending),
+                              (self.devnet.removed_listeners, self._on_removed)):
+            listeners.remove(fn)
 
     # -- the loop side -------------------------------------------------------------------------
     def subscribe(self, conn: Connection, kind: str, method: str,

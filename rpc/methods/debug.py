@@ -6,9 +6,12 @@ Without `tracer`, geth's default opcode ("struct") logger: TraceConfig's disable
 disableStorage, enableMemory, enableReturnData and limit are honoured. geth's built-in tracers by
 name: "callTracer" (tracerConfig onlyTopCall, withLog), "prestateTracer" (tracerConfig diffMode,
 disableCode, disableStorage, includeEmpty) and "noopTracer" ({}). Any other name, JavaScript
-tracers included, is refused with -32602, as is an unknown tracerConfig field. timeout is
-accepted and ignored. debug_traceCall also takes stateOverrides (as eth_call's third parameter);
-blockOverrides are ignored. The block variants answer [{txHash, result}]."""
+tracers included, is refused with -32602, as is an unknown tracerConfig field. `timeout` (a Go
+duration such as "10s" or "500ms"; default --rpc-timeout, geth's 5s) stops a trace with geth's
+"execution timeout". Traces run on a reader thread, beside the writer. debug_traceCall also takes
+stateOverrides (as eth_call's third parameter); blockOverrides are ignored. The block variants
+answer [{txHash, result}]."""
+import re
 from typing import Any
 
 from node.call_tracer import CallTracerConfig
@@ -74,46 +77,81 @@ def _named_tracer(name: Any, tracer_config: Any) -> Any:
     return cfg
 
 
-CONFIG = opt(trace_config, None)
+_DURATION = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
+_UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0,
+                 "h": 3600.0}
+TRACE_TIMEOUT = "execution timeout"  # geth's tracers stop with this
+
+
+def go_duration(v: Any) -> float:
+    """A Go duration string ("5s", "1m30s", "250ms") in seconds, as geth's trace timeout."""
+    if not isinstance(v, str):
+        raise ParamError(f"cannot unmarshal {codec.json_type(v)} into duration: want a string")
+    pos, total = 0, 0.0
+    for m in _DURATION.finditer(v):
+        if m.start() != pos:
+            break
+        total += float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
+        pos = m.end()
+    if pos != len(v) or not v:
+        raise ParamError(f"time: invalid duration {v!r}")
+    return total
+
+
+def trace_options(v: Any) -> tuple:
+    """A trace's config and its timeout (None: the node's default)."""
+    cfg = trace_config(v)
+    raw = v.get("timeout")
+    return cfg, None if raw is None else go_duration(raw)
+
+
+CONFIG = opt(trace_options, (None, None))
 
 
 def call_trace_config(v: Any) -> tuple:
-    """debug_traceCall's TraceCallConfig: the tracer's config and the state overrides."""
-    cfg = trace_config(v)
+    """debug_traceCall's TraceCallConfig: the tracer's config, the state overrides, the timeout."""
+    cfg, timeout = trace_options(v)
     raw = v.get("stateOverrides")
-    return cfg, None if raw is None else params.state_overrides(raw)
+    return cfg, None if raw is None else params.state_overrides(raw), timeout
 
 
 def _cfg(cfg: Any) -> Any:
     return cfg if cfg is not None else TraceConfig()
 
 
+async def _trace(ctx: Ctx, fn, timeout: float | None, *args) -> Any:
+    return await ctx.execute(fn, *args, timeout=timeout, timeout_message=TRACE_TIMEOUT)
+
+
 @rpc("debug_traceTransaction", codec.hash32, CONFIG)
-async def trace_transaction(ctx: Ctx, tx_hash: bytes, cfg) -> dict:
-    return traced_json(await ctx.run(ctx.devnet.trace_transaction, tx_hash, _cfg(cfg)))
+async def trace_transaction(ctx: Ctx, tx_hash: bytes, options: tuple) -> dict:
+    cfg, timeout = options
+    return traced_json(await _trace(ctx, ctx.devnet.trace_transaction, timeout, tx_hash,
+                                    _cfg(cfg)))
 
 
 @rpc("debug_traceCall", params.call_args, opt(codec.block_ref, LATEST),
-     opt(call_trace_config, (None, None)))
+     opt(call_trace_config, (None, None, None)))
 async def trace_call(ctx: Ctx, args: CallArgs, ref, config: tuple) -> dict:
-    cfg, overrides = config
-    return traced_json(await ctx.run(ctx.devnet.trace_call, args.request, ref, _cfg(cfg),
-                                     overrides))
+    cfg, overrides, timeout = config
+    return traced_json(await _trace(ctx, ctx.devnet.trace_call, timeout, args.request, ref,
+                                    _cfg(cfg), overrides))
 
 
-async def _trace_block(ctx: Ctx, ref, cfg) -> list[dict]:
-    traces = await ctx.run(ctx.devnet.trace_block, ref, _cfg(cfg))
+async def _trace_block(ctx: Ctx, ref, options: tuple) -> list[dict]:
+    cfg, timeout = options
+    traces = await _trace(ctx, ctx.devnet.trace_block, timeout, ref, _cfg(cfg))
     return [{"txHash": hexdata(h), "result": traced_json(t)} for h, t in traces]
 
 
 @rpc("debug_traceBlockByNumber", codec.block_number, CONFIG)
-async def trace_block_by_number(ctx: Ctx, ref, cfg) -> list[dict]:
-    return await _trace_block(ctx, ref, cfg)
+async def trace_block_by_number(ctx: Ctx, ref, options: tuple) -> list[dict]:
+    return await _trace_block(ctx, ref, options)
 
 
 @rpc("debug_traceBlockByHash", codec.hash32, CONFIG)
-async def trace_block_by_hash(ctx: Ctx, block_hash: bytes, cfg) -> list[dict]:
-    return await _trace_block(ctx, BlockRef(block_hash), cfg)
+async def trace_block_by_hash(ctx: Ctx, block_hash: bytes, options: tuple) -> list[dict]:
+    return await _trace_block(ctx, BlockRef(block_hash), options)
 
 
 async def _block(ctx: Ctx, ref):

@@ -26,7 +26,7 @@ def _check_chain_id(ctx: Ctx, args: CallArgs) -> None:
 @rpc("eth_call", params.call_args, BLOCK, OVERRIDES)
 async def call(ctx: Ctx, args: CallArgs, ref, overrides) -> str:
     _check_chain_id(ctx, args)
-    result = await ctx.run(ctx.devnet.call, args.request, ref, overrides)
+    result = await ctx.execute(ctx.devnet.call, args.request, ref, overrides)
     raise_for_result(result)
     return hexdata(result.output)
 
@@ -34,13 +34,13 @@ async def call(ctx: Ctx, args: CallArgs, ref, overrides) -> str:
 @rpc("eth_estimateGas", params.call_args, BLOCK, OVERRIDES)
 async def estimate_gas(ctx: Ctx, args: CallArgs, ref, overrides) -> str:
     _check_chain_id(ctx, args)
-    return qty(await ctx.run(ctx.devnet.estimate, args.request, ref, overrides))
+    return qty(await ctx.execute(ctx.devnet.estimate, args.request, ref, overrides))
 
 
 @rpc("eth_createAccessList", params.call_args, BLOCK, OVERRIDES)
 async def create_access_list(ctx: Ctx, args: CallArgs, ref, overrides) -> dict:
     _check_chain_id(ctx, args)
-    entries, result = await ctx.run(ctx.devnet.access_list, args.request, ref, overrides)
+    entries, result = await ctx.execute(ctx.devnet.access_list, args.request, ref, overrides)
     out = {"accessList": access_list_json(entries), "gasUsed": qty(result.gas_used)}
     try:
         raise_for_result(result)

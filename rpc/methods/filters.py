@@ -15,6 +15,7 @@ from rpc.params import FilterSpec, filter_spec
 from rpc.registry import Ctx, rpc
 
 NOT_FOUND = "filter not found"
+LOG_TIMEOUT = "query timeout exceeded"
 
 
 def filter_id(v: Any) -> int:
@@ -29,7 +30,8 @@ def filter_id(v: Any) -> int:
 
 @rpc("eth_getLogs", filter_spec)
 async def get_logs(ctx: Ctx, spec: FilterSpec) -> list[dict]:
-    return [entry_json(e) for e in await ctx.run(ctx.devnet.logs, spec.criteria())]
+    entries = await ctx.execute(ctx.devnet.logs, spec.criteria(), timeout_message=LOG_TIMEOUT)
+    return [entry_json(e) for e in entries]
 
 
 @rpc("eth_newFilter", filter_spec)
@@ -65,9 +67,10 @@ async def get_filter_changes(ctx: Ctx, fid: int) -> list:
 
 @rpc("eth_getFilterLogs", filter_id)
 async def get_filter_logs(ctx: Ctx, fid: int) -> list[dict]:
-    entries = await ctx.run(ctx.devnet.filter_logs, fid)
-    if entries is None:
+    criteria = await ctx.run(ctx.devnet.filter_criteria, fid)  # the registry is the writer's
+    if criteria is None:
         raise RPCError(NOT_FOUND)
+    entries = await ctx.execute(ctx.devnet.logs, criteria, timeout_message=LOG_TIMEOUT)
     return [entry_json(e) for e in entries]
 
 
