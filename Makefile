@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8545
 DATADIR ?= .devnet
 
-.PHONY: install run test lint bench bench-rpc clean
+.PHONY: install run test lint bench bench-rpc clean soak
 
 JS_STAMP := tests/js/node_modules/.installed
 HH_JS    := tests/js/hardhat
@@ -48,6 +48,14 @@ test: install lint
 	# the conformance suite again with every unit compiled (the default, auto, compiles only hot
 	# code, so the run above mostly exercises the interpreter)
 	KVM_JIT=always $(BIN)/python -m pytest -q -n 2 --dist worksteal tests/conformance
+
+# Crash safety at length: SIGKILL cycles per mining mode under concurrent senders, the whole
+# chain checked after every restart (tests/integration/crash_harness.py); prints the counts.
+SOAK_CYCLES ?= 200
+SOAK_SEED   ?= 1
+
+soak: install
+	$(BIN)/python -m tests.integration.crash_harness --cycles $(SOAK_CYCLES) --seed $(SOAK_SEED)
 
 # The VM benchmark compares with py-evm, which lives in its own venv (its eth-* pins clash with
 # the project's); BENCH_ARGS passes options, e.g. make bench BENCH_ARGS="--quick --json".
