@@ -7,6 +7,7 @@ allows, a block hash or {blockHash, requireCanonical} / {blockNumber}. Decoders 
 Out: minimal lower-case hex quantities, 0x data, lower-case addresses.
 """
 import json
+import sys
 from typing import Any
 
 from node.queries import EARLIEST, FINALIZED, LATEST, PENDING, SAFE, BlockRef
@@ -17,6 +18,10 @@ MAX_BLOCK_NUMBER = 2 ** 63 - 1  # geth's BlockNumber is an int64
 UINT64_BITS = 64
 UINT256_BITS = 256
 _HEX = frozenset("0123456789abcdefABCDEF")
+_DIGITS = frozenset("0123456789")
+# Python refuses int() of longer decimal strings (ValueError, CVE-2020-10735); client input is
+# checked against it before converting. 0 means no limit.
+INT_MAX_STR_DIGITS = sys.get_int_max_str_digits()
 
 
 def json_type(v: Any) -> str:
@@ -71,6 +76,25 @@ def int_or_quantity(v: Any, bits: int = UINT64_BITS) -> int:
             raise ParamError(f"number {v} out of range")
         return v
     return quantity(v, bits)
+
+
+def hex_or_decimal(v: Any, bits: int = UINT64_BITS) -> int:
+    """geth's HexOrDecimal64 (eth_feeHistory's block count): a JSON integer, a hex quantity or
+    a string of ASCII decimal digits, at most `bits` wide."""
+    if isinstance(v, str) and not v.startswith(("0x", "0X")):
+        if not v or not _DIGITS.issuperset(v):
+            raise ParamError(f"invalid decimal or hex number {_preview(v)}")
+        # log10(2) < 1/3: more digits than this cannot fit (and int() may refuse them)
+        n = int(v) if len(v.lstrip("0")) <= bits // 3 + 1 else None
+        if n is None or n.bit_length() > bits:
+            raise ParamError(f"decimal number > {bits} bits")
+        return n
+    return int_or_quantity(v, bits)
+
+
+def _preview(v: str, limit: int = 40) -> str:
+    """A client string for an error message: quoted, and cut short if long."""
+    return repr(v) if len(v) <= limit else repr(v[:limit]) + f"... ({len(v)} characters)"
 
 
 def data(v: Any) -> bytes:
@@ -174,5 +198,15 @@ def opt_hexdata(b: bytes | None) -> str | None:
 
 
 def dumps(obj: Any) -> str:
-    """Compact JSON text of an answer or notification."""
-    return json.dumps(obj, separators=(",", ":"))
+    """Compact, strict JSON text of an answer or notification: NaN and the infinities are not
+    JSON, so they raise ValueError rather than reach a client."""
+    return json.dumps(obj, separators=(",", ":"), allow_nan=False)
+
+
+def parse_int(digits: str) -> int | float:
+    """json.loads' parse_int: an integer literal too long for int() (Python's digit limit)
+    overflows to an infinity, as a float literal beyond the double range (1e400) does, so it is
+    an out-of-range number to every decoder instead of a parse failure."""
+    if INT_MAX_STR_DIGITS and len(digits.lstrip("-")) > INT_MAX_STR_DIGITS:
+        return float("-inf") if digits.startswith("-") else float("inf")
+    return int(digits)

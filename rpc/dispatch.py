@@ -6,11 +6,12 @@ gets no answer at all. Requests run one after another, as the devnet runs one op
 """
 import json
 import logging
+import math
 from typing import Any
 
 import rpc.methods  # noqa: F401 -- registers every method
 from rpc.access import RemoteDevDisabled, is_dev_only
-from rpc.codec import dumps
+from rpc.codec import dumps, parse_int
 from rpc.errors import (InternalError, InvalidRequest, MethodNotFound, ParseError, RPCError,
                         from_exception)
 from rpc.registry import Ctx, lookup
@@ -28,7 +29,22 @@ def error_response(rid: Any, err: RPCError) -> dict:
 
 
 def _valid_id(rid: Any) -> bool:
-    return rid is None or (isinstance(rid, (str, int, float)) and not isinstance(rid, bool))
+    """A string, a number or null. A number beyond the double range (1e400, or an integer too
+    long for Python) parses as an infinity, which no answer could echo as JSON."""
+    if isinstance(rid, float):
+        return math.isfinite(rid)
+    return rid is None or (isinstance(rid, (str, int)) and not isinstance(rid, bool))
+
+
+def _encode(answer: dict) -> str:
+    """The JSON text of one answer; a result that is not strict JSON (a bug) becomes -32603."""
+    try:
+        return dumps(answer)
+    except (ValueError, TypeError) as e:
+        log.exception("unencodable answer")
+        rid = answer.get("id")
+        return dumps(error_response(rid if _valid_id(rid) else None, InternalError(
+            f"internal error: the answer is not JSON: {type(e).__name__}")))
 
 
 class Dispatcher:
@@ -42,7 +58,7 @@ class Dispatcher:
     async def handle_text(self, text: str | bytes, conn=None) -> str | None:
         """The answer to one HTTP body or WebSocket message (None: nothing to send)."""
         try:
-            payload = json.loads(text, parse_constant=_no_constants)
+            payload = json.loads(text, parse_constant=_no_constants, parse_int=parse_int)
         except (ValueError, UnicodeDecodeError) as e:
             return dumps(error_response(None, ParseError(f"parse error: {e}")))
         except RecursionError:
@@ -54,10 +70,10 @@ class Dispatcher:
                 return dumps(error_response(None, InvalidRequest(
                     f"batch too large: {len(payload)} requests, at most {self.max_batch}")))
             answers = [await self.handle_one(msg, conn) for msg in payload]
-            answers = [a for a in answers if a is not None]
-            return dumps(answers) if answers else None
+            texts = [_encode(a) for a in answers if a is not None]
+            return "[" + ",".join(texts) + "]" if texts else None
         answer = await self.handle_one(payload, conn)
-        return None if answer is None else dumps(answer)
+        return None if answer is None else _encode(answer)
 
     async def handle_one(self, msg: Any, conn=None) -> dict | None:
         """The answer to one request object; None for a well-formed notification."""

@@ -88,13 +88,6 @@ async def blob_base_fee(ctx: Ctx) -> str:
     return qty(await ctx.run(ctx.devnet.next_blob_base_fee))
 
 
-def _block_count(v: Any) -> int:
-    """geth's HexOrDecimal64: a JSON integer, or a hex or decimal string."""
-    if isinstance(v, str) and not v.startswith(("0x", "0X")) and v.isdigit():
-        return int(v)
-    return codec.int_or_quantity(v)
-
-
 def _percentiles(v: Any) -> list[float]:
     if not isinstance(v, list):
         raise ParamError(f"cannot unmarshal {codec.json_type(v)} into reward percentiles")
@@ -109,7 +102,7 @@ def _percentiles(v: Any) -> list[float]:
     return out
 
 
-@rpc("eth_feeHistory", _block_count, codec.block_number, opt(_percentiles, ()))
+@rpc("eth_feeHistory", codec.hex_or_decimal, codec.block_number, opt(_percentiles, ()))
 async def fee_history(ctx: Ctx, count: int, newest, percentiles) -> dict:
     history = await ctx.run(ctx.devnet.fee_history, count, newest, list(percentiles))
     return fee_history_json(history)

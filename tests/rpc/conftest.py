@@ -84,3 +84,13 @@ async def rpc(session, server) -> Client:
 @pytest.fixture
 async def manual_rpc(session, manual_server) -> Client:
     return Client(session, manual_server)
+
+
+@pytest.fixture
+def inproc():
+    """The dispatcher over a fresh automine devnet, in this thread (no HTTP): for tests that
+    send many small requests."""
+    from tests.rpc.fuzzing import InProcess
+    node = InProcess(make_devnet())
+    yield node
+    node.close()

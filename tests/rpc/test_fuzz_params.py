@@ -94,6 +94,7 @@ BY_DECODER = {
     "block_ref": blocks, "block_number": blocks, "address": addresses, "hash32": _hex(
         st.just(32)), "int_or_quantity": quantities, "uint64": quantities,
     "call_args": call_objects, "state_overrides": overrides, "_block_count": quantities,
+    "hex_or_decimal": quantities,
     "data": _raw_transactions(), "filter_id": st.integers(0, 5).map(hex),
     "boolean": st.booleans(), "filter_spec": filters, "storage_key": _hex(st.just(32)),
     "_keys": st.lists(_hex(st.just(32)), max_size=3),
