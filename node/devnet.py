@@ -337,8 +337,10 @@ class Devnet(Queries, Tracing, DevState):
             out.append(self.mine_pending())
         return out
 
+    _last_snapshot_id = 0  # ids only ever increase, as Anvil's: a reverted id is never reused
+
     def snapshot(self) -> int:
-        sid = len(self._snapshots) + 1
+        sid = self._last_snapshot_id = self._last_snapshot_id + 1
         self._snapshots[sid] = (self.chain.head.hash, self.chain.head_root)
         return sid
 

@@ -64,3 +64,15 @@ async def test_time_travel(rpc):
     await rpc.call("evm_mine")
     assert int((await _block(rpc))["timestamp"], 16) == first + 1000
     assert (await rpc.error("evm_increaseTime", "an hour"))["code"] == -32602
+
+
+async def test_snapshot_ids_are_never_reused(rpc):
+    """As Anvil's: ids only ever increase; reverting to one removes it and every later one."""
+    assert [await rpc.call("evm_snapshot") for _ in range(3)] == ["0x1", "0x2", "0x3"]
+    assert await rpc.call("evm_revert", "0x2") is True
+    assert await rpc.call("evm_revert", "0x3") is False
+    assert await rpc.call("evm_snapshot") == "0x4"
+    assert await rpc.call("evm_revert", "0x2") is False
+    assert await rpc.call("evm_revert", "0x1") is True
+    assert await rpc.call("evm_revert", "0x4") is False
+    assert await rpc.call("evm_snapshot") == "0x5"
