@@ -374,12 +374,25 @@ class Devnet(Queries, Tracing, DevState):
             out.extend(entries)
         return out
 
+    MAX_TIMESTAMP = 2 ** 64 - 1  # a header's timestamp is a uint64 (yellow paper H_s)
+
     def increase_time(self, seconds: int) -> int:
+        """Add `seconds` to the next block's timestamp; refused (nothing changes) if that block's
+        timestamp would pass MAX_TIMESTAMP."""
+        from node.chain import InvalidTimestamp
         self.chain.time_offset += seconds
+        ts = self.chain.env_for(self.chain.head).timestamp
+        if ts > self.MAX_TIMESTAMP:
+            self.chain.time_offset -= seconds
+            raise InvalidTimestamp(f"evm_increaseTime by {seconds} s would put the next block's "
+                                   f"timestamp {ts} above 2**64 - 1")
         return self.chain.time_offset
 
     def set_next_timestamp(self, ts: int) -> None:
+        from node.chain import InvalidTimestamp
         self.chain.check_timestamp(ts)
+        if ts > self.MAX_TIMESTAMP:
+            raise InvalidTimestamp(f"timestamp {ts} is above 2**64 - 1")
         self.chain.next_timestamp = ts
 
     # -- mining mode (evm_setAutomine, evm_setIntervalMining) ----------------------------------

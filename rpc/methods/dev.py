@@ -1,16 +1,19 @@
 """Dev methods under their Hardhat/Anvil names: evm_mine, anvil_mine / hardhat_mine,
 evm_snapshot, evm_revert, evm_increaseTime, evm_setNextBlockTimestamp.
 
-Numbers are accepted as JSON integers or hex quantities, as both tools accept them.
+Numbers are accepted as JSON integers or hex quantities, as both tools accept them. A request
+that would mine a block with a timestamp above 2**64 - 1 (a header's timestamp is a uint64) is
+refused with -32602 before any block is mined.
 """
 from typing import Any
 
 from rpc import codec
 from rpc.codec import qty
-from rpc.errors import ParamError
+from rpc.errors import InvalidParams, ParamError
 from rpc.registry import Ctx, opt, rpc
 
 MAX_MINE_BLOCKS = 100_000  # one call must not occupy the node for minutes
+MAX_TIMESTAMP = 2 ** 64 - 1
 
 
 def _mine_options(v: Any) -> tuple[int | None, int]:
@@ -34,6 +37,7 @@ def _mine(devnet, count: int, timestamp: int | None, interval: int | None) -> No
     """`count` blocks; the first at `timestamp` (or the next due time), the others `interval`
     seconds apart when given (hardhat_mine), else at the block period. An interval of 0 (what
     viem's testClient.mine sends by default) also means the block period: timestamps must rise."""
+    _check_timestamps(devnet, count, timestamp, interval)
     if not interval:
         devnet.mine_blocks(count, timestamp)
         return
@@ -41,6 +45,18 @@ def _mine(devnet, count: int, timestamp: int | None, interval: int | None) -> No
     for _ in range(count - 1):
         ts += interval
         devnet.mine_blocks(1, ts)
+
+
+def _check_timestamps(devnet, count: int, timestamp: int | None, interval: int | None) -> None:
+    """Refuse the whole request if its last block's timestamp would pass MAX_TIMESTAMP: the
+    first block's is the one asked for (or the next due), each later one at most `interval`
+    or the block period (at least 1 s) after its parent."""
+    first = devnet.chain.env_for(devnet.chain.head, timestamp).timestamp
+    step = interval or max(devnet.genesis.block_period, 1)
+    last = first + (count - 1) * step
+    if last > MAX_TIMESTAMP:
+        raise InvalidParams(f"mining {count} block(s) would put a block timestamp ({last}) above "
+                            "2**64 - 1")
 
 
 @rpc("evm_mine", opt(_mine_options, (None, 1)))
