@@ -34,11 +34,16 @@ from vm.gas import blob_base_fee, calc_excess_blob_gas
 
 
 log = logging.getLogger("devnet")
-MAX_CACHED_ACCOUNTS = 100_000  # the mining state's account cache is reopened past this
+MAX_CACHED_ACCOUNTS = 100_000
+MAX_TIMESTAMP = 2 ** 64 - 1  # a header's timestamp is a uint64  # the mining state's account cache is reopened past this
 
 
 class InvalidTimestamp(ValueError):
     """A dev method asked for a block timestamp that does not move forward."""
+
+
+class TimestampLimit(Exception):
+    """The next block's timestamp would not fit a header's uint64: nothing can be mined."""
 
 
 class GenesisMismatch(Exception):
@@ -276,6 +281,9 @@ class Chain:
     def mine(self, txs: list, timestamp: int | None = None) -> MinedBlock:
         """Build, commit and persist the next block with as many of `txs` as are valid."""
         env = self.env_for(self.head, timestamp)
+        if env.timestamp > MAX_TIMESTAMP:
+            raise TimestampLimit(f"the next block's timestamp {env.timestamp} would pass "
+                                 f"2**64 - 1: no block can be mined on this chain")
         batch: dict[bytes, bytes] = {}
         deletes: list[bytes] = []
         try:

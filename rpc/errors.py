@@ -9,7 +9,7 @@ from typing import Any
 
 from node.errors import AlreadyKnown, InvalidSignature, InvalidTransaction, WrongChainId
 from node.executor import ExecutionFailed, ExecutionReverted
-from node.chain import InvalidTimestamp
+from node.chain import InvalidTimestamp, TimestampLimit
 from node.signing import TypedDataError
 from node.tracing import NotTraceable
 from node.queries import BlockNotFound, InvalidRange
@@ -90,7 +90,8 @@ def from_exception(exc: BaseException) -> RPCError | None:
         return RPCError(str(exc), "0x" + exc.data.hex(), EXECUTION_REVERTED)
     if isinstance(exc, InvalidTransaction):
         return RPCError(transaction_error_message(exc))
-    if isinstance(exc, (ExecutionFailed, BlockNotFound, NotTraceable, ExecutionTimeout)):
+    if isinstance(exc, (ExecutionFailed, BlockNotFound, NotTraceable, ExecutionTimeout,
+                        TimestampLimit)):
         return RPCError(str(exc))
     if isinstance(exc, (InvalidRange, ParamError, InvalidTimestamp, TypedDataError)):
         return InvalidParams(str(exc))

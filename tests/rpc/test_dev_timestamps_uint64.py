@@ -61,9 +61,6 @@ def test_set_next_timestamp_at_the_limit(inproc):
     assert code(inproc.request("evm_setNextBlockTimestamp", [MAX_TIMESTAMP])) == INVALID_PARAMS
 
 
-@pytest.mark.xfail(strict=True, reason="automine and interval mining need the guard in "
-                   "node/chain.py (Chain.env_for refusing a timestamp above 2**64 - 1); "
-                   "see issue 7 part 5's report")
 def test_automine_never_makes_a_block_past_uint64(inproc):
     assert "result" in inproc.request("evm_setNextBlockTimestamp", [MAX_TIMESTAMP])
     assert "result" in inproc.request("evm_mine", [])
