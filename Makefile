@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8545
 DATADIR ?= .devnet
 
-.PHONY: install run test lint bench bench-rpc clean soak
+.PHONY: install run test lint bench bench-rpc clean soak load
 
 JS_STAMP := tests/js/node_modules/.installed
 HH_JS    := tests/js/hardhat
@@ -88,6 +88,15 @@ $(RPC_STAMP): $(RPC_PEERS)/package-lock.json
 
 bench-rpc: install $(RPC_STAMP)
 	@$(BIN)/python bench/rpc.py $(BENCH_ARGS)
+
+# The load test (bench/load.py): LOAD_CLIENTS concurrent clients (senders, eth_call, readers,
+# eth_getLogs, WebSocket newHeads/logs subscribers) against a fresh devnet for LOAD_SECONDS; every
+# answer and notification checked, throughput and p50/p99 per kind printed; non-zero on a failure.
+LOAD_SECONDS ?= 30
+LOAD_CLIENTS ?= 50
+
+load: install
+	@$(BIN)/python bench/load.py --seconds $(LOAD_SECONDS) --clients $(LOAD_CLIENTS)
 
 clean:
 	rm -rf $(VENV) *.egg-info build tests/js/node_modules $(HH_JS)/node_modules bench/.peers
