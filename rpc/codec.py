@@ -37,6 +37,11 @@ def json_type(v: Any) -> str:
     return "array" if isinstance(v, list) else "object"
 
 
+def is_hex(digits: str) -> bool:
+    """Only ASCII hex digits (int(s, 16) also takes whitespace, "_" and a sign)."""
+    return _HEX.issuperset(digits)
+
+
 def _hex_string(v: Any, what: str) -> str:
     """The digits after 0x of a hex string `v`, or ParamError in geth's words."""
     if not isinstance(v, str):

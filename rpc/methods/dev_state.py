@@ -53,10 +53,9 @@ def _slot(v: Any) -> int:
     digits = v[2:]
     if not digits or len(digits) > 2 * WORD_BYTES:
         raise ParamError(f"storage slot must be 1 to 32 bytes of hex, got {len(digits)} digits")
-    try:
-        return int(digits, 16)
-    except ValueError:
-        raise ParamError("storage slot is not valid hex") from None
+    if not codec.is_hex(digits):
+        raise ParamError("storage slot is not valid hex")
+    return int(digits, 16)
 
 
 def _word(v: Any) -> int:

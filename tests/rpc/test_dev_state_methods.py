@@ -7,6 +7,7 @@ evm_setIntervalMining, and -32602 for out-of-range values with nothing changed."
 import asyncio
 
 import aiohttp
+import pytest
 
 from node.devnet import MiningMode
 from state.account import decode_account
@@ -306,3 +307,13 @@ async def test_restart_keeps_setters_and_impersonated_txs(tmp_path):
             assert values == [0x2A]
         finally:
             s.stop()
+
+
+@pytest.mark.parametrize("slot", ["0x1 ", " 0x1", "0x1_0", "0x\t1", "0x+1", "0x-1", "0x١",
+                                  "0x", "0x" + "0" * 65])
+def test_set_storage_at_slot_is_strict_hex(inproc, slot):
+    """int(s, 16) forgives whitespace, "_" and signs; a slot is ASCII hex digits only (0x-1
+    reached the node as -1: -32603; 0x1_0 set slot 16)."""
+    dev = "0x" + next(iter(inproc.devnet.accounts)).hex()
+    answer = inproc.request("anvil_setStorageAt", [dev, slot, "0x" + "00" * 32])
+    assert answer["error"]["code"] == -32602
