@@ -105,7 +105,7 @@ class HttpConn(asyncio.Protocol):
     def post(self, payload: bytes) -> asyncio.Future:
         """Send one body; the future gets the answer's body."""
         if self.transport is None:
-            raise ConnectionError("the connection is closed")
+            raise ConnectionError("the node closed the connection")
         self._waiter = asyncio.get_running_loop().create_future()
         self.transport.write(b"%s%d\r\n\r\n%s" % (self._head, len(payload), payload))
         return self._waiter

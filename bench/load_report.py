@@ -36,6 +36,16 @@ def _ms(x: float | None) -> str:
     return "-" if x is None else f"{x:.2f}"
 
 
+def _chain(result) -> str:
+    if result.head_after is None:
+        return (f"transactions acknowledged {result.acked:,}; the blocks were not checked (the "
+                "node stopped answering)")
+    blocks = result.head_after - result.head_before
+    return (f"blocks mined: {blocks:,} (#{result.head_before + 1}..#{result.head_after}, "
+            f"{blocks / result.window_s:,.1f}/s); transactions acknowledged {result.acked:,}, in "
+            f"those blocks {result.in_blocks:,}")
+
+
 def table(result) -> str:
     m = result.mix
     lines = [f"load: {sum(vars(m).values())} clients for {result.seconds:g} s on {result.url} "
@@ -53,16 +63,11 @@ def table(result) -> str:
     total = sum(r["requests"] for r in rows)
     lines.append(f"{'total':<30} {total:>9,} {sum(r['errors'] for r in rows):>7} "
                  f"{total / result.window_s if result.window_s else 0:>9,.1f}")
-    blocks = result.head_after - result.head_before
-    lines += ["",
-              f"window: {result.window_s:.2f} s; blocks mined: {blocks:,} "
-              f"(#{result.head_before + 1}..#{result.head_after}, {blocks / result.window_s:,.1f}"
-              f"/s); transactions acknowledged {result.acked:,}, in those blocks "
-              f"{result.in_blocks:,}",
+    lines += ["", f"window: {result.window_s:.2f} s; " + _chain(result),
               "newHeads expected/received per subscriber: "
-              + "  ".join(f"{w}/{g}" for w, g in result.heads),
+              + ("  ".join(f"{w}/{g}" for w, g in result.heads) or "not checked"),
               "token logs expected/received per subscriber: "
-              + "  ".join(f"{w}/{g}" for w, g in result.logs),
+              + ("  ".join(f"{w}/{g}" for w, g in result.logs) or "not checked"),
               f"eth_getLogs returned {result.getlogs_results:,} logs in all",
               f"node RSS: before {_mib(result.rss_kib[0])}, after {_mib(result.rss_kib[1])} "
               f"(peak {_mib(result.peak_rss_kib)}); node CPU in the window: "
