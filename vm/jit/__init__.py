@@ -10,8 +10,15 @@ This module decides when to compile. Tiering (env KVM_JIT, read at import; `set_
 tests): `off` never compiles; `always` compiles every unit at analysis time; `auto` (the default)
 wraps each entry in a counter that compiles the unit on its HOT_THRESHOLD-th execution. Generated
 source is bounded per code and process-wide (_Budget); past either bound code is interpreted.
+
+Memory: a code's counters and units live in its program only (a counter reaches the program
+through a weak reference to the code's Analysis, a unit's globals do not hold the unit), so
+dropping an Analysis frees them at once, without waiting for the cycle collector. live_bytes()
+estimates what they take, for the analysis cache's byte budget (vm/analysis.py).
 """
 import os
+import weakref
+from typing import Callable
 
 from vm.jit.codegen import compile_unit, entries
 
@@ -22,7 +29,15 @@ if MODE not in MODES:
     raise ValueError(f"KVM_JIT must be one of {', '.join(MODES)}, not {MODE!r}")
 HOT_THRESHOLD = 8
 MAX_CODE_SOURCE = 1 << 21  # generated source characters per code; further units stay interpreted
-MAX_TOTAL_SOURCE = 1 << 26  # the same over every code whose analysis is cached (64 Mi chars)
+MAX_TOTAL_SOURCE = 1 << 26  # the same over every code whose analysis is alive (64 Mi chars)
+# Estimated bytes (CPython 3.11, x86-64; measured once with tracemalloc against the same codes
+# analysed with KVM_JIT=off, see vm/analysis.py): a hotness counter is a closure with eight
+# cells (~640 B) and keeps the padded code alive; a compiled unit is a function, its code object
+# and its globals (~1 KB) plus ~4 B a source character (3-4 for real contracts' units, up to 11
+# for one-op units, whose fixed part dominates).
+COUNTER_BYTES = 640
+UNIT_BYTES = 1024
+SOURCE_CHAR_BYTES = 4
 
 
 def set_mode(mode: str) -> None:
@@ -36,35 +51,52 @@ def set_mode(mode: str) -> None:
 
 
 class _Budget:
-    """What one code may still compile. Its spending also counts against the process-wide
-    _total, which gets it back when the code's analysis is dropped (evicted from the cache):
-    Analysis keeps this object, and nothing else outlives the program."""
-    __slots__ = ("left", "spent")
+    """What one code may still compile, and the estimated bytes of its counters and units. Its
+    spending also counts against the process-wide _total and _bytes, which get it back when the
+    code's program is dropped: Analysis keeps this object, and nothing else outlives the
+    program. `on_spend` (the analysis cache's check of its byte budget) runs after each unit."""
+    __slots__ = ("left", "spent", "bytes", "on_spend")
 
-    def __init__(self) -> None:
+    def __init__(self, on_spend: "Callable[[], None] | None") -> None:
         self.left = MAX_CODE_SOURCE
         self.spent = 0
+        self.bytes = 0
+        self.on_spend = on_spend
 
     def allows(self) -> bool:
         return self.left > 0 and _total[0] > 0
+
+    def hold(self, n: int) -> None:
+        self.bytes += n
+        _bytes[0] += n
 
     def spend(self, n: int) -> None:
         self.left -= n
         self.spent += n
         _total[0] -= n
+        self.hold(UNIT_BYTES + SOURCE_CHAR_BYTES * n)
+        if self.on_spend is not None:
+            self.on_spend()
 
     def __del__(self) -> None:
         _total[0] += self.spent
+        _bytes[0] -= self.bytes
 
 
 _total = [MAX_TOTAL_SOURCE]  # characters the process may still compile
+_bytes = [0]  # estimated bytes of the counters and units of every live program
 
 
 def total_left() -> int:
     return _total[0]
 
 
-def _compile_into(program, padded, code_size, entry, dests, run_gas, orig, budget):
+def live_bytes() -> int:
+    """Estimated bytes held by the counters and compiled units of every live program."""
+    return _bytes[0]
+
+
+def _compile_into(padded, code_size, entry, dests, run_gas, orig, budget):
     if not budget.allows():
         return orig
     r = compile_unit(padded, code_size, entry, dests, run_gas, orig)
@@ -75,7 +107,7 @@ def _compile_into(program, padded, code_size, entry, dests, run_gas, orig, budge
     return fn
 
 
-def _hot(program, padded, code_size, entry, dests, run_gas, orig, budget):
+def _hot(analysis_ref, padded, code_size, entry, dests, run_gas, orig, budget):
     n = HOT_THRESHOLD
 
     def count(f, pc):
@@ -83,25 +115,32 @@ def _hot(program, padded, code_size, entry, dests, run_gas, orig, budget):
         n -= 1
         if n:
             return orig(f, pc)
-        fn = _compile_into(program, padded, code_size, entry, dests, run_gas, orig, budget)
-        program[entry] = fn
+        fn = _compile_into(padded, code_size, entry, dests, run_gas, orig, budget)
+        a = analysis_ref()
+        if a is not None:  # else dropped while this frame runs it: nothing left to patch
+            a.program[entry] = fn
         return fn(f, pc)
     return count
 
 
-def install(program: list, padded: bytes, code_size: int, insts: list, dests: frozenset,
-            run_gas: list) -> "_Budget | None":
-    """Put compiled units (always) or hotness counters (auto) into a fresh program; returns the
-    code's budget, which its Analysis must keep (see _Budget)."""
+def install(analysis, padded: bytes, code_size: int, insts: list,
+            on_spend: "Callable[[], None] | None" = None) -> "_Budget | None":
+    """Put compiled units (always) or hotness counters (auto) into the fresh program of
+    `analysis` (a vm.analysis.Analysis); returns the code's budget, which the Analysis must keep
+    (see _Budget)."""
     if MODE == "off":
         return None
-    budget = _Budget()
-    for entry in entries(insts, code_size):
-        orig = program[entry]
-        if MODE == "always":
-            program[entry] = _compile_into(program, padded, code_size, entry, dests, run_gas,
-                                           orig, budget)
-        else:
-            program[entry] = _hot(program, padded, code_size, entry, dests, run_gas, orig,
-                                  budget)
+    program, dests, run_gas = analysis.program, analysis.jumpdests, analysis.run_gas
+    budget = _Budget(on_spend)
+    points = entries(insts, code_size)
+    if MODE == "always":
+        for entry in points:
+            program[entry] = _compile_into(padded, code_size, entry, dests, run_gas,
+                                           program[entry], budget)
+        return budget
+    ref = weakref.ref(analysis)
+    for entry in points:
+        program[entry] = _hot(ref, padded, code_size, entry, dests, run_gas, program[entry],
+                              budget)
+    budget.hold(COUNTER_BYTES * len(points) + len(padded))
     return budget

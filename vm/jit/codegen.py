@@ -364,7 +364,8 @@ def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_
           "expand_memory": expand_memory, "dests": dests, "run_gas": run_gas, "orig": orig,
           **g.names}
     exec(compile(src, f"<kvm-jit {entry}>", "exec"), ns)
-    return ns["unit"], src
+    # out of its own globals: no unit <-> globals cycle, so it is freed with its program
+    return ns.pop("unit"), src
 
 
 def entries(insts: list, code_size: int) -> list[int]:
