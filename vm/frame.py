@@ -6,7 +6,7 @@ them on every opcode. Words are Python ints in [0, 2**256); addresses are 20-byt
 from typing import Callable
 
 from state.statedb import StateDB
-from vm.analysis import CODE_PADDING, analyse
+from vm.analysis import CODE_PADDING, Analysis, analyse
 from vm.gas import blob_base_fee
 
 
@@ -54,13 +54,13 @@ class Frame:
 
     def __init__(self, state: StateDB, block: BlockEnv, tx: TxEnv, *, caller: bytes,
                  address: bytes, value: int, data: bytes, code: bytes, gas: int, depth: int,
-                 is_static: bool) -> None:
+                 is_static: bool, analysis: Analysis | None = None) -> None:
         self.stack: list[int] = []
         self.memory = bytearray()
         self.gas = gas
         self.code = code + CODE_PADDING
         self.code_size = len(code)
-        a = analyse(code)
+        a = analysis or analyse(code)  # initcode comes analysed, outside the cache
         self.jumpdests = a.jumpdests
         self.run_gas = a.run_gas
         self.program = a.program

@@ -5,6 +5,7 @@ precompile and reverts to the snapshot on failure. Returns (success, gas_left, o
 error is None, a Revert (gas and output kept) or the ExceptionalHalt that ended the frame.
 """
 from vm import interpreter
+from vm.analysis import analyse_uncached
 from vm.errors import CodeSizeExceeded, CodeStoreOutOfGas, ExceptionalHalt, InvalidCodePrefix
 from vm.frame import BlockEnv, Frame, TxEnv
 from vm.gas import GAS_CODE_DEPOSIT, MAX_CODE_SIZE
@@ -49,8 +50,11 @@ def create(st, block: BlockEnv, tx: TxEnv, caller: bytes, address: bytes, value:
     st.increment_nonce(address)  # EIP-161: contracts start at nonce 1
     if value:
         st.transfer(caller, address, value)
+    # Initcode runs once: analysed outside the cache, and freed with this call. `a` keeps the
+    # analysis alive while the frame runs (vm/jit patches compiled units in through it).
+    a = analyse_uncached(initcode)
     f = Frame(st, block, tx, caller=caller, address=address, value=value, data=b"",
-              code=initcode, gas=gas, depth=depth, is_static=False)
+              code=initcode, gas=gas, depth=depth, is_static=False, analysis=a)
     interpreter.execute(f)
     if f.error is not None:
         st.revert(snap)
