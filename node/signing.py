@@ -17,11 +17,13 @@ from state.hashing import keccak256
 _ARRAY = re.compile(r"^(.*)\[([0-9]*)\]$")
 _INTEGER_TYPE = re.compile(r"(u?)int([1-9][0-9]{0,2})?")
 _BYTES_TYPE = re.compile(r"bytes([1-9][0-9]?)")
+_HEX_STRING = re.compile(r"0[xX]([0-9a-fA-F]*)")
 _INTEGER_STRING = re.compile(r"(-?)(?:0[xX]([0-9a-fA-F]+)|([0-9]+))")
 MAX_INTEGER_BITS = 256
 MAX_FIXED_BYTES = 32
 MAX_DEPTH = 1024  # nested structs and arrays in one message; far beyond any real one
 MAX_ARRAY_DIGITS = 9  # a fixed array length this long cannot match any JSON array sent
+MAX_PATH = 160  # characters of a field path in an error message
 MAX_DECIMAL_DIGITS = 78  # 2**256 has 78; int() of a longer string is refused or slow
 _DOMAIN_FIELDS = (("name", "string"), ("version", "string"), ("chainId", "uint256"),
                   ("verifyingContract", "address"), ("salt", "bytes32"))
@@ -44,17 +46,25 @@ def personal_message_hash(data: bytes) -> bytes:
 def _hex_bytes(v: Any, where: str) -> bytes:
     if isinstance(v, (bytes, bytearray)):
         return bytes(v)
-    if isinstance(v, str) and v.startswith(("0x", "0X")):
-        try:
-            return bytes.fromhex(v[2:] if len(v) % 2 == 0 else "0" + v[2:])
-        except ValueError:
-            pass
-    raise TypedDataError(f"{where}: expected 0x-prefixed hex bytes, got {v!r}")
+    m = _HEX_STRING.fullmatch(v) if isinstance(v, str) else None
+    if m is not None:  # fromhex alone would also take spaces between the digits
+        digits = m.group(1)
+        return bytes.fromhex(digits if len(digits) % 2 == 0 else "0" + digits)
+    raise TypedDataError(f"{where}: expected 0x-prefixed hex bytes, got {_shown(v)}")
 
 
 def _shown(v: Any) -> str:
     text = repr(v)
     return text if len(text) <= 80 else text[:80] + "..."
+
+
+def _child(where: str, part: str) -> str:
+    """The path of a field or an element for messages, cut at MAX_PATH characters: names come
+    from the client, and a path rebuilt at every level of a deep message would cost its square."""
+    if len(where) >= MAX_PATH:
+        return where
+    child = where + part
+    return child if len(child) <= MAX_PATH else child[:MAX_PATH - 3] + "..."
 
 
 def _integer(v: Any, where: str) -> int:
@@ -141,7 +151,8 @@ class TypedData:
             if not isinstance(fields, list) or not all(
                     isinstance(f, dict) and isinstance(f.get("name"), str)
                     and isinstance(f.get("type"), str) for f in fields):
-                raise TypedDataError(f"types.{k}: expected a list of {{name, type}} objects")
+                raise TypedDataError(f"types.{_shown(k)}: expected a list of {{name, type}} "
+                                     "objects")
             self.types[k] = [(f["name"], f["type"]) for f in fields]
         self.domain = doc.get("domain") or {}
         if not isinstance(self.domain, dict):
@@ -180,21 +191,21 @@ class TypedData:
         parts = [type_hash]
         for name, ftype in self.types[typ]:
             if name not in value:
-                raise TypedDataError(f"{where}.{name}: missing")
-            parts.append(self._value(ftype, value[name], f"{where}.{name}", depth + 1))
+                raise TypedDataError(f"{_child(where, '.' + name)}: missing")
+            parts.append(self._value(ftype, value[name], _child(where, "." + name), depth + 1))
         return keccak256(b"".join(parts))
 
     def _value(self, typ: str, v: Any, where: str, depth: int) -> bytes:
         if depth > MAX_DEPTH:
-            raise TypedDataError(f"{where[:80]}...: nested more than {MAX_DEPTH} levels")
+            raise TypedDataError(f"{where}: nested more than {MAX_DEPTH} levels")
         m = _ARRAY.match(typ)
         if m:
             size = m.group(2)
             if not isinstance(v, list) or (size and (len(size) > MAX_ARRAY_DIGITS
                                                      or len(v) != int(size))):
                 raise TypedDataError(f"{where}: expected an array of type {_shown(typ)}")
-            return keccak256(b"".join(self._value(m.group(1), x, f"{where}[{i}]", depth + 1)
-                                      for i, x in enumerate(v)))
+            return keccak256(b"".join(self._value(m.group(1), x, _child(where, f"[{i}]"),
+                                                  depth + 1) for i, x in enumerate(v)))
         if typ in self.types:
             return self.hash_struct(typ, v, where, depth)
         return _atomic(typ, v, where)

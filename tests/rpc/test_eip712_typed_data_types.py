@@ -74,3 +74,24 @@ def test_typed_data_long_type_chain(inproc):
     assert "result" in inproc.request("eth_signTypedData_v4", [DEV, doc])
 
 
+
+
+@pytest.mark.parametrize("value", ["0x12 34", "0x 12", "0x12\n", "0x1_2", "0x-1", "12"])
+def test_typed_data_bytes_are_strict_hex(inproc, value):
+    assert code(inproc.request("eth_signTypedData_v4", [DEV, typed("bytes", value)])) == \
+        INVALID_PARAMS
+
+
+def test_typed_data_long_names_deep_down_stay_cheap(inproc):
+    """A 20,000-character field name at every one of 500 levels: the path in messages is
+    cut short, not rebuilt at full length per level (that would copy 2.5 GB)."""
+    name = "n" * 20_000
+    value: dict = {name: []}
+    for _ in range(500):
+        value = {name: [value]}
+    doc = {"types": {"EIP712Domain": [], "N": [{"name": name, "type": "N[]"}]},
+           "primaryType": "N", "domain": {}, "message": value}
+    assert "result" in inproc.request("eth_signTypedData_v4", [DEV, doc])
+    value[name] = [{"wrong": 1}]
+    err = inproc.request("eth_signTypedData_v4", [DEV, doc])["error"]
+    assert err["code"] == INVALID_PARAMS and len(err["message"]) < 300
