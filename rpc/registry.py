@@ -109,6 +109,14 @@ class Ctx:
             return fn(*args)
         return await asyncio.wrap_future(worker.submit(fn, *args))
 
+    async def read(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """A read of committed chain data (blocks, receipts, lookups, state at a block): inline
+        on the event loop, so it never waits behind the writer's blocks. Safe because the head
+        and its state root are replaced as one value, stored data is written before the head
+        moves, and trie nodes are never changed once stored. Anything that reads the pool,
+        filters or dev settings goes through `run`."""
+        return fn(*args)
+
     async def execute(self, fn: Callable[..., Any], *args: Any, timeout: float | None = None,
                       timeout_message: str | None = None) -> Any:
         """The read-only fn(*args) (eth_call, a trace, a log query) on one of the devnet's reader

@@ -23,7 +23,7 @@ def _pending_block(devnet) -> Block:
 async def _block(ctx: Ctx, ref) -> Block | None:
     if ref == PENDING:
         return await ctx.run(_pending_block, ctx.devnet)
-    return await ctx.run(ctx.devnet.block, ref)
+    return await ctx.read(ctx.devnet.block, ref)
 
 
 @rpc("eth_getBlockByNumber", codec.block_number, HYDRATED)
@@ -76,19 +76,19 @@ async def tx_by_hash_and_index(ctx: Ctx, block_hash: bytes, index: int) -> dict 
 
 @rpc("eth_getTransactionByHash", codec.hash32)
 async def get_transaction(ctx: Ctx, tx_hash: bytes) -> dict | None:
-    loc = await ctx.run(ctx.devnet.transaction, tx_hash)
+    loc = await ctx.read(ctx.devnet.transaction, tx_hash)
     return None if loc is None else tx_json(loc.tx, loc.header, loc.index)
 
 
 @rpc("eth_getRawTransactionByHash", codec.hash32)
 async def get_raw_transaction(ctx: Ctx, tx_hash: bytes) -> str | None:
-    loc = await ctx.run(ctx.devnet.transaction, tx_hash)
+    loc = await ctx.read(ctx.devnet.transaction, tx_hash)
     return None if loc is None else hexdata(loc.tx.raw)
 
 
 @rpc("eth_getTransactionReceipt", codec.hash32)
 async def get_receipt(ctx: Ctx, tx_hash: bytes) -> dict | None:
-    view = await ctx.run(ctx.devnet.receipt, tx_hash)
+    view = await ctx.read(ctx.devnet.receipt, tx_hash)
     return None if view is None else receipt_json(view)
 
 
@@ -99,12 +99,12 @@ def _block_receipts(devnet, ref) -> list | None:
 
 @rpc("eth_getBlockReceipts", codec.block_ref)
 async def get_block_receipts(ctx: Ctx, ref) -> list | None:
-    views = await ctx.run(_block_receipts, ctx.devnet, ref)
+    views = await ctx.read(_block_receipts, ctx.devnet, ref)
     return None if views is None else [receipt_json(v) for v in views]
 
 
 async def _uncle_count(ctx: Ctx, ref) -> str | None:
-    header = await ctx.run(ctx.devnet.header_for, ref)
+    header = await ctx.read(ctx.devnet.header_for, ref)
     return None if header is None else qty(0)
 
 

@@ -155,7 +155,7 @@ async def trace_block_by_hash(ctx: Ctx, block_hash: bytes, options: tuple) -> li
 
 
 async def _block(ctx: Ctx, ref):
-    block = await ctx.run(ctx.devnet.block, ref)
+    block = await ctx.read(ctx.devnet.block, ref)
     if block is None:
         raise RPCError("block not found")
     return block
@@ -174,11 +174,11 @@ async def raw_header(ctx: Ctx, ref) -> str:
 @rpc("debug_getRawReceipts", codec.block_ref)
 async def raw_receipts(ctx: Ctx, ref) -> list[str]:
     block = await _block(ctx, ref)
-    views = await ctx.run(ctx.devnet.block_receipts, block.header)
+    views = await ctx.read(ctx.devnet.block_receipts, block.header)
     return [hexdata(v.receipt.consensus_encoding()) for v in views]
 
 
 @rpc("debug_getRawTransaction", codec.hash32)
 async def raw_transaction(ctx: Ctx, tx_hash: bytes) -> str:
-    loc = await ctx.run(ctx.devnet.transaction, tx_hash)
+    loc = await ctx.read(ctx.devnet.transaction, tx_hash)
     return "0x" if loc is None else hexdata(loc.tx.raw)

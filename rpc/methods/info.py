@@ -63,7 +63,7 @@ async def syncing(ctx: Ctx) -> bool:
 
 @rpc("eth_blockNumber")
 async def block_number(ctx: Ctx) -> str:
-    return qty(await ctx.run(ctx.devnet.head_number))
+    return qty(await ctx.read(ctx.devnet.head_number))
 
 
 @rpc("eth_gasPrice")
@@ -85,7 +85,7 @@ async def max_priority_fee(ctx: Ctx) -> str:
 @rpc("eth_blobBaseFee")
 async def blob_base_fee(ctx: Ctx) -> str:
     """The next block's blob base fee (EIP-4844, from the head's excess and blob gas used)."""
-    return qty(await ctx.run(ctx.devnet.next_blob_base_fee))
+    return qty(await ctx.read(ctx.devnet.next_blob_base_fee))
 
 
 def _percentiles(v: Any) -> list[float]:
@@ -104,7 +104,7 @@ def _percentiles(v: Any) -> list[float]:
 
 @rpc("eth_feeHistory", codec.hex_or_decimal, codec.block_number, opt(_percentiles, ()))
 async def fee_history(ctx: Ctx, count: int, newest, percentiles) -> dict:
-    history = await ctx.run(ctx.devnet.fee_history, count, newest, list(percentiles))
+    history = await ctx.read(ctx.devnet.fee_history, count, newest, list(percentiles))
     return fee_history_json(history)
 
 

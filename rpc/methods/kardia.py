@@ -27,7 +27,7 @@ for _name, _target in KARDIA_NAMES.items():
 
 @rpc("account_nonce", codec.address)
 async def account_nonce(ctx: Ctx, addr: bytes) -> str:
-    return qty(await ctx.run(ctx.devnet.nonce, addr, LATEST))
+    return qty(await ctx.read(ctx.devnet.nonce, addr, LATEST))
 
 
 @rpc("kai_getBlockHeaderByNumber", codec.block_number)

@@ -4,7 +4,7 @@ an EIP-1898 reference; "pending" counts pooled transactions in the nonce.
 """
 from typing import Any
 
-from node.queries import LATEST
+from node.queries import LATEST, PENDING
 from rpc import codec
 from rpc.codec import hexdata, qty, word
 from rpc.errors import ParamError
@@ -16,22 +16,23 @@ BLOCK = opt(codec.block_ref, LATEST)
 
 @rpc("eth_getBalance", codec.address, BLOCK)
 async def get_balance(ctx: Ctx, addr: bytes, ref) -> str:
-    return qty(await ctx.run(ctx.devnet.balance, addr, ref))
+    return qty(await ctx.read(ctx.devnet.balance, addr, ref))
 
 
 @rpc("eth_getTransactionCount", codec.address, BLOCK)
 async def get_transaction_count(ctx: Ctx, addr: bytes, ref) -> str:
-    return qty(await ctx.run(ctx.devnet.nonce, addr, ref))
+    read = ctx.run if ref == PENDING else ctx.read  # the pending nonce asks the pool
+    return qty(await read(ctx.devnet.nonce, addr, ref))
 
 
 @rpc("eth_getCode", codec.address, BLOCK)
 async def get_code(ctx: Ctx, addr: bytes, ref) -> str:
-    return hexdata(await ctx.run(ctx.devnet.code, addr, ref))
+    return hexdata(await ctx.read(ctx.devnet.code, addr, ref))
 
 
 @rpc("eth_getStorageAt", codec.address, codec.storage_key, BLOCK)
 async def get_storage_at(ctx: Ctx, addr: bytes, slot: int, ref) -> str:
-    return word(await ctx.run(ctx.devnet.storage, addr, slot, ref))
+    return word(await ctx.read(ctx.devnet.storage, addr, slot, ref))
 
 
 def _keys(v: Any) -> list[tuple[str, int]]:
@@ -44,5 +45,5 @@ def _keys(v: Any) -> list[tuple[str, int]]:
 @rpc("eth_getProof", codec.address, _keys, BLOCK)
 async def get_proof(ctx: Ctx, addr: bytes, keys: list, ref) -> dict:
     slots = [slot for _, slot in keys]
-    proof = await ctx.run(ctx.devnet.proof, addr, slots, ref)
+    proof = await ctx.read(ctx.devnet.proof, addr, slots, ref)
     return proof_json(addr, [k for k, _ in keys], slots, proof)
