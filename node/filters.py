@@ -1,16 +1,26 @@
 """Log filters (eth_getLogs, eth_newFilter, logs subscriptions) and the registry of polled
 filters (eth_newFilter, eth_newBlockFilter, eth_newPendingTransactionFilter), which expire when
-nobody polls them for FILTER_TIMEOUT seconds, as in geth and Anvil.
+nobody polls them for FILTER_TIMEOUT seconds, as in geth and Anvil: `expire()` runs on every
+registry call and on a timer (the RPC app's, rpc/subscriptions.py), so an abandoned filter goes
+even when no filter method is ever called again.
+
+Each filter buffers at most MAX_FILTER_CHANGES changes (block hashes, pending transaction hashes
+or logs) between polls; past that the oldest are dropped and the filter keeps serving the newest.
+geth buffers without a bound until the timeout; Anvil bounds its pending-transaction listeners
+(2048, and drops the newest when full). Dropping the oldest keeps a block filter's answer ending
+at the head, and a client polling at its usual pace never comes near the bound.
 
 Topic rules follow geth: position i holds None or an empty list (anything, but the log must have a
 topic there) or a list of alternatives; a log with fewer topics than the filter never matches.
 """
 import itertools
 import time
+from collections import deque
 
 from node.blocks import Header, Receipt, bloom_contains
 
-FILTER_TIMEOUT = 300.0
+FILTER_TIMEOUT = 300.0  # seconds without a poll (geth's and Anvil's 5 minutes)
+MAX_FILTER_CHANGES = 10_000  # buffered per filter between polls; the oldest go first
 
 
 EARLIEST = "earliest"
@@ -101,18 +111,27 @@ def block_logs(header: Header, tx_hashes: list[bytes], receipts: list[Receipt],
 class PolledFilter:
     __slots__ = ("kind", "criteria", "since", "buffer", "last_poll")
 
-    def __init__(self, kind: str, criteria: LogFilter | None = None, since: int = 0) -> None:
+    def __init__(self, kind: str, criteria: LogFilter | None = None, since: int = 0,
+                 max_changes: int = MAX_FILTER_CHANGES) -> None:
         self.kind = kind  # "logs", "blocks" or "pending"
         self.criteria = criteria  # unresolved: eth_getFilterLogs resolves it when asked
         self.since = since  # the first block whose logs eth_getFilterChanges delivers
-        self.buffer: list = []
+        self.buffer: deque = deque(maxlen=max_changes)  # full: appending drops the oldest
         self.last_poll = time.monotonic()
 
 
 class FilterRegistry:
-    def __init__(self) -> None:
+    """The polled filters. `timeout` and `max_changes` are per registry (tests shorten them)."""
+
+    def __init__(self, timeout: float = FILTER_TIMEOUT,
+                 max_changes: int = MAX_FILTER_CHANGES) -> None:
         self._filters: dict[int, PolledFilter] = {}
         self._ids = itertools.count(1)
+        self.timeout = timeout
+        self.max_changes = max_changes
+
+    def __len__(self) -> int:
+        return len(self._filters)
 
     def install(self, kind: str, criteria: LogFilter | None = None, head: int = 0) -> int:
         self.expire()
@@ -120,7 +139,7 @@ class FilterRegistry:
         since = head + 1
         if criteria is not None and isinstance(criteria.from_block, int):
             since = max(since, criteria.from_block)
-        self._filters[fid] = PolledFilter(kind, criteria, since)
+        self._filters[fid] = PolledFilter(kind, criteria, since, self.max_changes)
         return fid
 
     def get(self, fid: int) -> PolledFilter | None:
@@ -135,13 +154,17 @@ class FilterRegistry:
         if f is None:
             return None
         f.last_poll = time.monotonic()
-        out, f.buffer = f.buffer, []
+        out = list(f.buffer)
+        f.buffer.clear()
         return out
 
-    def expire(self) -> None:
+    def expire(self) -> int:
+        """Drop the filters nobody polled for `timeout` seconds; returns how many."""
         now = time.monotonic()
-        for fid in [k for k, f in self._filters.items() if now - f.last_poll > FILTER_TIMEOUT]:
+        stale = [k for k, f in self._filters.items() if now - f.last_poll > self.timeout]
+        for fid in stale:
             del self._filters[fid]
+        return len(stale)
 
     def on_block(self, header: Header, entries: list[LogEntry]) -> None:
         for f in self._filters.values():
