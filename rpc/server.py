@@ -179,7 +179,8 @@ async def _get(request: web.Request) -> web.StreamResponse:
 # -- WebSocket -----------------------------------------------------------------------------------
 async def _websocket(request: web.Request) -> web.StreamResponse:
     config = request.app[CONFIG]  # the Host and Origin checks ran in the middlewares
-    ws = web.WebSocketResponse(max_msg_size=config.max_request_bytes)
+    ws = web.WebSocketResponse(max_msg_size=config.max_request_bytes,
+                               heartbeat=Connection.HEARTBEAT)
     await ws.prepare(request)
     hub, dispatcher = request.app[HUB], request.app[DISPATCHER]
     conn = Connection(ws)
