@@ -12,8 +12,8 @@
 Runtime code is analysed through a cache keyed by content (`analyse`), bounded by the estimated
 bytes of what it holds (CACHE_BYTES, least recently used first out, the JIT's counters and units
 included); initcode runs once, so `analyse_uncached` leaves the cache alone and the analysis dies
-with its frame. Readers on several threads may share the cache (a lock guards its order and
-total).
+with its frame. Readers on several threads may share the cache (a lock guards insertions,
+evictions and the total; a hit tolerates a concurrent eviction).
 """
 import threading
 from collections import OrderedDict
@@ -111,12 +111,16 @@ def _build(code: bytes, cached: bool) -> Analysis:
 
 
 def analyse(code: bytes) -> Analysis:
-    """The analysis of runtime code, cached."""
-    with _LOCK:
-        a = _CACHE.get(code)
-        if a is not None:
+    """The analysis of runtime code, cached. A hit takes no lock (one per call frame, ~0.6 us
+    saved): each OrderedDict operation is atomic under the GIL, and an entry another thread
+    evicts in between is still a valid analysis for this frame."""
+    a = _CACHE.get(code)
+    if a is not None:
+        try:
             _CACHE.move_to_end(code)
-            return a
+        except KeyError:  # evicted just now by another thread
+            pass
+        return a
     a = _build(code, True)  # outside the lock: KVM_JIT=always compiles here
     with _LOCK:
         first = _CACHE.get(code)
