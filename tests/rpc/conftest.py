@@ -1,5 +1,6 @@
 """Fixtures: a served devnet (automine or --no-mining) and an aiohttp JSON-RPC client for it."""
 import json
+import os
 
 import aiohttp
 import pytest
@@ -94,3 +95,33 @@ def inproc():
     node = InProcess(make_devnet())
     yield node
     node.close()
+
+
+# -- make fuzz: how many examples each property test ran ---------------------------------------
+EXAMPLES_PROPERTY = "hypothesis examples"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Put the examples a @counted test ran on its report (xdist carries it to the controller)."""
+    outcome = yield
+    if call.when == "call" and getattr(item, "module", None) is not None:
+        from tests.rpc.fuzzing import EXAMPLES_RUN
+        ran = EXAMPLES_RUN.pop(f"{item.module.__name__}::{item.originalname}", None)
+        if ran is not None:
+            outcome.get_result().user_properties.append((EXAMPLES_PROPERTY, ran))
+
+
+def pytest_terminal_summary(terminalreporter):
+    if not os.environ.get("FUZZ_EXAMPLES"):
+        return
+    rows = [(r.nodeid, dict(r.user_properties)[EXAMPLES_PROPERTY])
+            for reports in terminalreporter.stats.values() for r in reports
+            if getattr(r, "when", None) == "call"
+            and EXAMPLES_PROPERTY in dict(getattr(r, "user_properties", ()))]
+    if not rows:
+        return
+    terminalreporter.write_sep("-", "hypothesis examples run")
+    for nodeid, ran in sorted(rows):
+        terminalreporter.write_line(f"{ran:>9,}  {nodeid}")
+    terminalreporter.write_line(f"{sum(n for _, n in rows):>9,}  in all")

@@ -3,13 +3,16 @@ examples to run, the in-process dispatcher they drive, strict JSON and envelope 
 fingerprint of the node's state to compare before and after a refused request.
 
 Example counts: each test names its default (small enough for `make test`); FUZZ_EXAMPLES=N
-(`make fuzz`) runs N examples in each instead, or N * share for the slower ones.
+(`make fuzz`) runs N examples in each instead, or N * share for the slower ones. A test marked
+@counted (under @given) tallies the examples it ran; tests/rpc/conftest.py reports the tallies
+when FUZZ_EXAMPLES is set.
 """
 import asyncio
+import functools
 import json
 import math
 import os
-from typing import Any
+from typing import Any, Callable
 
 from hypothesis import HealthCheck, settings
 
@@ -24,6 +27,20 @@ def examples(default: int, share: float = 1.0) -> int:
     """The number of examples for a property test: `default`, or FUZZ_EXAMPLES * share."""
     wanted = os.environ.get("FUZZ_EXAMPLES")
     return max(1, int(int(wanted) * share)) if wanted else default
+
+
+EXAMPLES_RUN: dict[str, int] = {}  # "module::test" -> examples run in this process
+
+
+def counted(test: Callable) -> Callable:
+    """Count the examples hypothesis runs through `test` (put it under @given)."""
+    key = f"{test.__module__}::{test.__name__}"
+
+    @functools.wraps(test)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        EXAMPLES_RUN[key] = EXAMPLES_RUN.get(key, 0) + 1
+        return test(*args, **kwargs)
+    return run
 
 
 def fuzz_settings(default: int, share: float = 1.0) -> settings:

@@ -9,13 +9,14 @@ import asyncio
 import json
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from rpc.dispatch import Dispatcher
 from rpc.errors import INTERNAL_ERROR
 from rpc.registry import METHODS
 from tests.node.helpers import make_devnet
+from tests.rpc.fuzzing import counted, fuzz_settings
 
 NEEDS_CONNECTION = {"eth_subscribe", "eth_unsubscribe"}  # WebSocket only
 FUZZED = sorted(m for m in METHODS if m not in NEEDS_CONNECTION)
@@ -124,9 +125,9 @@ def rpc():
     devnet.shutdown()
 
 
-@settings(max_examples=3000, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@fuzz_settings(3000)
 @given(call=calls)
+@counted
 def test_random_params_never_crash(rpc, call):
     method, params = call
     answer = json.loads(rpc({"jsonrpc": "2.0", "id": 1, "method": method, "params": params}))
