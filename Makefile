@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8545
 DATADIR ?= .devnet
 
-.PHONY: install run test lint bench bench-rpc clean soak load
+.PHONY: install run test lint bench bench-rpc clean soak load fuzz
 
 JS_STAMP := tests/js/node_modules/.installed
 HH_JS    := tests/js/hardhat
@@ -56,6 +56,16 @@ SOAK_SEED   ?= 1
 
 soak: install
 	$(BIN)/python -m tests.integration.crash_harness --cycles $(SOAK_CYCLES) --seed $(SOAK_SEED)
+
+# The property tests that feed the node hostile input (tests/rpc/test_fuzz_*.py: random and
+# malformed params for every method, raw transactions, WebSocket frames) with FUZZ_EXAMPLES
+# examples each (the WebSocket one a twentieth) instead of make test's hundreds to a few
+# thousand; prints how many ran.
+FUZZ_EXAMPLES ?= 10000
+
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -n 2 --dist worksteal \
+		-p no:cacheprovider tests/rpc/test_fuzz_*.py
 
 # The VM benchmark compares with py-evm, which lives in its own venv (its eth-* pins clash with
 # the project's); BENCH_ARGS passes options, e.g. make bench BENCH_ARGS="--quick --json".
