@@ -35,7 +35,7 @@ MAX_QUEUED_BYTES = 64 << 20
 SLOW_CONSUMER = WSCloseCode.POLICY_VIOLATION  # 1008
 CLOSE_TIMEOUT = 5.0  # seconds a slow consumer gets to take the close frame; then the socket is cut
 HEARTBEAT = 30.0  # seconds between pings (geth's interval); a pong must come within half of it
-FILTER_SWEEP = 30.0  # seconds between polled-filter expiries, at most (shorter with a short timeout)
+FILTER_SWEEP = 30.0  # seconds between polled-filter expiries (less with a short timeout)
 
 
 class Connection:
