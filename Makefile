@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8545
 DATADIR ?= .devnet
 
-.PHONY: install run test lint bench bench-rpc clean soak load fuzz
+.PHONY: install run test lint bench bench-rpc clean soak load fuzz memory
 
 JS_STAMP := tests/js/node_modules/.installed
 HH_JS    := tests/js/hardhat
@@ -66,6 +66,15 @@ FUZZ_EXAMPLES ?= 10000
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest -q -n 2 --dist worksteal \
 		-p no:cacheprovider tests/rpc/test_fuzz_*.py
+
+# Bounded memory at length (tests/integration/test_memory_bounds.py): the devnet's RSS across
+# ten heavy initcode eth_calls and MEMORY_TXS automined transfers (make test runs 10,000), each
+# within 10 % of its warmed-up value; prints the figures.
+MEMORY_TXS ?= 20000
+
+memory: $(STAMP)
+	MEMORY_TXS=$(MEMORY_TXS) $(BIN)/python -m pytest -q -s -p no:cacheprovider \
+		tests/integration/test_memory_bounds.py
 
 # The VM benchmark compares with py-evm, which lives in its own venv (its eth-* pins clash with
 # the project's); BENCH_ARGS passes options, e.g. make bench BENCH_ARGS="--quick --json".
