@@ -77,10 +77,14 @@ def _named_tracer(name: Any, tracer_config: Any) -> Any:
     return cfg
 
 
-_DURATION = re.compile(r"(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)")
+_DURATION = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h)")
 _UNIT_SECONDS = {"ns": 1e-9, "us": 1e-6, "µs": 1e-6, "ms": 1e-3, "s": 1.0, "m": 60.0,
                  "h": 3600.0}
 TRACE_TIMEOUT = "execution timeout"  # geth's tracers stop with this
+MAX_GO_DURATION = (2 ** 63 - 1) / 1e9  # seconds: a Go time.Duration is int64 nanoseconds
+# The deadline the watchdog thread waits for: a wait past threading.TIMEOUT_MAX (about Go's
+# limit) kills it with OverflowError; 68 years is as good as no deadline.
+MAX_TRACE_TIMEOUT = float(2 ** 31)
 
 
 def go_duration(v: Any) -> float:
@@ -93,9 +97,10 @@ def go_duration(v: Any) -> float:
             break
         total += float(m.group(1)) * _UNIT_SECONDS[m.group(2)]
         pos = m.end()
-    if pos != len(v) or not v:
-        raise ParamError(f"time: invalid duration {v!r}")
-    return total
+    if pos != len(v) or not v or total > MAX_GO_DURATION:  # Go refuses an overflow too
+        shown = repr(v) if len(v) <= 40 else repr(v[:40]) + "..."
+        raise ParamError(f"time: invalid duration {shown}")
+    return min(total, MAX_TRACE_TIMEOUT)
 
 
 def trace_options(v: Any) -> tuple:
