@@ -54,6 +54,7 @@ assert len({p[:1] for p in PREFIXES}) == len(PREFIXES), "two record kinds share 
 SCHEMA_VERSION = 2
 LEGACY_NODE_KEY_LENGTH = 32  # schema 1: a trie node's key was its bare hash
 MIGRATION_BATCH = 10_000
+MAX_CACHED_HEADERS = 4096  # decoded headers kept; the cache starts over past this
 
 
 class LayoutError(Exception):
@@ -128,9 +129,7 @@ class ChainDB:
             if raw is None:
                 return None
             h = Header.decode(raw)
-            if len(self._headers) > 4096:
-                self._headers.clear()
-            self._headers[block_hash] = h
+            self._remember(h)
         return h
 
     def transactions(self, block_hash: bytes) -> list[Transaction]:
@@ -193,6 +192,11 @@ class ChainDB:
     def cache_header(self, header: Header) -> None:
         """Remember a header once its block is written (never before: a failed write must not
         leave a phantom block readable)."""
+        self._remember(header)
+
+    def _remember(self, header: Header) -> None:
+        if len(self._headers) >= MAX_CACHED_HEADERS:
+            self._headers.clear()
         self._headers[header.hash] = header
 
     def write(self, batch: dict[bytes, bytes], deletes: list[bytes] = ()) -> None:
