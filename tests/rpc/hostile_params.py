@@ -286,7 +286,8 @@ def trace_options() -> st.SearchStrategy:
         st.just({"tracer": "callTracer", "tracerConfig": {"onlyTopCall": "yes"}}),
         st.just({"unknownField": 1}), boolean().map(lambda b: {"disableStack": b}),
         int_or_quantity().map(lambda n: {"limit": n}),
-        st.one_of(not_string(), st.sampled_from(["", "5", "5 s", "s", "-1s", "1y", "fast"])).map(
+        st.one_of(not_string(), st.sampled_from(["", "5", "5 s", "s", "-1s", "1y", "fast", "١s",
+                                                 "2562048h", "9" * 400 + "h"])).map(
             lambda t: {"timeout": t}))
 
 
