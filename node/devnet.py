@@ -284,10 +284,10 @@ class Devnet(Queries, Tracing, DevState):
     def execute(self, fn: Callable[..., Any], *args: Any, timeout: float | None = None,
                 timeout_message: str | None = None) -> Future:
         """Run the read-only `fn(*args)` (call, estimate, a trace, a log query) on a reader,
-        stopped after `timeout` seconds (default --rpc-timeout; 0 means none)."""
-        limit = self.rpc_timeout if timeout is None else timeout
-        return self.readers.submit(fn, *args, timeout=limit or None,
-                                   timeout_message=timeout_message)
+        stopped after `timeout` seconds (default --rpc-timeout, where 0 means none; an explicit
+        0 stops at once, as geth's trace timeout does)."""
+        limit = (self.rpc_timeout or None) if timeout is None else timeout
+        return self.readers.submit(fn, *args, timeout=limit, timeout_message=timeout_message)
 
     def call(self, req: CallRequest, ref, overrides=None) -> CallResult:
         header, env = self._call_context(ref)

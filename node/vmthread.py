@@ -27,6 +27,7 @@ from typing import Any, Callable
 
 VM_STACK_BYTES = 512 * 1024 * 1024
 RECURSION_LIMIT = 60000
+REFIRE_AFTER = 0.5  # seconds before an aborted job still running is aborted again
 ABORT_GRACE = 0.5  # seconds an aborted job has to unwind (it stops at its next bytecode)
 
 
@@ -161,11 +162,21 @@ class Watchdog:
         with self._lock:
             while True:
                 now = time.monotonic()
-                while self._heap and (self._heap[0][2].state != _ARMED
-                                      or self._heap[0][0] <= now):
+                while self._heap and (self._heap[0][0] <= now
+                                      or self._heap[0][2].state == _DONE):
                     _, _, t = heapq.heappop(self._heap)
-                    self._fire(t)
-                self._lock.wait(None if not self._heap else self._heap[0][0] - now)
+                    if t.state == _ARMED:
+                        self._fire(t)
+                    elif t.state == _FIRED and t in self._active:
+                        # still running: the first exception was swallowed (delivered inside
+                        # a callback that ignores errors, such as a gc callback); raise again
+                        _raise_in(t.ident, ExecutionAborted)
+                    else:
+                        continue
+                    heapq.heappush(self._heap, (now + REFIRE_AFTER, next(self._seq), t))
+                wait = None if not self._heap else \
+                    min(self._heap[0][0] - now, threading.TIMEOUT_MAX)
+                self._lock.wait(wait)
 
 
 WATCHDOG = Watchdog()
