@@ -3,6 +3,7 @@
 FROM python:3.11-slim
 WORKDIR /app
 COPY pyproject.toml README.md genesis.json ./
+COPY pydevnet ./pydevnet
 COPY node ./node
 COPY rpc ./rpc
 COPY vm ./vm

@@ -40,8 +40,15 @@ $(HH_STAMP): $(HH_JS)/package-lock.json
 run: $(STAMP)
 	$(BIN)/devnet --port $(PORT) --datadir $(DATADIR) --genesis genesis.json
 
+# import-linter finds a package's modules by walking its folder, and pydevnet's parts live in
+# the top-level folders (installed beneath it by package-dir): it reads a tree of links instead.
+LINT_TREE := build/lint
+
 lint: install
-	$(BIN)/lint-imports
+	rm -rf $(LINT_TREE) && mkdir -p $(LINT_TREE)/pydevnet
+	for p in pydevnet/*.py; do ln -s $(CURDIR)/$$p $(LINT_TREE)/$$p; done
+	for p in node rpc vm state; do ln -s $(CURDIR)/$$p $(LINT_TREE)/pydevnet/$$p; done
+	cd $(LINT_TREE) && PYTHONPATH=. $(CURDIR)/$(BIN)/lint-imports --config $(CURDIR)/pyproject.toml
 
 test: install lint
 	$(BIN)/python -m pytest -q -n 2 --dist worksteal tests

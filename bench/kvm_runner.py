@@ -19,13 +19,13 @@ from pathlib import Path
 if __name__ == "__main__":  # bench/ is sys.path[0], where bench/vm.py would shadow the vm package
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from node.vmthread import run_in_vm_thread  # noqa: E402
-from state.statedb import StateDB  # noqa: E402
-from state.store import MemoryStore  # noqa: E402
-from vm import message  # noqa: E402
-from vm.frame import BlockEnv, TxEnv  # noqa: E402
-from vm.gas import GAS_INITCODE_WORD  # noqa: E402
-from vm.tracing import Tracer  # noqa: E402
+from pydevnet.node.vmthread import run_in_vm_thread  # noqa: E402
+from pydevnet.state.statedb import StateDB  # noqa: E402
+from pydevnet.state.store import MemoryStore  # noqa: E402
+from pydevnet.vm import message  # noqa: E402
+from pydevnet.vm.frame import BlockEnv, TxEnv  # noqa: E402
+from pydevnet.vm.gas import GAS_INITCODE_WORD  # noqa: E402
+from pydevnet.vm.tracing import Tracer  # noqa: E402
 
 SENDER_BALANCE = 10**30
 GAS_PRICE = 7

@@ -65,7 +65,7 @@ CALL_STAGES = (
 
 
 def _devnet(datadir: str | None):
-    from node.cli import parse_node_args
+    from pydevnet.node.cli import parse_node_args
     argv = ["--quiet"] + (["--datadir", datadir] if datadir else ["--memory"])
     return parse_node_args(argv)[1]
 
@@ -75,7 +75,7 @@ def _raws(plan: wl.Plan) -> list[bytes]:
 
 
 def _call_request(plan: wl.Plan):
-    from node.executor import CallRequest
+    from pydevnet.node.executor import CallRequest
     token = wl.create_address(plan.sender, len(plan.transfer_hashes))
     return CallRequest(to=bytes.fromhex(token[2:]), data=bytes.fromhex(plan.call_data[2:]))
 
@@ -101,7 +101,7 @@ def _loop(devnet, fn, args_list: list, prof: cProfile.Profile | None) -> float:
 
 
 def _node_only(datadir: str | None, plan: wl.Plan, calls: int, profiled: bool) -> dict:
-    from node.queries import LATEST
+    from pydevnet.node.queries import LATEST
     raws = _raws(plan)
     devnet = _devnet(datadir)
     tprof, cprof = (cProfile.Profile(), cProfile.Profile()) if profiled else (None, None)
@@ -183,7 +183,7 @@ async def _serve_until(app, port: int, proc) -> None:
 def _profiled_http(devnet, payloads: list[bytes], expected: list[str]) -> dict:
     """Serve `devnet` in this process with cProfile on in the loop and VM worker threads while a
     client process sends `payloads`; returns the client's rate and both profiles."""
-    from rpc.server import create_app
+    from pydevnet.rpc.server import create_app
     port = free_port()
     ctx = multiprocessing.get_context("spawn")
     out = ctx.Queue()

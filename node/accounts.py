@@ -12,7 +12,7 @@ import unicodedata
 
 from coincurve import PrivateKey
 
-from node.tx_crypto import private_key_to_address
+from pydevnet.node.tx_crypto import private_key_to_address
 
 DEFAULT_MNEMONIC = "test test test test test test test test test test test junk"
 DEFAULT_PATH = "m/44'/60'/0'/0"
@@ -72,7 +72,7 @@ def dev_accounts(mnemonic: str = DEFAULT_MNEMONIC, count: int = 20,
 
 def to_checksum_address(address: bytes) -> str:
     """EIP-55 mixed-case checksum encoding."""
-    from state.hashing import keccak256
+    from pydevnet.state.hashing import keccak256
     h = address.hex()
     digest = keccak256(h.encode()).hex()
     return "0x" + "".join(c.upper() if c.isalpha() and int(digest[i], 16) >= 8 else c

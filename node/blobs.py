@@ -9,12 +9,12 @@ node/chain.py's.
 """
 import ckzg
 
-from node.errors import InvalidBlobProof
-from node.tx_decode import BlobSidecar, check_sidecar_hashes
-from node.blocks import Header
-from node.tx_types import Transaction
-from vm.gas import GAS_PER_BLOB, MAX_BLOB_GAS_PER_BLOCK, blob_base_fee
-from vm.precompiles.kzg import trusted_setup
+from pydevnet.node.errors import InvalidBlobProof
+from pydevnet.node.tx_decode import BlobSidecar, check_sidecar_hashes
+from pydevnet.node.blocks import Header
+from pydevnet.node.tx_types import Transaction
+from pydevnet.vm.gas import GAS_PER_BLOB, MAX_BLOB_GAS_PER_BLOCK, blob_base_fee
+from pydevnet.vm.precompiles.kzg import trusted_setup
 
 
 def blob_gas(tx: Transaction) -> int:

@@ -3,9 +3,9 @@ verify every hash and root: the block hash is keccak256(rlp(header)) over the 20
 fields (EIP-1559 base fee, EIP-4895 withdrawals root, EIP-4844 blob gas, EIP-4788 beacon root),
 the transactions and receipts roots are tries keyed by rlp(index), and receipts are EIP-2718 typed.
 """
-from state.hashing import EMPTY_TRIE_ROOT, keccak256
-from state.rlp import decode, decode_int, encode
-from state.trie import trie_root
+from pydevnet.state.hashing import EMPTY_TRIE_ROOT, keccak256
+from pydevnet.state.rlp import decode, decode_int, encode
+from pydevnet.state.trie import trie_root
 
 ZERO_HASH = bytes(32)
 EMPTY_OMMERS_HASH = keccak256(encode([]))  # keccak256(rlp([]))

@@ -8,12 +8,12 @@ come from the StateDB's log list, read at every enter and exit: what appeared si
 read belongs to the innermost open message. Logs of failed messages (and of their children) are
 dropped at the end, as the chain drops them. Frames hold plain values; rpc/ formats them.
 """
-from node.executor import revert_reason
-from node.transition import _describe
-from vm.errors import Revert
-from vm.opcodes.system import CREATE, CREATE2
-from vm.table import NAMES
-from vm.tracing import Tracer
+from pydevnet.node.executor import revert_reason
+from pydevnet.node.transition import _describe
+from pydevnet.vm.errors import Revert
+from pydevnet.vm.opcodes.system import CREATE, CREATE2
+from pydevnet.vm.table import NAMES
+from pydevnet.vm.tracing import Tracer
 
 
 class CallTracerConfig:

@@ -18,24 +18,25 @@ import logging
 import time
 from typing import Callable
 
-from state.hashing import keccak256
-from state.statedb import StateDB
-from state.store import KVStore
-from state.trie import NodeCache
-from node.blocks import Block, Header, Receipt, logs_bloom, receipts_root, transactions_root
-from node.chaindb import (K_CHAIN_ID, K_GENESIS, K_GENESIS_SPEC, K_SCHEMA, SCHEMA_VERSION,
-                          ChainDB)
-from node.config import Genesis
-from node.errors import BlobGasLimitReached, InvalidTransaction
-from node.fees import UnitPriceFees
-from node.transition import apply_transaction
-from vm.frame import BlockEnv
-from vm.gas import blob_base_fee, calc_excess_blob_gas
+from pydevnet.state.hashing import keccak256
+from pydevnet.state.statedb import StateDB
+from pydevnet.state.store import KVStore
+from pydevnet.state.trie import NodeCache
+from pydevnet.node.blocks import (Block, Header, Receipt, logs_bloom, receipts_root,
+                                  transactions_root)
+from pydevnet.node.chaindb import (K_CHAIN_ID, K_GENESIS, K_GENESIS_SPEC, K_SCHEMA, SCHEMA_VERSION,
+                                   ChainDB)
+from pydevnet.node.config import Genesis
+from pydevnet.node.errors import BlobGasLimitReached, InvalidTransaction
+from pydevnet.node.fees import UnitPriceFees
+from pydevnet.node.transition import apply_transaction
+from pydevnet.vm.frame import BlockEnv
+from pydevnet.vm.gas import blob_base_fee, calc_excess_blob_gas
 
 
 log = logging.getLogger("devnet")
-MAX_CACHED_ACCOUNTS = 100_000
-MAX_TIMESTAMP = 2 ** 64 - 1  # a header's timestamp is a uint64  # the mining state's account cache is reopened past this
+MAX_CACHED_ACCOUNTS = 100_000  # the mining state's account cache is reopened past this
+MAX_TIMESTAMP = 2 ** 64 - 1  # a header's timestamp is a uint64
 
 
 class InvalidTimestamp(ValueError):

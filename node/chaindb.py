@@ -27,12 +27,12 @@ pointer are written in one atomic, synced batch; so are a dev setter's state nod
 """
 from typing import Iterator
 
-from state.rlp import decode, decode_int, encode
-from state.statedb import CODE_PREFIX
-from state.store import KVStore
-from state.trie import NODE_PREFIX
-from node.blocks import Block, Header, Receipt
-from node.transactions import PLACEHOLDER_S, Transaction, decode_transaction
+from pydevnet.state.rlp import decode, decode_int, encode
+from pydevnet.state.statedb import CODE_PREFIX
+from pydevnet.state.store import KVStore
+from pydevnet.state.trie import NODE_PREFIX
+from pydevnet.node.blocks import Block, Header, Receipt
+from pydevnet.node.transactions import PLACEHOLDER_S, Transaction, decode_transaction
 
 K_SCHEMA = b"V"
 K_GENESIS_SPEC = b"S"

@@ -9,8 +9,8 @@ import logging
 import os
 import sys
 
-from node.hosts import is_loopback
-from node.vmthread import run_in_vm_thread
+from pydevnet.node.hosts import is_loopback
+from pydevnet.node.vmthread import run_in_vm_thread
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8545
@@ -64,11 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
 def parse_node_args(argv: list[str] | None = None):
     """Parse the node options and open the Devnet; returns (args, devnet). Exits with a
     message naming the problem on a bad genesis or an unusable data dir."""
-    from node.config import Genesis, GenesisError, load_genesis
-    from node.chain import GenesisMismatch
-    from node.chaindb import LayoutError
-    from node.devnet import Devnet, MiningMode
-    from state.store import LevelDBStore, MemoryStore, StoreOpenError
+    from pydevnet.node.config import Genesis, GenesisError, load_genesis
+    from pydevnet.node.chain import GenesisMismatch
+    from pydevnet.node.chaindb import LayoutError
+    from pydevnet.node.devnet import Devnet, MiningMode
+    from pydevnet.state.store import LevelDBStore, MemoryStore, StoreOpenError
     args = build_parser().parse_args(argv)
     if args.block_time is not None and args.no_mining:
         sys.exit("devnet: --block-time and --no-mining exclude each other")
@@ -115,7 +115,7 @@ def _configure_logging(quiet: bool) -> None:
 def banner(args, devnet) -> str:
     """The startup banner: accounts and keys, wallet, chain id, unit price, gas limit, genesis
     hash, data dir and URL (Anvil's layout)."""
-    from node.accounts import to_checksum_address
+    from pydevnet.node.accounts import to_checksum_address
     g = devnet.genesis
     lines = ["", "pydevnet: a deterministic Ethereum devnet (Cancun, fixed unit price)", "",
              "Available Accounts", "=================="]
@@ -175,8 +175,8 @@ def statetest_main(argv: list[str]) -> int:
 
 
 def _run_statetests(args: argparse.Namespace) -> int:
-    from node.statetest import iter_files, run_file
-    from vm.tracing import JsonTracer
+    from pydevnet.node.statetest import iter_files, run_file
+    from pydevnet.vm.tracing import JsonTracer
     tracer = JsonTracer(sys.stderr) if args.trace else None
     passed = failed = 0
     for path in iter_files(args.paths):

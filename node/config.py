@@ -7,7 +7,7 @@ mnemonic at 10,000 ETH) and Klaytn (a 25 gwei unit price).
 import json
 from typing import Any
 
-from node.accounts import DEFAULT_MNEMONIC, DEFAULT_PATH, dev_accounts
+from pydevnet.node.accounts import DEFAULT_MNEMONIC, DEFAULT_PATH, dev_accounts
 
 GWEI = 10 ** 9
 ETHER = 10 ** 18

@@ -6,8 +6,8 @@ pooled transactions (anvil_/hardhat_dropTransaction). Mixed into Devnet.
 A setter changes the state on top of the head through Chain.modify_head_state: 'latest' and
 'pending' see it at once, the next block builds on it, and the head's header is not rewritten.
 """
-from state.statedb import StateDB
-from node.transactions import Transaction
+from pydevnet.state.statedb import StateDB
+from pydevnet.node.transactions import Transaction
 
 MAX_NONCE = 2**64 - 1  # EIP-2681
 MAX_WORD = 2**256 - 1

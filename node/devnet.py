@@ -16,28 +16,28 @@ import logging
 from concurrent.futures import Future
 from typing import Any, Callable
 
-from state.store import KVStore
-from node.accounts import dev_accounts
-from node.chain import Chain, MinedBlock
-from node.config import Genesis
-from node.dev_state import DevState
-from node.blobs import blob_gas, verify_sidecar
-from node.errors import (AlreadyKnown, BlobFeeCapTooLow, FeeTooLow, GasLimitExceeded,
-                         InsufficientFunds, InvalidTransaction, MissingSidecar, NonceTooLow,
-                         SenderNotEOA)
-from node.executor import (CallRequest, CallResult, apply_overrides, create_access_list,
-                           estimate_gas, execute_call, revert_reason)
-from node.filters import FilterRegistry, LogFilter, block_logs
-from node.miner import IntervalMiner, MiningMode
-from node.queries import PENDING, Queries
-from node.tracing import Tracing
-from node.signing import TypedData, personal_message_hash, signature
-from node.transactions import BLOB_TX_TYPE, Transaction, impersonated_transaction, \
+from pydevnet.state.store import KVStore
+from pydevnet.node.accounts import dev_accounts
+from pydevnet.node.chain import Chain, MinedBlock
+from pydevnet.node.config import Genesis
+from pydevnet.node.dev_state import DevState
+from pydevnet.node.blobs import blob_gas, verify_sidecar
+from pydevnet.node.errors import (AlreadyKnown, BlobFeeCapTooLow, FeeTooLow, GasLimitExceeded,
+                                  InsufficientFunds, InvalidTransaction, MissingSidecar,
+                                  NonceTooLow, SenderNotEOA)
+from pydevnet.node.executor import (CallRequest, CallResult, apply_overrides, create_access_list,
+                                    estimate_gas, execute_call, revert_reason)
+from pydevnet.node.filters import FilterRegistry, LogFilter, block_logs
+from pydevnet.node.miner import IntervalMiner, MiningMode
+from pydevnet.node.queries import PENDING, Queries
+from pydevnet.node.tracing import Tracing
+from pydevnet.node.signing import TypedData, personal_message_hash, signature
+from pydevnet.node.transactions import BLOB_TX_TYPE, Transaction, impersonated_transaction, \
     sign_transaction, validate_stateless
-from node.tx_decode import decode_pooled_transaction
-from node.txpool import TxPool
-from node.vmthread import VMWorker, WorkerPool, guarded
-from state.hashing import EMPTY_CODE_HASH
+from pydevnet.node.tx_decode import decode_pooled_transaction
+from pydevnet.node.txpool import TxPool
+from pydevnet.node.vmthread import VMWorker, WorkerPool, guarded
+from pydevnet.state.hashing import EMPTY_CODE_HASH
 
 log = logging.getLogger("devnet")
 DEFAULT_RPC_GAS_CAP = 50_000_000  # geth's --rpc.gascap
@@ -379,7 +379,7 @@ class Devnet(Queries, Tracing, DevState):
     def increase_time(self, seconds: int) -> int:
         """Add `seconds` to the next block's timestamp; refused (nothing changes) if that block's
         timestamp would pass MAX_TIMESTAMP."""
-        from node.chain import InvalidTimestamp
+        from pydevnet.node.chain import InvalidTimestamp
         self.chain.time_offset += seconds
         ts = self.chain.env_for(self.chain.head).timestamp
         if ts > self.MAX_TIMESTAMP:
@@ -389,7 +389,7 @@ class Devnet(Queries, Tracing, DevState):
         return self.chain.time_offset
 
     def set_next_timestamp(self, ts: int) -> None:
-        from node.chain import InvalidTimestamp
+        from pydevnet.node.chain import InvalidTimestamp
         self.chain.check_timestamp(ts)
         if ts > self.MAX_TIMESTAMP:
             raise InvalidTimestamp(f"timestamp {ts} is above 2**64 - 1")

@@ -6,16 +6,16 @@ signature, nonce check or fee unless the request names a price. State overrides 
 code, state, stateDiff) are applied to the view first. Gas estimation is a binary search over
 real executions; the access list records every address and slot touched, reverted frames too.
 """
-from state.statedb import StateDB
-from node.errors import InsufficientFunds, IntrinsicGasTooLow, InvalidTransaction
-from node.transactions import intrinsic_gas
-from node.transition import _warm_up, trace_top_exit
-from vm import message
-from vm.errors import Revert
-from vm.frame import BlockEnv, TxEnv
-from vm.gas import MAX_REFUND_QUOTIENT
-from vm.opcodes.system import CALL, CREATE, create_address
-from vm.precompiles import PRECOMPILES
+from pydevnet.state.statedb import StateDB
+from pydevnet.node.errors import InsufficientFunds, IntrinsicGasTooLow, InvalidTransaction
+from pydevnet.node.transactions import intrinsic_gas
+from pydevnet.node.transition import _warm_up, trace_top_exit
+from pydevnet.vm import message
+from pydevnet.vm.errors import Revert
+from pydevnet.vm.frame import BlockEnv, TxEnv
+from pydevnet.vm.gas import MAX_REFUND_QUOTIENT
+from pydevnet.vm.opcodes.system import CALL, CREATE, create_address
+from pydevnet.vm.precompiles import PRECOMPILES
 
 ZERO_ADDRESS = bytes(20)
 ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string)
@@ -201,7 +201,7 @@ def raise_for_result(result: CallResult) -> None:
         return
     if result.reverted:
         raise ExecutionReverted(result.output)
-    from node.transition import _describe
+    from pydevnet.node.transition import _describe
     raise ExecutionFailed(_describe(result.error))
 
 

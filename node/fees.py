@@ -9,7 +9,7 @@ Under both policies the blob fee of a type-3 transaction (EIP-4844: blob gas x t
 base fee) is charged up front by node/transition.py and burned: it is not execution gas, so no
 policy prices it and the coinbase never receives it.
 """
-from node.errors import FeeTooLow, TipAboveFeeCap
+from pydevnet.node.errors import FeeTooLow, TipAboveFeeCap
 
 
 def _check_caps(tx, floor: int) -> None:

@@ -9,11 +9,11 @@ SSTORE (a slot of the running contract), BALANCE, EXTCODESIZE, EXTCODECOPY, EXTC
 SELFDESTRUCT (the address on top of the stack), the CALL family (the target) and CREATE/CREATE2
 (the new address). Accounts empty before the transaction are left out unless includeEmpty.
 """
-from state.hashing import EMPTY_CODE_HASH
-from vm.gas import MAX_INITCODE_SIZE
-from vm.opcodes.environment import to_address
-from vm.opcodes.system import create2_address, create_address
-from vm.tracing import Tracer
+from pydevnet.state.hashing import EMPTY_CODE_HASH
+from pydevnet.vm.gas import MAX_INITCODE_SIZE
+from pydevnet.vm.opcodes.environment import to_address
+from pydevnet.vm.opcodes.system import create2_address, create_address
+from pydevnet.vm.tracing import Tracer
 
 SLOAD, SSTORE, BALANCE, SELFDESTRUCT = 0x54, 0x55, 0x31, 0xFF
 _ADDRESS_ON_TOP = frozenset((0x31, 0x3B, 0x3C, 0x3F, 0xFF))  # BALANCE, EXTCODE*, SELFDESTRUCT

@@ -2,14 +2,14 @@
 logs, account state, Merkle proofs (EIP-1186) and fee history. The Devnet facade inherits these;
 they run on the VM worker like everything else that touches the chain.
 """
-from state.hashing import EMPTY_TRIE_ROOT, keccak256
-from state.trie import SecureTrie
-from node.blobs import blob_gas_used_ratio, header_blob_base_fee
-from node.blocks import Block, Header, Receipt
-from node.chain import next_excess_blob_gas
-from node.filters import LogEntry, LogFilter, block_logs
-from node.transactions import Transaction
-from vm.gas import blob_base_fee
+from pydevnet.state.hashing import EMPTY_TRIE_ROOT, keccak256
+from pydevnet.state.trie import SecureTrie
+from pydevnet.node.blobs import blob_gas_used_ratio, header_blob_base_fee
+from pydevnet.node.blocks import Block, Header, Receipt
+from pydevnet.node.chain import next_excess_blob_gas
+from pydevnet.node.filters import LogEntry, LogFilter, block_logs
+from pydevnet.node.transactions import Transaction
+from pydevnet.vm.gas import blob_base_fee
 
 LATEST, EARLIEST, PENDING, SAFE, FINALIZED = "latest", "earliest", "pending", "safe", "finalized"
 MAX_LOG_RANGE = 100_000

@@ -11,8 +11,8 @@ than MAX_DEPTH levels.
 import re
 from typing import Any
 
-from node.tx_crypto import sign_hash
-from state.hashing import keccak256
+from pydevnet.node.tx_crypto import sign_hash
+from pydevnet.state.hashing import keccak256
 
 _ARRAY = re.compile(r"^(.*)\[([0-9]*)\]$")
 _INTEGER_TYPE = re.compile(r"(u?)int([1-9][0-9]{0,2})?")

@@ -10,15 +10,15 @@ import json
 from pathlib import Path
 from typing import Iterator
 
-from state.hashing import keccak256
-from state.rlp import encode
-from state.statedb import StateDB
-from state.store import MemoryStore
-from node.errors import InvalidTransaction
-from node.fees import EthereumFees
-from node.transactions import decode_transaction
-from node.transition import apply_transaction
-from vm.frame import BlockEnv
+from pydevnet.state.hashing import keccak256
+from pydevnet.state.rlp import encode
+from pydevnet.state.statedb import StateDB
+from pydevnet.state.store import MemoryStore
+from pydevnet.node.errors import InvalidTransaction
+from pydevnet.node.fees import EthereumFees
+from pydevnet.node.transactions import decode_transaction
+from pydevnet.node.transition import apply_transaction
+from pydevnet.vm.frame import BlockEnv
 
 STATE_TEST_CHAIN_ID = 1
 _FEES = EthereumFees()

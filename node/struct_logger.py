@@ -9,9 +9,9 @@ entry's gasCost is known only afterwards: the next step of the same frame, the f
 child frame (a CALL or CREATE costs what it took from its frame, forwarded gas included) or the
 frame's end settles it.
 """
-from vm.errors import ExceptionalHalt
-from vm.table import NAMES
-from vm.tracing import Tracer
+from pydevnet.vm.errors import ExceptionalHalt
+from pydevnet.vm.table import NAMES
+from pydevnet.vm.tracing import Tracer
 
 SLOAD, SSTORE = 0x54, 0x55
 
@@ -83,7 +83,7 @@ class StructLogger(Tracer):
 
 
 def _describe(err) -> str:
-    from node.transition import _describe as describe
+    from pydevnet.node.transition import _describe as describe
     return describe(err)
 
 

@@ -11,22 +11,20 @@ in tx_crypto.py; this module re-exports what callers need.
 """
 from typing import Any, Iterable
 
-from node.errors import (
-    BlobHashVersion, BlobTxCreate, FeeOverflow, InitcodeTooLarge, IntrinsicGasTooLow,
-    MissingBlobHashes, NonceMax, TipAboveFeeCap, TooManyBlobs, WrongChainId,
-)
-from node.tx_crypto import SECP256K1N, check_signature_values, private_key_to_address, sign_hash
-from node.tx_decode import decode_transaction
-from vm.gas import (
-    GAS_ACCESS_LIST_ADDRESS, GAS_ACCESS_LIST_STORAGE_KEY, GAS_INITCODE_WORD, GAS_TX, GAS_TX_CREATE,
-    GAS_TX_DATA_NONZERO, GAS_TX_DATA_ZERO, MAX_BLOBS_PER_TX, MAX_INITCODE_SIZE, MAX_TX_NONCE,
-    VERSIONED_HASH_VERSION_KZG,
-)
-from state.hashing import keccak256
-from node.tx_types import (
-    ACCESS_LIST_TX_TYPE, BLOB_TX_TYPE, DYNAMIC_FEE_TX_TYPE, LEGACY_TX_TYPE, UINT256_LIMIT,
-    AccessList, Transaction, check_field_widths,
-)
+from pydevnet.node.errors import (BlobHashVersion, BlobTxCreate, FeeOverflow, InitcodeTooLarge,
+                                  IntrinsicGasTooLow, MissingBlobHashes, NonceMax, TipAboveFeeCap,
+                                  TooManyBlobs, WrongChainId)
+from pydevnet.node.tx_crypto import (SECP256K1N, check_signature_values, private_key_to_address,
+                                     sign_hash)
+from pydevnet.node.tx_decode import decode_transaction
+from pydevnet.vm.gas import (GAS_ACCESS_LIST_ADDRESS, GAS_ACCESS_LIST_STORAGE_KEY,
+                             GAS_INITCODE_WORD, GAS_TX, GAS_TX_CREATE, GAS_TX_DATA_NONZERO,
+                             GAS_TX_DATA_ZERO, MAX_BLOBS_PER_TX, MAX_INITCODE_SIZE, MAX_TX_NONCE,
+                             VERSIONED_HASH_VERSION_KZG)
+from pydevnet.state.hashing import keccak256
+from pydevnet.node.tx_types import (ACCESS_LIST_TX_TYPE, BLOB_TX_TYPE, DYNAMIC_FEE_TX_TYPE,
+                                    LEGACY_TX_TYPE, UINT256_LIMIT, AccessList, Transaction,
+                                    check_field_widths)
 
 __all__ = [
     "Transaction", "decode_transaction", "sign_transaction", "impersonated_transaction",

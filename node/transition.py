@@ -5,19 +5,19 @@ warm sets, the message call or creation, EIP-3529 refunds, and fee settlement th
 
 An invalid transaction raises an InvalidTransaction subclass before touching the state.
 """
-from state.hashing import EMPTY_CODE_HASH
-from state.statedb import StateDB
-from node.errors import (BlobFeeCapTooLow, BlobGasLimitReached, GasLimitExceeded,
-                         InsufficientFunds, NonceTooHigh, NonceTooLow, SenderNotEOA)
-from node.transactions import tx_intrinsic_gas, validate_stateless
-from vm import message
-from vm.errors import (CodeSizeExceeded, CodeStoreOutOfGas, InvalidCodePrefix, InvalidJump,
-                       InvalidOpcode, OutOfGas, PrecompileError, ReturnDataOutOfBounds, Revert,
-                       StackOverflow, StackUnderflow, WriteProtection)
-from vm.frame import BlockEnv, TxEnv
-from vm.gas import GAS_PER_BLOB, MAX_BLOB_GAS_PER_BLOCK, MAX_REFUND_QUOTIENT
-from vm.opcodes.system import CALL, CREATE, ERR_COLLISION, create_address
-from vm.precompiles import PRECOMPILES
+from pydevnet.state.hashing import EMPTY_CODE_HASH
+from pydevnet.state.statedb import StateDB
+from pydevnet.node.errors import (BlobFeeCapTooLow, BlobGasLimitReached, GasLimitExceeded,
+                                  InsufficientFunds, NonceTooHigh, NonceTooLow, SenderNotEOA)
+from pydevnet.node.transactions import tx_intrinsic_gas, validate_stateless
+from pydevnet.vm import message
+from pydevnet.vm.errors import (CodeSizeExceeded, CodeStoreOutOfGas, InvalidCodePrefix, InvalidJump,
+                                InvalidOpcode, OutOfGas, PrecompileError, ReturnDataOutOfBounds,
+                                Revert, StackOverflow, StackUnderflow, WriteProtection)
+from pydevnet.vm.frame import BlockEnv, TxEnv
+from pydevnet.vm.gas import GAS_PER_BLOB, MAX_BLOB_GAS_PER_BLOCK, MAX_REFUND_QUOTIENT
+from pydevnet.vm.opcodes.system import CALL, CREATE, ERR_COLLISION, create_address
+from pydevnet.vm.precompiles import PRECOMPILES
 
 
 _ERROR_NAMES = {  # geth's wording, which clients and tests match on

@@ -7,8 +7,8 @@ bytes of keccak256 of the 64-byte uncompressed public key.
 """
 from coincurve import PrivateKey, PublicKey
 
-from node.errors import InvalidSignature
-from state.hashing import keccak256
+from pydevnet.node.errors import InvalidSignature
+from pydevnet.state.hashing import keccak256
 
 # The order of the secp256k1 group.
 SECP256K1N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141

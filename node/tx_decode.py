@@ -23,13 +23,12 @@ the pool checks it again for the transactions the node signs itself.
 import hashlib
 from typing import Any, Callable, NamedTuple
 
-from node.errors import (BlobSidecarMismatch, DecodeError, InvalidSignature, OversizedData,
-                         UnsupportedType)
-from vm.gas import VERSIONED_HASH_VERSION_KZG
-from node.tx_types import (
-    BLOB_TX_TYPE, FIELD_LAYOUTS, LEGACY_TX_TYPE, Transaction, check_field_widths, legacy_chain_id,
-)
-from state.rlp import RLPError, decode, encode
+from pydevnet.node.errors import (BlobSidecarMismatch, DecodeError, InvalidSignature, OversizedData,
+                                  UnsupportedType)
+from pydevnet.vm.gas import VERSIONED_HASH_VERSION_KZG
+from pydevnet.node.tx_types import (BLOB_TX_TYPE, FIELD_LAYOUTS, LEGACY_TX_TYPE, Transaction,
+                                    check_field_widths, legacy_chain_id)
+from pydevnet.state.rlp import RLPError, decode, encode
 
 BYTES_PER_BLOB = 4096 * 32  # EIP-4844: FIELD_ELEMENTS_PER_BLOB * 32
 KZG_COMMITMENT_SIZE = 48  # a compressed BLS12-381 G1 point

@@ -8,10 +8,10 @@ drift apart. The canonical encoding is the RLP list for legacy transactions and
 """
 from typing import Any, Optional
 
-from node.errors import FeeOverflow, GasLimitTooHigh, IntegerOverflow, InvalidSignature
-from node.tx_crypto import recover_address
-from state.hashing import keccak256
-from state.rlp import encode
+from pydevnet.node.errors import FeeOverflow, GasLimitTooHigh, IntegerOverflow, InvalidSignature
+from pydevnet.node.tx_crypto import recover_address
+from pydevnet.state.hashing import keccak256
+from pydevnet.state.rlp import encode
 
 LEGACY_TX_TYPE = 0
 ACCESS_LIST_TX_TYPE = 1  # EIP-2930

@@ -11,9 +11,9 @@ import heapq
 import itertools
 from typing import Callable
 
-from node.errors import InvalidTransaction
-from node.transactions import Transaction
-from node.tx_decode import check_pool_size
+from pydevnet.node.errors import InvalidTransaction
+from pydevnet.node.transactions import Transaction
+from pydevnet.node.tx_decode import check_pool_size
 
 PRICE_BUMP_PERCENT = 10
 

@@ -23,8 +23,8 @@ the remote-dev guard on the methods that sign with the dev keys or edit state.
 from dataclasses import dataclass
 from typing import Iterable
 
-from node.hosts import is_ip_address, is_loopback
-from rpc.errors import RPCError
+from pydevnet.node.hosts import is_ip_address, is_loopback
+from pydevnet.rpc.errors import RPCError
 
 ALLOW_REMOTE_DEV_FLAG = "--allow-remote-dev"
 ALLOWED_HOSTS_FLAG = "--allowed-hosts"

@@ -10,8 +10,8 @@ import json
 import sys
 from typing import Any
 
-from node.queries import EARLIEST, FINALIZED, LATEST, PENDING, SAFE, BlockRef
-from rpc.errors import InvalidParams, ParamError
+from pydevnet.node.queries import EARLIEST, FINALIZED, LATEST, PENDING, SAFE, BlockRef
+from pydevnet.rpc.errors import InvalidParams, ParamError
 
 BLOCK_TAGS = (LATEST, EARLIEST, PENDING, SAFE, FINALIZED)
 MAX_BLOCK_NUMBER = 2 ** 63 - 1  # geth's BlockNumber is an int64

@@ -9,12 +9,12 @@ import logging
 import math
 from typing import Any
 
-import rpc.methods  # noqa: F401 -- registers every method
-from rpc.access import RemoteDevDisabled, is_dev_only
-from rpc.codec import dumps, parse_int
-from rpc.errors import (InternalError, InvalidRequest, MethodNotFound, ParseError, RPCError,
-                        from_exception)
-from rpc.registry import Ctx, lookup
+import pydevnet.rpc.methods  # noqa: F401 -- registers every method
+from pydevnet.rpc.access import RemoteDevDisabled, is_dev_only
+from pydevnet.rpc.codec import dumps, parse_int
+from pydevnet.rpc.errors import (InternalError, InvalidRequest, MethodNotFound, ParseError,
+                                 RPCError, from_exception)
+from pydevnet.rpc.registry import Ctx, lookup
 
 log = logging.getLogger("devnet.rpc")
 MAX_BATCH = 1000  # geth's default batch request limit

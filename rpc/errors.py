@@ -7,13 +7,13 @@ recognise errors by those messages ("nonce too low", "insufficient funds", "alre
 """
 from typing import Any
 
-from node.errors import AlreadyKnown, InvalidSignature, InvalidTransaction, WrongChainId
-from node.executor import ExecutionFailed, ExecutionReverted
-from node.chain import InvalidTimestamp, TimestampLimit
-from node.signing import TypedDataError
-from node.tracing import NotTraceable
-from node.queries import BlockNotFound, InvalidRange
-from node.vmthread import ExecutionTimeout
+from pydevnet.node.errors import AlreadyKnown, InvalidSignature, InvalidTransaction, WrongChainId
+from pydevnet.node.executor import ExecutionFailed, ExecutionReverted
+from pydevnet.node.chain import InvalidTimestamp, TimestampLimit
+from pydevnet.node.signing import TypedDataError
+from pydevnet.node.tracing import NotTraceable
+from pydevnet.node.queries import BlockNotFound, InvalidRange
+from pydevnet.node.vmthread import ExecutionTimeout
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600

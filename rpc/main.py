@@ -14,8 +14,8 @@ from typing import Callable, Iterable
 
 from aiohttp import web
 
-from node.vmthread import start_big_stack_thread
-from rpc.server import MAX_REQUEST_BYTES, RPCConfig, create_app
+from pydevnet.node.vmthread import start_big_stack_thread
+from pydevnet.rpc.server import MAX_REQUEST_BYTES, RPCConfig, create_app
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8545
@@ -108,7 +108,7 @@ async def _serve(app: web.Application, host: str, port: int,
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    from node import cli
+    from pydevnet.node import cli
     if argv[:1] == ["statetest"]:
         return cli.statetest_main(argv[1:])
     args, devnet = cli.parse_node_args(argv)

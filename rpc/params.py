@@ -6,10 +6,10 @@ argument position. Unknown call-object fields are ignored, as geth ignores them.
 """
 from typing import Any, Callable
 
-from node.executor import CallRequest, StateOverride
-from node.filters import LogFilter
-from rpc import codec
-from rpc.errors import ParamError
+from pydevnet.node.executor import CallRequest, StateOverride
+from pydevnet.node.filters import LogFilter
+from pydevnet.rpc import codec
+from pydevnet.rpc.errors import ParamError
 
 MAX_TOPICS = 4  # LOG0..LOG4
 

@@ -11,7 +11,7 @@ alias) and kai_* (KardiaChain); subscription notifications take the caller's nam
 import asyncio
 from typing import Any, Awaitable, Callable
 
-from rpc.errors import InvalidParams, ParamError
+from pydevnet.rpc.errors import InvalidParams, ParamError
 
 ETH_ALIAS_NAMESPACES = ("klay", "kaia", "kai")
 REQUIRED = object()

@@ -18,14 +18,14 @@ from typing import Iterable
 
 from aiohttp import WSCloseCode, WSMsgType, web
 
-from node.hosts import is_loopback
+from pydevnet.node.hosts import is_loopback
 
-from rpc.access import HostPolicy, origin_allowed
-from rpc.codec import dumps, qty
-from rpc.dispatch import MAX_BATCH, Dispatcher, error_response
-from rpc.errors import InvalidRequest
-from rpc.methods.info import CLIENT_VERSION
-from rpc.subscriptions import Connection, SubscriptionHub
+from pydevnet.rpc.access import HostPolicy, origin_allowed
+from pydevnet.rpc.codec import dumps, qty
+from pydevnet.rpc.dispatch import MAX_BATCH, Dispatcher, error_response
+from pydevnet.rpc.errors import InvalidRequest
+from pydevnet.rpc.methods.info import CLIENT_VERSION
+from pydevnet.rpc.subscriptions import Connection, SubscriptionHub
 
 log = logging.getLogger("devnet.rpc")
 MAX_REQUEST_BYTES = 16 * 1024 * 1024

@@ -20,9 +20,9 @@ import socket
 
 from aiohttp import WSCloseCode, web
 
-from node.filters import LogFilter
-from rpc.codec import dumps
-from rpc.formatters import entry_json, header_json, tx_json
+from pydevnet.node.filters import LogFilter
+from pydevnet.rpc.codec import dumps
+from pydevnet.rpc.formatters import entry_json, header_json, tx_json
 
 log = logging.getLogger("devnet.rpc")
 NEW_HEADS, LOGS, PENDING_TXS = "newHeads", "logs", "newPendingTransactions"

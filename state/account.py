@@ -1,8 +1,8 @@
 """Accounts as stored in the state trie: rlp([nonce, balance, storageRoot, codeHash])."""
 from typing import NamedTuple
 
-from state.hashing import EMPTY_CODE_HASH, EMPTY_TRIE_ROOT
-from state.rlp import decode, decode_int, encode
+from pydevnet.state.hashing import EMPTY_CODE_HASH, EMPTY_TRIE_ROOT
+from pydevnet.state.rlp import decode, decode_int, encode
 
 
 class Account(NamedTuple):

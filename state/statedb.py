@@ -10,11 +10,12 @@ slot into the tries and returns the state root. Nothing is ever deep-copied.
 """
 from typing import Iterable
 
-from state import journal as J
-from state.account import decode_account, decode_storage_value, encode_account, encode_storage_value
-from state.hashing import EMPTY_CODE_HASH, EMPTY_TRIE_ROOT, keccak256
-from state.store import KVStore
-from state.trie import NodeCache, SecureTrie, Trie
+from pydevnet.state import journal as J
+from pydevnet.state.account import (decode_account, decode_storage_value, encode_account,
+                                    encode_storage_value)
+from pydevnet.state.hashing import EMPTY_CODE_HASH, EMPTY_TRIE_ROOT, keccak256
+from pydevnet.state.store import KVStore
+from pydevnet.state.trie import NodeCache, SecureTrie, Trie
 
 CODE_PREFIX = b"c"  # code is stored under b"c" + keccak256(code); trie nodes under trie.NODE_PREFIX
 

@@ -21,16 +21,15 @@ from collections import OrderedDict
 
 from collections.abc import Iterator
 
-from state.hashing import EMPTY_TRIE_ROOT, keccak256
-from state.rlp import RLPError, decode
-from state.store import KVStore
-from state.trie_build import trie_root
-from state.trie_nodes import (
-    BRANCH, EXT, LEAF, REF, STORED, VALUE, BadNode, Child, MissingNode, Node, TrieError,
-    common_prefix, encode_node, new_branch, new_ext, new_leaf, nibbles, node_from_rlp, node_ref,
-    pack_nibbles,
-)
-from state.trie_proof import ProofError, verify_proof
+from pydevnet.state.hashing import EMPTY_TRIE_ROOT, keccak256
+from pydevnet.state.rlp import RLPError, decode
+from pydevnet.state.store import KVStore
+from pydevnet.state.trie_build import trie_root
+from pydevnet.state.trie_nodes import (BRANCH, EXT, LEAF, REF, STORED, VALUE, BadNode, Child,
+                                       MissingNode, Node, TrieError, common_prefix, encode_node,
+                                       new_branch, new_ext, new_leaf, nibbles, node_from_rlp,
+                                       node_ref, pack_nibbles)
+from pydevnet.state.trie_proof import ProofError, verify_proof
 
 NODE_PREFIX = b"t"  # a trie node is stored under NODE_PREFIX + keccak256(its RLP)
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections.abc import Iterable
 
-from state.hashing import EMPTY_TRIE_ROOT, keccak256
-from state.trie_nodes import hp_encode, nibbles, rlp_list, rlp_str
+from pydevnet.state.hashing import EMPTY_TRIE_ROOT, keccak256
+from pydevnet.state.trie_nodes import hp_encode, nibbles, rlp_list, rlp_str
 
 
 def trie_root(pairs: Iterable[tuple[bytes, bytes]]) -> bytes:

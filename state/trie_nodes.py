@@ -21,7 +21,7 @@ from __future__ import annotations
 from binascii import hexlify, unhexlify
 from typing import Union
 
-from state.hashing import keccak256
+from pydevnet.state.hashing import keccak256
 
 LEAF, EXT, BRANCH = 0, 1, 2
 VALUE = 17  # a branch's value slot; children are slots 1..16

@@ -7,9 +7,10 @@ ends at an empty slot or a diverging path). Building a proof is `Trie.prove`.
 """
 from __future__ import annotations
 
-from state.hashing import EMPTY_TRIE_ROOT, keccak256
-from state.rlp import RLPError, decode
-from state.trie_nodes import BRANCH, LEAF, VALUE, BadNode, Child, Node, TrieError, nibbles, node_from_rlp
+from pydevnet.state.hashing import EMPTY_TRIE_ROOT, keccak256
+from pydevnet.state.rlp import RLPError, decode
+from pydevnet.state.trie_nodes import (BRANCH, LEAF, VALUE, BadNode, Child, Node, TrieError,
+                                       nibbles, node_from_rlp)
 
 
 class ProofError(TrieError):

@@ -18,9 +18,9 @@ evictions and the total; a hit tolerates a concurrent eviction).
 import threading
 from collections import OrderedDict
 
-from vm import jit
-from vm.opcodes.stack import push_jump, push_jumpi, push_value
-from vm.table import JUMP, JUMPI, RUN_ENDERS, RUN_HANDLERS, STATIC_GAS
+from pydevnet.vm import jit
+from pydevnet.vm.opcodes.stack import push_jump, push_jumpi, push_value
+from pydevnet.vm.table import JUMP, JUMPI, RUN_ENDERS, RUN_HANDLERS, STATIC_GAS
 
 CODE_PADDING = bytes(33)  # PUSH32 at the last byte reads zeros; running off the end reads STOP
 # The working set of a devnet's contracts: a max-size (24 KiB) contract costs ~1-10 MB analysed

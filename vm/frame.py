@@ -5,9 +5,9 @@ them on every opcode. Words are Python ints in [0, 2**256); addresses are 20-byt
 """
 from typing import Callable
 
-from state.statedb import StateDB
-from vm.analysis import CODE_PADDING, Analysis, analyse
-from vm.gas import blob_base_fee
+from pydevnet.state.statedb import StateDB
+from pydevnet.vm.analysis import CODE_PADDING, Analysis, analyse
+from pydevnet.vm.gas import blob_base_fee
 
 
 class BlockEnv:

@@ -4,7 +4,7 @@ handlers use to charge the dynamic part of an opcode's cost (the loop charges th
 EIPs: 150 (63/64ths), 160 (EXP), 1108 (BN254, see precompiles/pricing.py), 2028 (calldata),
 2200/3529 (SSTORE and refunds), 2929/2930 (warm and cold access), 3860 (initcode), 1153, 5656, 4844.
 """
-from vm.errors import OutOfGas
+from pydevnet.vm.errors import OutOfGas
 
 # Tiers (Yellow Paper)
 GAS_ZERO = 0

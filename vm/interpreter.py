@@ -4,8 +4,8 @@ so the loop body is just `pc = program[pc](frame, pc)`. The traced loop reads ea
 charges its static gas and calls its handler from the 256-entry table, emitting a trace line per
 step. Both loops end by raising; `execute` resolves every halt in one place.
 """
-from vm.errors import ExceptionalHalt, Halt, OutOfGas, Revert, StackUnderflow
-from vm.table import HANDLERS, STATIC_GAS
+from pydevnet.vm.errors import ExceptionalHalt, Halt, OutOfGas, Revert, StackUnderflow
+from pydevnet.vm.table import HANDLERS, STATIC_GAS
 
 
 def execute(f) -> None:

@@ -4,12 +4,13 @@ message's own state changes (touch, value transfer, account creation), runs the 
 precompile and reverts to the snapshot on failure. Returns (success, gas_left, output, error):
 error is None, a Revert (gas and output kept) or the ExceptionalHalt that ended the frame.
 """
-from vm import interpreter
-from vm.analysis import analyse_uncached
-from vm.errors import CodeSizeExceeded, CodeStoreOutOfGas, ExceptionalHalt, InvalidCodePrefix
-from vm.frame import BlockEnv, Frame, TxEnv
-from vm.gas import GAS_CODE_DEPOSIT, MAX_CODE_SIZE
-from vm.precompiles import PRECOMPILES
+from pydevnet.vm import interpreter
+from pydevnet.vm.analysis import analyse_uncached
+from pydevnet.vm.errors import (CodeSizeExceeded, CodeStoreOutOfGas, ExceptionalHalt,
+                                InvalidCodePrefix)
+from pydevnet.vm.frame import BlockEnv, Frame, TxEnv
+from pydevnet.vm.gas import GAS_CODE_DEPOSIT, MAX_CODE_SIZE
+from pydevnet.vm.precompiles import PRECOMPILES
 
 _EOF_PREFIX = 0xEF  # EIP-3541: new code may not start with 0xEF
 

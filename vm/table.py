@@ -7,11 +7,12 @@ a run ends at an op in RUN_ENDERS (a jump, a halt, or an op that must see the ex
 SSTORE's EIP-2200 sentry, the 63/64 rule of calls and creates); the op that ends a run charges the
 next one (vm/analysis.py computes the sums). Charging early is unobservable: an opcode that fails
 inside a run fails the whole frame, which discards every effect either way."""
-from vm.gas import (GAS_BASE, GAS_BLOBHASH, GAS_BLOCKHASH, GAS_CREATE, GAS_EXP, GAS_HIGH,
-                    GAS_JUMPDEST, GAS_KECCAK256, GAS_LOG, GAS_LOW, GAS_MID, GAS_SELFDESTRUCT,
-                    GAS_VERYLOW, GAS_WARM_ACCESS, GAS_ZERO)
-from vm.opcodes import arithmetic as A, bitwise as B, block as K, environment as E, flow as F
-from vm.opcodes import log as L, memory as M, stack as S, storage as T, system as Y
+from pydevnet.vm.gas import (GAS_BASE, GAS_BLOBHASH, GAS_BLOCKHASH, GAS_CREATE, GAS_EXP, GAS_HIGH,
+                             GAS_JUMPDEST, GAS_KECCAK256, GAS_LOG, GAS_LOW, GAS_MID,
+                             GAS_SELFDESTRUCT, GAS_VERYLOW, GAS_WARM_ACCESS, GAS_ZERO)
+from pydevnet.vm.opcodes import (arithmetic as A, bitwise as B, block as K, environment as E,
+                                 flow as F)
+from pydevnet.vm.opcodes import log as L, memory as M, stack as S, storage as T, system as Y
 
 W = GAS_WARM_ACCESS  # EIP-2929: account and slot reads charge the warm cost here, cold extra later
 

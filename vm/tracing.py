@@ -15,7 +15,7 @@ The interpreter calls `step` only in its traced loop, so the fast loop pays noth
 import json
 from typing import IO
 
-from vm.table import NAMES, STATIC_GAS
+from pydevnet.vm.table import NAMES, STATIC_GAS
 
 
 class Tracer:

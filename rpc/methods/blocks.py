@@ -6,12 +6,12 @@ Unknown blocks and transactions are null, not errors (execution-apis). The pendi
 head + 1 holding the pool's executable transactions, executed but not persisted; geth shows it
 with a null hash, nonce and miner.
 """
-from node.blocks import Block
-from node.queries import LATEST, PENDING, BlockRef
-from rpc import codec
-from rpc.codec import hexdata, qty
-from rpc.formatters import block_json, receipt_json, tx_json
-from rpc.registry import Ctx, opt, rpc
+from pydevnet.node.blocks import Block
+from pydevnet.node.queries import LATEST, PENDING, BlockRef
+from pydevnet.rpc import codec
+from pydevnet.rpc.codec import hexdata, qty
+from pydevnet.rpc.formatters import block_json, receipt_json, tx_json
+from pydevnet.rpc.registry import Ctx, opt, rpc
 
 HYDRATED = opt(codec.boolean, False)
 

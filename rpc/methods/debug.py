@@ -14,17 +14,17 @@ answer [{txHash, result}]."""
 import re
 from typing import Any
 
-from node.call_tracer import CallTracerConfig
-from node.prestate_tracer import PrestateConfig
-from node.queries import LATEST, BlockRef
-from node.struct_logger import TraceConfig
-from node.tracing import NoopConfig
-from rpc import codec, params
-from rpc.codec import hexdata
-from rpc.errors import ParamError, RPCError
-from rpc.params import CallArgs
-from rpc.registry import Ctx, opt, rpc
-from rpc.trace_formatters import traced_json
+from pydevnet.node.call_tracer import CallTracerConfig
+from pydevnet.node.prestate_tracer import PrestateConfig
+from pydevnet.node.queries import LATEST, BlockRef
+from pydevnet.node.struct_logger import TraceConfig
+from pydevnet.node.tracing import NoopConfig
+from pydevnet.rpc import codec, params
+from pydevnet.rpc.codec import hexdata
+from pydevnet.rpc.errors import ParamError, RPCError
+from pydevnet.rpc.params import CallArgs
+from pydevnet.rpc.registry import Ctx, opt, rpc
+from pydevnet.rpc.trace_formatters import traced_json
 
 _FLAGS = {"disableStack": "disable_stack", "disableStorage": "disable_storage",
           "enableMemory": "enable_memory", "enableReturnData": "enable_return_data"}

@@ -7,10 +7,10 @@ refused with -32602 before any block is mined.
 """
 from typing import Any
 
-from rpc import codec
-from rpc.codec import qty
-from rpc.errors import InvalidParams, ParamError
-from rpc.registry import Ctx, opt, rpc
+from pydevnet.rpc import codec
+from pydevnet.rpc.codec import qty
+from pydevnet.rpc.errors import InvalidParams, ParamError
+from pydevnet.rpc.registry import Ctx, opt, rpc
 
 MAX_MINE_BLOCKS = 100_000  # one call must not occupy the node for minutes
 MAX_TIMESTAMP = 2 ** 64 - 1

@@ -13,10 +13,10 @@ Numbers are JSON integers or hex quantities; balances up to 2**256 - 1, nonces u
 """
 from typing import Any
 
-from rpc import codec
-from rpc.codec import hexdata
-from rpc.errors import InvalidParams, ParamError
-from rpc.registry import Ctx, rpc
+from pydevnet.rpc import codec
+from pydevnet.rpc.codec import hexdata
+from pydevnet.rpc.errors import InvalidParams, ParamError
+from pydevnet.rpc.registry import Ctx, rpc
 
 WORD_BYTES = 32
 MAX_INTERVAL_MS = 2**32  # about 50 days: anything longer is a mistake, not a cadence

@@ -4,14 +4,14 @@ optional state overrides), eth_sendRawTransaction and eth_sendTransaction (unloc
 A revert is error 3 "execution reverted: <reason>" with the revert data; another failure is
 -32000 with its description; a rejected transaction is -32000 with geth's message (rpc.errors).
 """
-from node.executor import ExecutionFailed, ExecutionReverted, raise_for_result
-from node.queries import LATEST
-from rpc import codec, params
-from rpc.codec import hexdata, qty
-from rpc.errors import RPCError
-from rpc.formatters import access_list_json
-from rpc.params import CallArgs
-from rpc.registry import Ctx, opt, rpc
+from pydevnet.node.executor import ExecutionFailed, ExecutionReverted, raise_for_result
+from pydevnet.node.queries import LATEST
+from pydevnet.rpc import codec, params
+from pydevnet.rpc.codec import hexdata, qty
+from pydevnet.rpc.errors import RPCError
+from pydevnet.rpc.formatters import access_list_json
+from pydevnet.rpc.params import CallArgs
+from pydevnet.rpc.registry import Ctx, opt, rpc
 
 BLOCK = opt(codec.block_ref, LATEST)
 OVERRIDES = opt(params.state_overrides)

@@ -7,12 +7,12 @@ quantities; an id that is unknown or expired is "filter not found".
 """
 from typing import Any
 
-from rpc import codec
-from rpc.codec import hexdata, qty
-from rpc.errors import ParamError, RPCError
-from rpc.formatters import entry_json
-from rpc.params import FilterSpec, filter_spec
-from rpc.registry import Ctx, rpc
+from pydevnet.rpc import codec
+from pydevnet.rpc.codec import hexdata, qty
+from pydevnet.rpc.errors import ParamError, RPCError
+from pydevnet.rpc.formatters import entry_json
+from pydevnet.rpc.params import FilterSpec, filter_spec
+from pydevnet.rpc.registry import Ctx, rpc
 
 NOT_FOUND = "filter not found"
 LOG_TIMEOUT = "query timeout exceeded"

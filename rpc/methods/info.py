@@ -9,12 +9,12 @@ import sys
 from importlib import metadata
 from typing import Any
 
-from rpc import codec
-from rpc.codec import qty
-from rpc.errors import ParamError
-from rpc.formatters import fee_history_json
-from rpc.registry import Ctx, opt, rpc
-from state.hashing import keccak256
+from pydevnet.rpc import codec
+from pydevnet.rpc.codec import qty
+from pydevnet.rpc.errors import ParamError
+from pydevnet.rpc.formatters import fee_history_json
+from pydevnet.rpc.registry import Ctx, opt, rpc
+from pydevnet.state.hashing import keccak256
 
 def _version() -> str:
     try:

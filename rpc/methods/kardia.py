@@ -3,12 +3,12 @@ eth_* equivalent; they answer in the eth_* shapes. Every eth_* method also answe
 (rpc.registry), which covers kai_blockNumber, kai_getBlockByNumber, kai_getLogs, the kai_*
 filters, kai_gasPrice, kai_estimateGas and kai_getProof.
 """
-from node.queries import LATEST
-from rpc import codec
-from rpc.codec import qty
-from rpc.formatters import tx_json
-from rpc.methods.blocks import header_only
-from rpc.registry import Ctx, alias, rpc
+from pydevnet.node.queries import LATEST
+from pydevnet.rpc import codec
+from pydevnet.rpc.codec import qty
+from pydevnet.rpc.formatters import tx_json
+from pydevnet.rpc.methods.blocks import header_only
+from pydevnet.rpc.registry import Ctx, alias, rpc
 
 KARDIA_NAMES = {
     "kai_kardiaCall": "eth_call",

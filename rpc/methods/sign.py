@@ -4,12 +4,12 @@ the typed data as an object or as its JSON text) and eth_signTransaction ({raw, 
 import json
 from typing import Any
 
-from rpc import codec, params
-from rpc.codec import hexdata
-from rpc.errors import ParamError
-from rpc.formatters import tx_json
-from rpc.params import CallArgs
-from rpc.registry import Ctx, opt, raw, rpc
+from pydevnet.rpc import codec, params
+from pydevnet.rpc.codec import hexdata
+from pydevnet.rpc.errors import ParamError
+from pydevnet.rpc.formatters import tx_json
+from pydevnet.rpc.params import CallArgs
+from pydevnet.rpc.registry import Ctx, opt, raw, rpc
 
 
 def _typed_data(v: Any) -> dict:

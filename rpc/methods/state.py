@@ -4,12 +4,12 @@ an EIP-1898 reference; "pending" counts pooled transactions in the nonce.
 """
 from typing import Any
 
-from node.queries import LATEST, PENDING
-from rpc import codec
-from rpc.codec import hexdata, qty, word
-from rpc.errors import ParamError
-from rpc.formatters import proof_json
-from rpc.registry import Ctx, opt, rpc
+from pydevnet.node.queries import LATEST, PENDING
+from pydevnet.rpc import codec
+from pydevnet.rpc.codec import hexdata, qty, word
+from pydevnet.rpc.errors import ParamError
+from pydevnet.rpc.formatters import proof_json
+from pydevnet.rpc.registry import Ctx, opt, rpc
 
 BLOCK = opt(codec.block_ref, LATEST)
 

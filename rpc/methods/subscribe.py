@@ -4,12 +4,12 @@ syncing (geth's: a notification when sync status changes, so never on a devnet).
 Over HTTP they answer geth's "notifications not supported"."""
 from typing import Any
 
-from node.filters import LogFilter
-from rpc import codec
-from rpc.errors import METHOD_NOT_FOUND, InvalidParams, ParamError, RPCError
-from rpc.params import filter_spec
-from rpc.registry import Ctx, opt, raw, rpc
-from rpc.subscriptions import KINDS, LOGS, PENDING_TXS
+from pydevnet.node.filters import LogFilter
+from pydevnet.rpc import codec
+from pydevnet.rpc.errors import METHOD_NOT_FOUND, InvalidParams, ParamError, RPCError
+from pydevnet.rpc.params import filter_spec
+from pydevnet.rpc.registry import Ctx, opt, raw, rpc
+from pydevnet.rpc.subscriptions import KINDS, LOGS, PENDING_TXS
 
 
 def _kind(v: Any) -> str:

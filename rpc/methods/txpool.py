@@ -1,10 +1,10 @@
 """The pool as geth shows it: txpool_status (counts), txpool_content and txpool_contentFrom
 (transactions by checksummed sender and decimal nonce), txpool_inspect (one-line summaries)."""
-from node.accounts import to_checksum_address
-from rpc import codec
-from rpc.codec import qty
-from rpc.formatters import tx_json
-from rpc.registry import Ctx, rpc
+from pydevnet.node.accounts import to_checksum_address
+from pydevnet.rpc import codec
+from pydevnet.rpc.codec import qty
+from pydevnet.rpc.formatters import tx_json
+from pydevnet.rpc.registry import Ctx, rpc
 
 
 def _by_sender(txs: list, fmt) -> dict:

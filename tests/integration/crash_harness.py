@@ -34,7 +34,7 @@ import rlp
 from eth_hash.auto import keccak
 from trie import HexaryTrie
 
-from node.config import AllocAccount, Genesis, genesis_to_json
+from pydevnet.node.config import AllocAccount, Genesis, genesis_to_json
 from tests.integration.devnet_process import DevnetProcess
 from tests.integration.support import dev_account, sign
 

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from node.config import AllocAccount, Genesis, genesis_to_json
+from pydevnet.node.config import AllocAccount, Genesis, genesis_to_json
 from tests.integration.devnet_process import DevnetProcess, RPCFailure
 from tests.rpc.helpers import signed
 from tests.vm.asm import asm
@@ -113,8 +113,8 @@ def test_cheap_requests_and_transactions_are_served_beside_heavy_calls(tmp_path)
 
 
 def keys_of_dev0() -> bytes:
-    from node.accounts import dev_accounts
-    from node.config import DEFAULT_MNEMONIC
+    from pydevnet.node.accounts import dev_accounts
+    from pydevnet.node.config import DEFAULT_MNEMONIC
     return dev_accounts(DEFAULT_MNEMONIC, 1)[0].private_key
 
 

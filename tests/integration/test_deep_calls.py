@@ -3,7 +3,7 @@ thread (rpc/main.py), so the deepest legal call chain must execute there, and th
 answering afterwards."""
 import json
 
-from node.config import AllocAccount, Genesis, genesis_to_json
+from pydevnet.node.config import AllocAccount, Genesis, genesis_to_json
 
 RECURSER = "0x" + "dd" * 20
 ACCOUNT0 = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from eth_account import Account
 
-from node.accounts import dev_accounts
+from pydevnet.node.accounts import dev_accounts
 from tests.integration.devnet_process import DevnetProcess
 
 pytestmark = pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs /proc")

@@ -5,9 +5,10 @@ from functools import lru_cache
 
 import ckzg
 
-from node.transactions import Transaction, sign_transaction
-from node.tx_decode import BYTES_PER_BLOB, BlobSidecar, kzg_to_versioned_hash, network_encoding
-from vm.precompiles.kzg import trusted_setup
+from pydevnet.node.transactions import Transaction, sign_transaction
+from pydevnet.node.tx_decode import (BYTES_PER_BLOB, BlobSidecar, kzg_to_versioned_hash,
+                                     network_encoding)
+from pydevnet.vm.precompiles.kzg import trusted_setup
 
 UNIT = 25 * 10 ** 9
 CHAIN_ID = 31337

@@ -3,7 +3,7 @@ OSError from the next `count` batch writes (or those a predicate picks), as a fu
 error would, before anything of the batch is applied."""
 from collections.abc import Callable, Iterable, Iterator
 
-from state.store import KVStore, Puts
+from pydevnet.state.store import KVStore, Puts
 
 
 class InjectedWriteError(OSError):

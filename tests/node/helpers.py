@@ -1,8 +1,8 @@
 """Shared set-up for node tests: a Devnet on a memory or LevelDB store, and signed transfers."""
-from node.config import Genesis
-from node.devnet import Devnet, MiningMode
-from node.transactions import sign_transaction
-from state.store import LevelDBStore, MemoryStore
+from pydevnet.node.config import Genesis
+from pydevnet.node.devnet import Devnet, MiningMode
+from pydevnet.node.transactions import sign_transaction
+from pydevnet.state.store import LevelDBStore, MemoryStore
 
 UNIT = 25 * 10 ** 9
 CHAIN_ID = 31337

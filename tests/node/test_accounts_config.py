@@ -3,8 +3,8 @@ import json
 
 import pytest
 
-from node.accounts import dev_accounts, to_checksum_address
-from node.config import Genesis, GenesisError, load_genesis, parse_genesis
+from pydevnet.node.accounts import dev_accounts, to_checksum_address
+from pydevnet.node.config import Genesis, GenesisError, load_genesis, parse_genesis
 from tests.fixtures import REPO_ROOT
 
 KNOWN = [  # the accounts Anvil and Hardhat print for the `test ... junk` mnemonic

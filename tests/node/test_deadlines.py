@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from node.vmthread import (ExecutionTimeout, WATCHDOG, WorkerPool, go_duration, guarded)
+from pydevnet.node.vmthread import (ExecutionTimeout, WATCHDOG, WorkerPool, go_duration, guarded)
 
 
 def _spin(seconds: float) -> int:

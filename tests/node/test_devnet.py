@@ -1,15 +1,15 @@
 """The devnet: automine, the fixed unit price, deterministic blocks, persistence, validation."""
 import pytest
 
-from node.blocks import EMPTY_OMMERS_HASH, Header, receipts_root, transactions_root
-from node.chain import GenesisMismatch
-from node.config import Genesis
-from node.devnet import MiningMode
-from node.errors import (AlreadyKnown, FeeTooLow, GasLimitExceeded, InsufficientFunds,
-                         IntrinsicGasTooLow, InvalidSignature, NonceTooLow, WrongChainId)
-from node.queries import PENDING
-from state.hashing import EMPTY_TRIE_ROOT, keccak256
-from state.rlp import encode
+from pydevnet.node.blocks import EMPTY_OMMERS_HASH, Header, receipts_root, transactions_root
+from pydevnet.node.chain import GenesisMismatch
+from pydevnet.node.config import Genesis
+from pydevnet.node.devnet import MiningMode
+from pydevnet.node.errors import (AlreadyKnown, FeeTooLow, GasLimitExceeded, InsufficientFunds,
+                                  IntrinsicGasTooLow, InvalidSignature, NonceTooLow, WrongChainId)
+from pydevnet.node.queries import PENDING
+from pydevnet.state.hashing import EMPTY_TRIE_ROOT, keccak256
+from pydevnet.state.rlp import encode
 from tests.node.helpers import UNIT, accounts, make_devnet, run, transfer
 
 ETH = 10 ** 18
@@ -175,7 +175,7 @@ def test_pending_block_is_executed_not_persisted():
 
 
 def test_dev_timestamps_must_move_forward(devnet):
-    from node.chain import InvalidTimestamp
+    from pydevnet.node.chain import InvalidTimestamp
     head = devnet.chain.head.timestamp
     with pytest.raises(InvalidTimestamp):
         run(devnet, devnet.set_next_timestamp, head)
@@ -190,7 +190,7 @@ def test_dev_timestamps_must_move_forward(devnet):
 
 
 def test_estimate_with_unpayable_value_says_insufficient_funds(devnet):
-    from node.executor import CallRequest, InsufficientFundsForTransfer
+    from pydevnet.node.executor import CallRequest, InsufficientFundsForTransfer
     a, b = accounts(devnet)[:2]
     req = CallRequest(sender=a.address, to=b.address, value=10 ** 30)
     with pytest.raises(InsufficientFundsForTransfer, match="insufficient funds for transfer"):
@@ -200,8 +200,8 @@ def test_estimate_with_unpayable_value_says_insufficient_funds(devnet):
 
 
 def test_filter_logs_resolve_latest_when_queried():
-    from node.config import AllocAccount
-    from node.filters import LogFilter
+    from pydevnet.node.config import AllocAccount
+    from pydevnet.node.filters import LogFilter
     emitter = bytes.fromhex("ee" * 20)
     g = Genesis()
     g.alloc[emitter] = AllocAccount(code=bytes.fromhex("60006000a000"))  # LOG0 of nothing

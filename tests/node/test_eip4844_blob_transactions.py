@@ -3,16 +3,16 @@ the canonical form is mined; each invalid case has its own error and leaves noth
 blocks count blob gas, keep the 6-blob limit and carry the excess; the blob fee is burned."""
 import pytest
 
-from node.devnet import MiningMode
-from node.errors import (BlobFeeCapTooLow, BlobHashVersion, BlobSidecarMismatch, BlobTxCreate,
-                         DecodeError, InsufficientFunds, InvalidBlobProof, MissingBlobHashes, MissingSidecar,
-                         TooManyBlobs)
-from node.tx_decode import BlobSidecar, network_encoding
-from state.hashing import keccak256
-from state.rlp import decode, encode
+from pydevnet.node.devnet import MiningMode
+from pydevnet.node.errors import (BlobFeeCapTooLow, BlobHashVersion, BlobSidecarMismatch,
+                                  BlobTxCreate, DecodeError, InsufficientFunds, InvalidBlobProof,
+                                  MissingBlobHashes, MissingSidecar, TooManyBlobs)
+from pydevnet.node.tx_decode import BlobSidecar, network_encoding
+from pydevnet.state.hashing import keccak256
+from pydevnet.state.rlp import decode, encode
 from tests.node.blob_helpers import UNIT, blob_raw, blob_tx, sidecar_for
 from tests.node.helpers import accounts, make_devnet, run
-from vm.gas import GAS_PER_BLOB
+from pydevnet.vm.gas import GAS_PER_BLOB
 
 ETH = 10 ** 18
 

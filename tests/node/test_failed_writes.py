@@ -7,9 +7,9 @@ node builds from the acknowledged transactions alone; a restart from disk reads 
 """
 import pytest
 
-from node.config import Genesis
-from node.devnet import Devnet, MiningMode
-from state.store import LevelDBStore, MemoryStore
+from pydevnet.node.config import Genesis
+from pydevnet.node.devnet import Devnet, MiningMode
+from pydevnet.state.store import LevelDBStore, MemoryStore
 from tests.node.faults import FaultyStore, InjectedWriteError
 from tests.node.helpers import accounts, run, transfer
 from tests.rpc.helpers import initcode

@@ -5,9 +5,9 @@ all pay exactly gasUsed x unitPrice, whatever they offer, all of it to the coinb
 below the unit price is FeeTooLow."""
 import pytest
 
-from node.errors import FeeTooLow, TipAboveFeeCap
-from node.fees import EthereumFees, UnitPriceFees
-from state.statedb import StateDB
+from pydevnet.node.errors import FeeTooLow, TipAboveFeeCap
+from pydevnet.node.fees import EthereumFees, UnitPriceFees
+from pydevnet.state.statedb import StateDB
 from tests.vm.asm import (COINBASE, CONTRACT, SENDER, address, asm, block_env, new_state, sign,
                           transact)
 

@@ -1,7 +1,7 @@
 """Loopback, as the access rules use it: 127.0.0.0/8, ::1 and localhost, never resolved."""
 import pytest
 
-from node.hosts import is_ip_address, is_loopback
+from pydevnet.node.hosts import is_ip_address, is_loopback
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.1.2.3", "127.255.255.254", "::1", "[::1]",

@@ -1,10 +1,10 @@
 """Impersonated transactions (anvil_impersonateAccount): the deterministic placeholder signature,
 per-sender hashes, and the chain database giving the sender back only where it persisted one."""
-from node.chaindb import ChainDB
-from node.errors import InvalidSignature
-from node.transactions import (PLACEHOLDER_S, decode_transaction, impersonated_transaction,
-                               validate_stateless)
-from state.store import MemoryStore
+from pydevnet.node.chaindb import ChainDB
+from pydevnet.node.errors import InvalidSignature
+from pydevnet.node.transactions import (PLACEHOLDER_S, decode_transaction, impersonated_transaction,
+                                        validate_stateless)
+from pydevnet.state.store import MemoryStore
 from tests.node.helpers import CHAIN_ID, UNIT
 
 A, B = b"\xaa" * 20, b"\xbb" * 20

@@ -7,12 +7,12 @@ bare hash, and the pool restore's prefix scan (b"p") returned every node whose h
 """
 import pytest
 
-from node.chain import GenesisMismatch
-from node.chaindb import K_GENESIS_SPEC, K_SCHEMA, P_POOL, PREFIXES, LayoutError
-from node.config import ETHER, AllocAccount, Genesis
-from node.devnet import MiningMode
-from state.store import LevelDBStore, StoreOpenError
-from state.trie import NODE_PREFIX
+from pydevnet.node.chain import GenesisMismatch
+from pydevnet.node.chaindb import K_GENESIS_SPEC, K_SCHEMA, P_POOL, PREFIXES, LayoutError
+from pydevnet.node.config import ETHER, AllocAccount, Genesis
+from pydevnet.node.devnet import MiningMode
+from pydevnet.state.store import LevelDBStore, StoreOpenError
+from pydevnet.state.trie import NODE_PREFIX
 from tests.node.helpers import accounts, make_devnet, run, transfer
 
 MANY = 2_000  # accounts in the big genesis: ~20 of schema 1's nodes would have begun with b"p"

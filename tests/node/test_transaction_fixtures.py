@@ -11,8 +11,8 @@ import json
 
 import pytest
 
-from node import errors
-from node.transactions import decode_transaction, tx_intrinsic_gas, validate_stateless
+from pydevnet.node import errors
+from pydevnet.node.transactions import decode_transaction, tx_intrinsic_gas, validate_stateless
 from tests.fixtures import ETHEREUM_TESTS
 
 FIXTURES = ETHEREUM_TESTS / "TransactionTests"

@@ -11,13 +11,12 @@ from eth_utils import to_checksum_address
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from node.errors import BlobTxInvalid, DecodeError
-from node.tx_crypto import SECP256K1N
-from node.transactions import (
-    Transaction, decode_transaction, intrinsic_gas, private_key_to_address, sign_transaction,
-    tx_intrinsic_gas, validate_stateless,
-)
-from state.rlp import decode, encode
+from pydevnet.node.errors import BlobTxInvalid, DecodeError
+from pydevnet.node.tx_crypto import SECP256K1N
+from pydevnet.node.transactions import (Transaction, decode_transaction, intrinsic_gas,
+                                        private_key_to_address, sign_transaction, tx_intrinsic_gas,
+                                        validate_stateless)
+from pydevnet.state.rlp import decode, encode
 
 KEY = bytes.fromhex("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318")
 ADDRESS = bytes.fromhex("2c7536e3605d9c16a7a3d7b1898e529396a65c23")  # eth_account docs' key

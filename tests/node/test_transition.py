@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
-from node import errors
-from node.fees import EthereumFees
-from node.transition import apply_transaction
-from state.statedb import StateDB
+from pydevnet.node import errors
+from pydevnet.node.fees import EthereumFees
+from pydevnet.node.transition import apply_transaction
+from pydevnet.state.statedb import StateDB
 from tests.vm.asm import (CHAIN_ID, COINBASE, CONTRACT, SENDER, address, asm, block_env,
                           new_state, sign, transact)
-from vm.opcodes.system import create_address
+from pydevnet.vm.opcodes.system import create_address
 
 TO = address(0x70)
 FUNDS = 10**18

@@ -1,8 +1,8 @@
 """The transaction pool: pending vs queued by nonce, gap filling, replacement, ordering."""
 import pytest
 
-from node.accounts import dev_accounts
-from node.txpool import ReplacementUnderpriced, TxPool
+from pydevnet.node.accounts import dev_accounts
+from pydevnet.node.txpool import ReplacementUnderpriced, TxPool
 from tests.node.helpers import UNIT, transfer
 
 A, B = dev_accounts(count=2)

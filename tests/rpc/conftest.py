@@ -5,7 +5,7 @@ import os
 import aiohttp
 import pytest
 
-from node.devnet import MiningMode
+from pydevnet.node.devnet import MiningMode
 from tests.rpc.helpers import ServerThread, addresses, initcode, make_devnet
 
 

@@ -16,8 +16,8 @@ from typing import Any, Callable
 
 from hypothesis import HealthCheck, settings
 
-from node.queries import LATEST
-from rpc.dispatch import Dispatcher
+from pydevnet.node.queries import LATEST
+from pydevnet.rpc.dispatch import Dispatcher
 
 MAX_TIMESTAMP = 2 ** 64 - 1
 ENVELOPE_KEYS = {"jsonrpc", "id", "result", "error"}

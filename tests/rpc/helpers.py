@@ -10,12 +10,12 @@ import jsonschema
 import yaml
 from aiohttp import web
 
-from node.config import Genesis
-from node.vmthread import start_big_stack_thread
-from node.devnet import Devnet, MiningMode
-from node.transactions import sign_transaction
-from rpc.server import RPCConfig, create_app
-from state.store import LevelDBStore, MemoryStore
+from pydevnet.node.config import Genesis
+from pydevnet.node.vmthread import start_big_stack_thread
+from pydevnet.node.devnet import Devnet, MiningMode
+from pydevnet.node.transactions import sign_transaction
+from pydevnet.rpc.server import RPCConfig, create_app
+from pydevnet.state.store import LevelDBStore, MemoryStore
 from tests.fixtures import EXECUTION_APIS
 
 UNIT = 25 * 10 ** 9

@@ -5,11 +5,11 @@ import json
 
 import pytest
 
-from rpc.access import (READ_ONLY_DEV_METHODS, HostPolicy, RemoteDevDisabled, host_name,
-                        is_dev_only)
-from rpc.errors import INVALID_REQUEST, SERVER_ERROR
-from rpc.registry import METHODS, lookup
-from rpc.server import RPCConfig
+from pydevnet.rpc.access import (READ_ONLY_DEV_METHODS, HostPolicy, RemoteDevDisabled, host_name,
+                                 is_dev_only)
+from pydevnet.rpc.errors import INVALID_REQUEST, SERVER_ERROR
+from pydevnet.rpc.registry import METHODS, lookup
+from pydevnet.rpc.server import RPCConfig
 from tests.raw_http import NO_HOST, request, rpc_body, websocket_upgrade
 from tests.rpc.helpers import ServerThread, addresses, keys, make_devnet, signed
 

@@ -2,7 +2,7 @@
 answer exactly as their eth_* equivalents."""
 import pytest
 
-from rpc.registry import METHODS, lookup
+from pydevnet.rpc.registry import METHODS, lookup
 from tests.rpc.helpers import EMIT_LOG2, READ_SLOT0, STORE_CTOR, keys, signed
 
 NAMESPACES = ("klay", "kaia", "kai")

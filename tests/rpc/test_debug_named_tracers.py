@@ -1,7 +1,7 @@
 """debug_trace* with geth's built-in tracers: callTracer (nested CALL, DELEGATECALL, STATICCALL
 of a precompile, a reverting call with its reason, an out-of-gas call, CREATE2, onlyTopCall,
 withLog), prestateTracer (default and diffMode) and noopTracer."""
-from state.hashing import keccak256
+from pydevnet.state.hashing import keccak256
 from tests.rpc.helpers import initcode
 
 TOPIC = 0xAA

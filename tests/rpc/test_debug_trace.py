@@ -1,8 +1,8 @@
 """debug_trace* with geth's opcode logger, and the debug_getRaw* getters."""
-from node.blocks import Header
-from node.transactions import decode_transaction
-from state.hashing import keccak256
-from state.rlp import decode
+from pydevnet.node.blocks import Header
+from pydevnet.node.transactions import decode_transaction
+from pydevnet.state.hashing import keccak256
+from pydevnet.state.rlp import decode
 from tests.rpc.helpers import validate_schema
 
 # SSTORE(0, 0x2a); MSTORE(0, 7); RETURN(0, 32)

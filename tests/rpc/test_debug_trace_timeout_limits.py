@@ -4,9 +4,9 @@ which killed the watchdog thread (OverflowError) so that no later call in the pr
 stopped at --rpc-timeout. The longest valid one still leaves the watchdog working."""
 import pytest
 
-from node.config import Genesis
-from node.devnet import Devnet
-from state.store import MemoryStore
+from pydevnet.node.config import Genesis
+from pydevnet.node.devnet import Devnet
+from pydevnet.state.store import MemoryStore
 from tests.rpc.fuzzing import InProcess
 
 DEV = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"

@@ -9,10 +9,10 @@ import asyncio
 import aiohttp
 import pytest
 
-from node.devnet import MiningMode
-from state.account import decode_account
-from state.hashing import keccak256
-from state.trie import SecureTrie
+from pydevnet.node.devnet import MiningMode
+from pydevnet.state.account import decode_account
+from pydevnet.state.hashing import keccak256
+from pydevnet.state.trie import SecureTrie
 from tests.rpc.conftest import Client
 from tests.rpc.helpers import READ_SLOT0, ServerThread, make_devnet
 

@@ -3,7 +3,7 @@ a timestamp and anvil_mine / hardhat_mine intervals are refused (-32602, nothing
 block they would mine would pass 2**64 - 1."""
 import pytest
 
-from rpc.errors import INVALID_PARAMS
+from pydevnet.rpc.errors import INVALID_PARAMS
 from tests.rpc.fuzzing import MAX_TIMESTAMP, fingerprint, head_timestamp
 
 DEV = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"

@@ -3,11 +3,11 @@ transaction, receipt and block shapes validated against the execution-apis schem
 (0x49) and BLOBBASEFEE (0x4a, EIP-7516) seen by a contract, the blob fee burned while execution
 gas pays the coinbase at the unit price, excessBlobGas and the blob base fee growing with full
 blocks, and the 6-blob block limit splitting a 7-blob pool over two blocks."""
-from state.hashing import keccak256
-from node.tx_decode import network_encoding
+from pydevnet.state.hashing import keccak256
+from pydevnet.node.tx_decode import network_encoding
 from tests.node.blob_helpers import blob_raw, blob_tx
 from tests.rpc.helpers import UNIT, keys, validate_result
-from vm.gas import GAS_PER_BLOB, blob_base_fee
+from pydevnet.vm.gas import GAS_PER_BLOB, blob_base_fee
 
 # BLOBHASH(0) -> slot 0, BLOBHASH(1) -> slot 1, BLOBBASEFEE -> slot 2
 STORE_BLOB_ENV = bytes.fromhex("600049600055" "600149600155" "4a600255" "00")

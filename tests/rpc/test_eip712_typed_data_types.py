@@ -3,7 +3,7 @@ uint0, int257, bytes0, bytes33, non-ASCII digits, 5,000-digit numbers and array 
 without end. Each is -32602 (TypedDataError), never -32603."""
 import pytest
 
-from rpc.errors import INVALID_PARAMS
+from pydevnet.rpc.errors import INVALID_PARAMS
 
 DEV = "0xf39fd6e51aad88f6f4ce6ab8827279cfffb92266"
 

@@ -3,9 +3,9 @@ result schema (src/eth/*.yaml with src/schemas/*.yaml): blocks, transactions of 
 receipts, logs, fee history, proofs, access lists."""
 import pytest
 
-from rpc.registry import METHODS
-from state.hashing import keccak256
-from state.trie import SecureTrie
+from pydevnet.rpc.registry import METHODS
+from pydevnet.state.hashing import keccak256
+from pydevnet.state.trie import SecureTrie
 from tests.rpc.helpers import (EMIT_LOG2, READ_SLOT0, SLOT0, STORE_CTOR, TOPIC_A, UNIT, keys,
                                signed, validate_result, validate_schema)
 

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from rpc.registry import METHODS
+from pydevnet.rpc.registry import METHODS
 from tests.fixtures import EXECUTION_APIS
 from tests.rpc.helpers import validate_result
 

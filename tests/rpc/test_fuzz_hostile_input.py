@@ -17,11 +17,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rpc.codec import parse_int
-from rpc.dispatch import MAX_BATCH
-from rpc.errors import (INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND,
-                        PARSE_ERROR)
-from rpc.registry import METHODS, REQUIRED
+from pydevnet.rpc.codec import parse_int
+from pydevnet.rpc.dispatch import MAX_BATCH
+from pydevnet.rpc.errors import (INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST, METHOD_NOT_FOUND,
+                                 PARSE_ERROR)
+from pydevnet.rpc.registry import METHODS, REQUIRED
 from tests.node.helpers import make_devnet
 from tests.rpc import hostile_params as bad
 from tests.rpc.fuzzing import (MAX_TIMESTAMP, InProcess, check_envelope, counted, fingerprint,

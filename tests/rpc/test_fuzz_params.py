@@ -12,9 +12,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rpc.dispatch import Dispatcher
-from rpc.errors import INTERNAL_ERROR
-from rpc.registry import METHODS
+from pydevnet.rpc.dispatch import Dispatcher
+from pydevnet.rpc.errors import INTERNAL_ERROR
+from pydevnet.rpc.registry import METHODS
 from tests.node.helpers import make_devnet
 from tests.rpc.fuzzing import counted, fuzz_settings
 
@@ -80,7 +80,7 @@ overrides = st.dictionaries(addresses, st.fixed_dictionaries({}, optional={
 
 def _raw_transactions():
     from tests.node.helpers import transfer
-    from node.accounts import dev_accounts
+    from pydevnet.node.accounts import dev_accounts
     key = dev_accounts(count=1)[0].private_key
     good = st.builds(lambda n, t, v, gas: "0x" + transfer(key, n, bytes(20), v, t,
                                                           gas=gas).raw.hex(),

@@ -9,9 +9,9 @@ import rlp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from node.accounts import dev_accounts
-from node.devnet import MiningMode
-from rpc.errors import INVALID_PARAMS, SERVER_ERROR
+from pydevnet.node.accounts import dev_accounts
+from pydevnet.node.devnet import MiningMode
+from pydevnet.rpc.errors import INVALID_PARAMS, SERVER_ERROR
 from tests.node.blob_helpers import blob_raw, blob_tx
 from tests.node.helpers import make_devnet, transfer
 from tests.rpc.fuzzing import InProcess, counted, fingerprint, fuzz_settings

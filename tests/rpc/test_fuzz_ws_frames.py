@@ -15,8 +15,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from rpc.errors import INTERNAL_ERROR, INVALID_REQUEST, PARSE_ERROR
-from rpc.server import RPCConfig
+from pydevnet.rpc.errors import INTERNAL_ERROR, INVALID_REQUEST, PARSE_ERROR
+from pydevnet.rpc.server import RPCConfig
 from tests.rpc.fuzzing import check_envelope, counted, fuzz_settings, strict_loads
 from tests.rpc.helpers import ServerThread, make_devnet
 from tests.rpc.test_fuzz_hostile_input import bodies

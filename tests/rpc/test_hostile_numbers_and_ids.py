@@ -6,9 +6,9 @@ import json
 
 import pytest
 
-from rpc.codec import dumps
-from rpc.dispatch import Dispatcher
-from rpc.errors import INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST
+from pydevnet.rpc.codec import dumps
+from pydevnet.rpc.dispatch import Dispatcher
+from pydevnet.rpc.errors import INTERNAL_ERROR, INVALID_PARAMS, INVALID_REQUEST
 from tests.node.helpers import make_devnet
 from tests.rpc.fuzzing import strict_loads
 
@@ -66,7 +66,7 @@ def test_dumps_refuses_nan_and_infinity():
 
 async def test_an_answer_that_is_not_json_becomes_internal_error(monkeypatch):
     """A result Python's json would write as NaN is a bug in the node: -32603, still JSON."""
-    from rpc.registry import METHODS, Method
+    from pydevnet.rpc.registry import METHODS, Method
 
     async def bad(ctx):
         return float("nan")

@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from rpc.errors import INTERNAL_ERROR
-from rpc.registry import METHODS, rpc as register
-from rpc.server import RPCConfig
+from pydevnet.rpc.errors import INTERNAL_ERROR
+from pydevnet.rpc.registry import METHODS, rpc as register
+from pydevnet.rpc.server import RPCConfig
 from tests.rpc.conftest import Client
 from tests.rpc.helpers import ServerThread, make_devnet
 

@@ -1,5 +1,5 @@
 """The server over a LevelDB store (the chain survives a restart), and the real `devnet` process
-(rpc.main:main) started on a free port and driven over HTTP."""
+(pydevnet:main, as `python -m pydevnet`) started on a free port and driven over HTTP."""
 import json
 import os
 import signal
@@ -12,6 +12,8 @@ import urllib.request
 from web3 import Web3
 
 from tests.fixtures import REPO_ROOT
+
+DEVNET = [sys.executable, "-m", "pydevnet"]  # the same entry point as the `devnet` script
 from tests.rpc.helpers import ServerThread, make_devnet
 
 
@@ -55,7 +57,7 @@ def _post(port: int, method: str, params=()) -> dict:
 def test_devnet_process_serves_and_stops_on_sigterm():
     port = _free_port()
     env = dict(os.environ, PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen([sys.executable, "-m", "rpc.main", "--memory", "--port", str(port),
+    proc = subprocess.Popen([*DEVNET, "--memory", "--port", str(port),
                              "--quiet"], cwd=REPO_ROOT, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, env=env)
     try:
@@ -83,7 +85,7 @@ def test_port_in_use_is_a_clear_error():
         sock.bind(("127.0.0.1", 0))
         sock.listen()
         port = sock.getsockname()[1]
-        out = subprocess.run([sys.executable, "-m", "rpc.main", "--memory", "--port", str(port),
+        out = subprocess.run([*DEVNET, "--memory", "--port", str(port),
                               "--quiet"], cwd=REPO_ROOT, capture_output=True, text=True,
                              timeout=30)
     assert out.returncode == 1
@@ -91,6 +93,6 @@ def test_port_in_use_is_a_clear_error():
 
 
 def test_statetest_subcommand_is_delegated():
-    out = subprocess.run([sys.executable, "-m", "rpc.main", "statetest", "--help"],
+    out = subprocess.run([*DEVNET, "statetest", "--help"],
                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=30)
     assert out.returncode == 0 and "GeneralStateTests" in out.stdout

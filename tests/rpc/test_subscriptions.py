@@ -5,7 +5,7 @@ import itertools
 
 import pytest
 
-from rpc.server import HUB
+from pydevnet.rpc.server import HUB
 from tests.rpc.helpers import EMIT_LOG2, TOPIC_A, validate_result
 
 TIMEOUT = 5

@@ -2,9 +2,9 @@
 code 3 with the reason and the revert data; other execution failures answer -32000."""
 import pytest
 
-from node.config import AllocAccount, Genesis
-from node.devnet import MiningMode
-from node.transactions import decode_transaction
+from pydevnet.node.config import AllocAccount, Genesis
+from pydevnet.node.devnet import MiningMode
+from pydevnet.node.transactions import decode_transaction
 from tests.rpc.conftest import Client
 from tests.rpc.helpers import (LOOP, REVERT_BOOM, REVERT_EMPTY, REVERT_PANIC, UNIT, ServerThread,
                                keys, make_devnet, signed)

@@ -8,7 +8,7 @@ from web3 import AsyncWeb3, Web3
 from web3.exceptions import ContractLogicError, ContractPanicError, Web3RPCError
 from web3.providers import WebSocketProvider
 
-from node.devnet import MiningMode
+from pydevnet.node.devnet import MiningMode
 from tests.rpc.helpers import (EMIT_LOG2, REVERT_BOOM, REVERT_PANIC, TOPIC_A, UNIT, ServerThread,
                                initcode, keys, make_devnet)
 

@@ -11,9 +11,9 @@ import time
 
 import pytest
 
-from rpc import subscriptions
-from rpc.server import HUB
-from rpc.subscriptions import SLOW_CONSUMER, Connection
+from pydevnet.rpc import subscriptions
+from pydevnet.rpc.server import HUB
+from pydevnet.rpc.subscriptions import SLOW_CONSUMER, Connection
 from tests.rpc.helpers import ServerThread, make_devnet
 
 DEADLINE = 30.0  # seconds any wait below may take at most (each ends as soon as its condition)

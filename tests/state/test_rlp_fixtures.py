@@ -10,7 +10,7 @@ import rlp as pyrlp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from state.rlp import RLPError, decode, decode_int, encode, int_to_be
+from pydevnet.state.rlp import RLPError, decode, decode_int, encode, int_to_be
 from tests.fixtures import ETHEREUM_TESTS
 
 FIXTURES = ETHEREUM_TESTS

@@ -7,10 +7,10 @@ from typing import Callable
 
 import pytest
 
-from state.hashing import EMPTY_CODE_HASH, EMPTY_TRIE_ROOT, keccak256
-from state.journal import RIPEMD160_ADDRESS
-from state.statedb import StateDB
-from state.store import LevelDBStore, MemoryStore
+from pydevnet.state.hashing import EMPTY_CODE_HASH, EMPTY_TRIE_ROOT, keccak256
+from pydevnet.state.journal import RIPEMD160_ADDRESS
+from pydevnet.state.statedb import StateDB
+from pydevnet.state.store import LevelDBStore, MemoryStore
 
 A = b"\xaa" * 20
 B = b"\xbb" * 20

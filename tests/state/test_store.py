@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from state.store import KVStore, LevelDBStore, MemoryStore, StoreOpenError
+from pydevnet.state.store import KVStore, LevelDBStore, MemoryStore, StoreOpenError
 
 
 @pytest.fixture(params=["memory", "leveldb"])

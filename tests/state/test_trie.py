@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from state.hashing import EMPTY_TRIE_ROOT, keccak256
-from state.store import LevelDBStore, MemoryStore
-from state.trie import (NODE_PREFIX, BadNode, MissingNode, ProofError, SecureTrie, Trie, trie_root,
-                        verify_proof)
+from pydevnet.state.hashing import EMPTY_TRIE_ROOT, keccak256
+from pydevnet.state.store import LevelDBStore, MemoryStore
+from pydevnet.state.trie import (NODE_PREFIX, BadNode, MissingNode, ProofError, SecureTrie, Trie,
+                                 trie_root, verify_proof)
 
 keys = st.binary(min_size=0, max_size=6)
 values = st.binary(min_size=1, max_size=40)
@@ -326,8 +326,8 @@ def test_proofs_property(data: dict[bytes, bytes], probe: bytes) -> None:
 
 
 def test_shared_node_cache_keeps_old_and_new_roots_apart(tmp_path: Path) -> None:
-    from state.store import LevelDBStore
-    from state.trie import NodeCache
+    from pydevnet.state.store import LevelDBStore
+    from pydevnet.state.trie import NodeCache
     store = LevelDBStore(str(tmp_path / "db"))
     cache = NodeCache(size=8)  # small: eviction happens
     try:

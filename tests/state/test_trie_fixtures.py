@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from state.hashing import keccak256
-from state.store import LevelDBStore, MemoryStore
-from state.trie import SecureTrie, Trie, trie_root, verify_proof
+from pydevnet.state.hashing import keccak256
+from pydevnet.state.store import LevelDBStore, MemoryStore
+from pydevnet.state.trie import SecureTrie, Trie, trie_root, verify_proof
 from tests.fixtures import ETHEREUM_TESTS
 
 FIXTURES = ETHEREUM_TESTS

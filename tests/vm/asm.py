@@ -21,15 +21,15 @@ from __future__ import annotations
 
 from typing import Any, Iterable, NamedTuple
 
-from node.fees import EthereumFees
-from node.transactions import private_key_to_address, sign_transaction
-from node.transition import TxResult, apply_transaction
-from state.statedb import StateDB
-from state.store import MemoryStore
-from vm import interpreter, message
-from vm.frame import BlockEnv, Frame, TxEnv
-from vm.precompiles import PRECOMPILES
-from vm.table import NAMES
+from pydevnet.node.fees import EthereumFees
+from pydevnet.node.transactions import private_key_to_address, sign_transaction
+from pydevnet.node.transition import TxResult, apply_transaction
+from pydevnet.state.statedb import StateDB
+from pydevnet.state.store import MemoryStore
+from pydevnet.vm import interpreter, message
+from pydevnet.vm.frame import BlockEnv, Frame, TxEnv
+from pydevnet.vm.precompiles import PRECOMPILES
+from pydevnet.vm.table import NAMES
 
 OPCODE = {name: op for op, name in enumerate(NAMES) if not name.startswith("opcode ")}
 PUSH1 = 0x60

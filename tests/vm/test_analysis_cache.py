@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from tests.vm.asm import asm, block_env, initcode, new_state, tx_env, warm_like_a_tx
-from vm import analysis, jit, message
+from pydevnet.vm import analysis, jit, message
 
 TOKEN = Path(__file__).resolve().parents[1] / "contracts" / "build" / "Token.json"
 BUDGET = 4 << 20

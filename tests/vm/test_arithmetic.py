@@ -4,7 +4,7 @@ modulus, EXP's EIP-160 per-byte gas and SIGNEXTEND at every byte position."""
 import pytest
 
 from tests.vm.asm import asm, run
-from vm.errors import OutOfGas
+from pydevnet.vm.errors import OutOfGas
 
 M = 2**256 - 1
 MIN = 2**255  # -2**255 in two's complement

@@ -4,9 +4,9 @@ DIFFICULTY), GASLIMIT, CHAINID (EIP-1344), SELFBALANCE (EIP-1884, 5 gas) and BAS
 each reading the BlockEnv."""
 import pytest
 
-from state.hashing import keccak256
+from pydevnet.state.hashing import keccak256
 from tests.vm.asm import CONTRACT, as_int, asm, block_env, new_state, run
-from vm.table import NAMES
+from pydevnet.vm.table import NAMES
 
 NUMBER = 1000
 

@@ -6,9 +6,9 @@ import pytest
 
 from tests.vm.asm import (CONTRACT, SENDER, as_int, asm, initcode, new_state, ret_top, run,
                           transact)
-from vm.errors import OutOfGas
-from vm.gas import all_but_one_64th
-from vm.opcodes.system import create2_address, create_address
+from pydevnet.vm.errors import OutOfGas
+from pydevnet.vm.gas import all_but_one_64th
+from pydevnet.vm.opcodes.system import create2_address, create_address
 
 H = bytes.fromhex
 FACTORY_NONCE = 1

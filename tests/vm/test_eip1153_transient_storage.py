@@ -4,7 +4,7 @@ a call frame reverts, cleared at the end of every transaction, and TSTORE forbid
 context."""
 from tests.vm.asm import (CONTRACT, SENDER, address, asm, call_op, message_call, new_state,
                           ret_top, return_word, run, transact)
-from vm.errors import WriteProtection
+from pydevnet.vm.errors import WriteProtection
 
 B = address(0xB)
 

@@ -5,7 +5,7 @@ call writes its output into the caller's memory area."""
 import pytest
 
 from tests.vm.asm import address, asm, call_op, initcode, new_state, run
-from vm.errors import ReturnDataOutOfBounds
+from pydevnet.vm.errors import ReturnDataOutOfBounds
 
 B = address(0xB)
 V = int.from_bytes(bytes(range(1, 33)), "big")

@@ -4,7 +4,7 @@ fails the STATICCALL and consumes the gas it forwarded. Reads and value-less cal
 import pytest
 
 from tests.vm.asm import CONTRACT, address, as_int, asm, call_op, new_state, run
-from vm.errors import WriteProtection
+from pydevnet.vm.errors import WriteProtection
 
 B = address(0xB)
 C = address(0xC)

@@ -4,7 +4,7 @@ refunds journaled with their frame; and the transaction-level refund cap of gasU
 import pytest
 
 from tests.vm.asm import CONTRACT, SENDER, asm, new_state, run, transact
-from vm.errors import OutOfGas, WriteProtection
+from pydevnet.vm.errors import OutOfGas, WriteProtection
 
 # EIP-3529's table: (original, values stored one after another, gas used, refund). The code
 # is PUSH1 v PUSH1 0 SSTORE for each value; the slot is warm before the code starts.

@@ -4,7 +4,7 @@ precompiles, EIP-3651 coinbase); EIP-2930 access lists pre-warming addresses and
 warm set journaled so that a reverted sub-call forgets what it warmed."""
 import pytest
 
-from state.statedb import StateDB
+from pydevnet.state.statedb import StateDB
 from tests.vm.asm import (COINBASE, CONTRACT, SENDER, address, as_int, asm, call_op,
                           message_call, new_state, run, transact)
 

@@ -6,7 +6,7 @@ import json
 
 from tests.vm.asm import (CONTRACT, SENDER, address, asm, call_op, new_state, run, transact,
                           tx_env)
-from vm.tracing import JsonTracer
+from pydevnet.vm.tracing import JsonTracer
 
 B = address(0xB)
 CODE = asm("PUSH1 1 PUSH1 2 ADD PUSH0 MSTORE PUSH1 32 PUSH0 RETURN")

@@ -1,8 +1,8 @@
 """EIP-3855 PUSH0 (0x5f): pushes zero for G_base (2), takes no immediate, and overflows the
 1024-item stack like any push. Also PUSHn reading past the end of the code (zero padded)."""
 from tests.vm.asm import asm, run
-from vm.errors import StackOverflow
-from vm.table import NAMES, STATIC_GAS
+from pydevnet.vm.errors import StackOverflow
+from pydevnet.vm.table import NAMES, STATIC_GAS
 
 
 def test_push0_is_opcode_0x5f_costing_2() -> None:

@@ -4,7 +4,7 @@ EIP-7516 BLOBBASEFEE (0x4a): the block's blob base fee, fake_exponential(1, exce
 import pytest
 
 from tests.vm.asm import CONTRACT, SENDER, asm, block_env, new_state, run, transact, tx_env
-from vm.gas import fake_exponential
+from pydevnet.vm.gas import fake_exponential
 
 HASHES = (b"\x01" + b"\xaa" * 31, b"\x01" + b"\xbb" * 31)
 FRACTION = 3338477

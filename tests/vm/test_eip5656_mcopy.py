@@ -4,7 +4,7 @@ bytes; a zero-length copy touches nothing whatever its offsets."""
 import pytest
 
 from tests.vm.asm import asm, run
-from vm.errors import OutOfGas
+from pydevnet.vm.errors import OutOfGas
 
 SEQ = bytes(range(32))  # 0x000102...1f
 

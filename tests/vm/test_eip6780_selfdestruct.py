@@ -3,11 +3,11 @@ account is deleted only when it was created in the same transaction; with the be
 to the contract, the ether is burned in that case and untouched otherwise. Gas: 5000, 2600 for a
 cold beneficiary (EIP-2929), 25000 when value goes to an account that is not alive; no refund
 (EIP-3529); forbidden in a static context (EIP-214)."""
-from state.statedb import StateDB
+from pydevnet.state.statedb import StateDB
 from tests.vm.asm import (CALLER, CONTRACT, SENDER, address, as_int, asm, initcode, new_state,
                           run, transact)
-from vm.errors import WriteProtection
-from vm.opcodes.system import create_address
+from pydevnet.vm.errors import WriteProtection
+from pydevnet.vm.opcodes.system import create_address
 
 X = address(0x99)
 DESTRUCT_TO_X = asm("PUSH20", as_int(X), "SELFDESTRUCT")

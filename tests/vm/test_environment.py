@@ -4,7 +4,7 @@ CODECOPY, EXTCODECOPY), CODESIZE/EXTCODESIZE and EIP-1052 EXTCODEHASH (0 for an 
 not exist or is empty, keccak256 of the code otherwise)."""
 import pytest
 
-from state.hashing import EMPTY_CODE_HASH, keccak256
+from pydevnet.state.hashing import EMPTY_CODE_HASH, keccak256
 from tests.vm.asm import (CALLER, CONTRACT, SENDER, address, as_int, asm, new_state, run,
                           tx_env)
 

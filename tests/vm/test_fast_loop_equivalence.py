@@ -6,11 +6,11 @@ calls and PUSH/JUMPI pairs, run with gas limits that often stop them half-way.""
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from state.statedb import StateDB
-from state.store import MemoryStore
-from vm import message
-from vm.frame import BlockEnv, TxEnv
-from vm.tracing import Tracer
+from pydevnet.state.statedb import StateDB
+from pydevnet.state.store import MemoryStore
+from pydevnet.vm import message
+from pydevnet.vm.frame import BlockEnv, TxEnv
+from pydevnet.vm.tracing import Tracer
 
 CALLER = bytes.fromhex("aa" * 20)
 TARGET = bytes.fromhex("bb" * 20)

@@ -7,13 +7,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench import workloads
-from state.statedb import StateDB
-from state.store import MemoryStore
+from pydevnet.state.statedb import StateDB
+from pydevnet.state.store import MemoryStore
 from tests.vm.asm import asm, run
 from tests.vm.test_fast_loop_equivalence import CALLER, OTHER, TARGET, _piece
-from vm import analysis, jit, message
-from vm.errors import ExceptionalHalt
-from vm.frame import BlockEnv, TxEnv
+from pydevnet.vm import analysis, jit, message
+from pydevnet.vm.errors import ExceptionalHalt
+from pydevnet.vm.frame import BlockEnv, TxEnv
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,8 @@ Gas: JUMP 8, JUMPI 10, JUMPDEST 1, PC 2."""
 import pytest
 
 from tests.vm.asm import asm, run
-from vm.analysis import jumpdests
-from vm.errors import InvalidJump
+from pydevnet.vm.analysis import jumpdests
+from pydevnet.vm.errors import InvalidJump
 
 
 def test_jump_to_a_jumpdest() -> None:

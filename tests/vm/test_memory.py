@@ -5,8 +5,8 @@ any offset expand nothing."""
 import pytest
 
 from tests.vm.asm import asm, run
-from vm.errors import OutOfGas
-from vm.gas import memory_cost
+from pydevnet.vm.errors import OutOfGas
+from pydevnet.vm.gas import memory_cost
 
 M = 2**256 - 1
 KECCAK_EMPTY = 0xC5D2460186F7233C927E7DB2DCC703C0E500B653CA82273B7BFAD8045D85A470

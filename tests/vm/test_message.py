@@ -4,7 +4,7 @@ precompile, and on failure reverts everything it did - except the touch of the R
 precompile 0x03, which mainnet history made survive a failed call."""
 from tests.vm.asm import (CALLER, CONTRACT, address, asm, call_op, execute, message_call,
                           new_state, run)
-from vm.errors import OutOfGas, Revert
+from pydevnet.vm.errors import OutOfGas, Revert
 
 B = address(0xB)
 X = address(0x99)

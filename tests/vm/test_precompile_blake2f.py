@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vm.errors import OutOfGas, PrecompileError
-from vm.precompiles.blake2f import IV, blake2f
+from pydevnet.vm.errors import OutOfGas, PrecompileError
+from pydevnet.vm.precompiles.blake2f import IV, blake2f
 
 BLOCK_SIZE = 128
 DIGEST_SIZE = 64

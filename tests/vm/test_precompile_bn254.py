@@ -8,10 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vm.errors import OutOfGas, PrecompileError
-from vm.precompiles.bn254 import CURVE_ORDER, FIELD_MODULUS, bn254_add, bn254_mul
-from vm.precompiles.bn254_pairing import bn254_pairing
-from vm.precompiles.pricing import BN254_ADD_GAS, BN254_MUL_GAS
+from pydevnet.vm.errors import OutOfGas, PrecompileError
+from pydevnet.vm.precompiles.bn254 import CURVE_ORDER, FIELD_MODULUS, bn254_add, bn254_mul
+from pydevnet.vm.precompiles.bn254_pairing import bn254_pairing
+from pydevnet.vm.precompiles.pricing import BN254_ADD_GAS, BN254_MUL_GAS
 
 P = FIELD_MODULUS
 G1 = (1, 2)

@@ -3,10 +3,10 @@ import pytest
 from coincurve import PrivateKey
 from eth_account import Account
 
-from state.hashing import keccak256
-from vm.errors import OutOfGas
-from vm.precompiles.ecrecover import SECP256K1N, ecrecover
-from vm.precompiles.pricing import ECRECOVER_GAS
+from pydevnet.state.hashing import keccak256
+from pydevnet.vm.errors import OutOfGas
+from pydevnet.vm.precompiles.ecrecover import SECP256K1N, ecrecover
+from pydevnet.vm.precompiles.pricing import ECRECOVER_GAS
 
 PRIVATE_KEY = bytes.fromhex("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318")
 MSG_HASH = keccak256(b"pydevnet ecrecover")

@@ -5,8 +5,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vm.errors import OutOfGas
-from vm.precompiles.hashes import identity, ripemd160, sha256
+from pydevnet.vm.errors import OutOfGas
+from pydevnet.vm.precompiles.hashes import identity, ripemd160, sha256
 
 # Well-known digests of the empty string and of "abc" (FIPS 180-2, RIPEMD-160 reference page)
 SHA256_EMPTY = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"

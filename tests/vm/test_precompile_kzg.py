@@ -2,15 +2,10 @@
 import ckzg
 import pytest
 
-from vm.errors import OutOfGas, PrecompileError
-from vm.precompiles.kzg import (
-    BLS_MODULUS,
-    FIELD_ELEMENTS_PER_BLOB,
-    kzg_to_versioned_hash,
-    point_evaluation,
-    trusted_setup,
-)
-from vm.precompiles.pricing import POINT_EVALUATION_GAS
+from pydevnet.vm.errors import OutOfGas, PrecompileError
+from pydevnet.vm.precompiles.kzg import (BLS_MODULUS, FIELD_ELEMENTS_PER_BLOB,
+                                         kzg_to_versioned_hash, point_evaluation, trusted_setup)
+from pydevnet.vm.precompiles.pricing import POINT_EVALUATION_GAS
 
 EXPECTED_OUTPUT = FIELD_ELEMENTS_PER_BLOB.to_bytes(32, "big") + BLS_MODULUS.to_bytes(32, "big")
 # go-ethereum core/vm/testdata/precompiles/pointEvaluation.json ("pointEvaluation1"): a proof made

@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vm.errors import OutOfGas
-from vm.precompiles.modexp import modexp, modexp_gas
-from vm.precompiles.pricing import MODEXP_MIN_GAS
+from pydevnet.vm.errors import OutOfGas
+from pydevnet.vm.precompiles.modexp import modexp, modexp_gas
+from pydevnet.vm.precompiles.pricing import MODEXP_MIN_GAS
 
 BLOCK_GAS = 30_000_000
 MAX_WORD = 2**256 - 1

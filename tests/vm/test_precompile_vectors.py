@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from vm.errors import OutOfGas, PrecompileError
-from vm.precompiles import PRECOMPILES, address
+from pydevnet.vm.errors import OutOfGas, PrecompileError
+from pydevnet.vm.precompiles import PRECOMPILES, address
 
 VECTORS_PATH = Path(__file__).parent / "data" / "precompile_vectors.json"
 VECTORS = json.loads(VECTORS_PATH.read_text())

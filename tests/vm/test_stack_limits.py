@@ -4,7 +4,7 @@ the stack overflows when it is already full. Both are exceptional halts burning 
 import pytest
 
 from tests.vm.asm import OPCODE, asm, run
-from vm.errors import StackOverflow, StackUnderflow
+from pydevnet.vm.errors import StackOverflow, StackUnderflow
 
 # Inputs per opcode (Yellow Paper appendix H, plus EIP-145, 1014, 1153, 1052, 211, 214, 3198,
 # 4844, 5656, 7516); the opcodes that take none are listed in GROWERS.

@@ -7,8 +7,8 @@ import sys
 import pytest
 
 from tests.vm.asm import OPCODE, run
-from vm.errors import InvalidOpcode
-from vm.table import HANDLERS, STATIC_GAS
+from pydevnet.vm.errors import InvalidOpcode
+from pydevnet.vm.table import HANDLERS, STATIC_GAS
 
 # 0x00-0x0b, 0x10-0x1d, 0x20, 0x30-0x4a, 0x50-0xa4, 0xf0-0xf5, 0xfa, 0xfd, 0xfe, 0xff
 CANCUN_OPCODE_COUNT = 149
@@ -40,7 +40,8 @@ def test_unassigned_bytes_are_invalid_and_burn_all_gas(op: int) -> None:
     assert f.gas == 0
 
 
-@pytest.mark.parametrize("module", ["vm.table", "vm.tracing", "vm.opcodes.system", "vm.message",
-                                    "vm.interpreter", "vm.frame"])
+@pytest.mark.parametrize("module", ["pydevnet.vm.table", "pydevnet.vm.tracing",
+                                    "pydevnet.vm.opcodes.system", "pydevnet.vm.message",
+                                    "pydevnet.vm.interpreter", "pydevnet.vm.frame"])
 def test_module_imports_first(module: str) -> None:
     subprocess.run([sys.executable, "-c", f"import {module}"], check=True, timeout=60)

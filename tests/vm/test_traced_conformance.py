@@ -6,9 +6,9 @@ The debug_trace* replays run this traced path, so it must execute exactly as the
 
 import pytest
 
-from node.statetest import run_file
+from pydevnet.node.statetest import run_file
 from tests.fixtures import fixture_dir
-from vm.tracing import Tracer
+from pydevnet.vm.tracing import Tracer
 
 SUITE = fixture_dir("GeneralStateTests")
 GROUPS = ("stCallCodes", "stCreate2", "stRevertTest", "stCallCreateCallCodeTest",

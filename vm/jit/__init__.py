@@ -20,7 +20,7 @@ import os
 import weakref
 from typing import Callable
 
-from vm.jit.codegen import compile_unit, entries
+from pydevnet.vm.jit.codegen import compile_unit, entries
 
 MODES = ("off", "auto", "always")
 DEFAULT_MODE = "auto"
@@ -46,7 +46,7 @@ def set_mode(mode: str) -> None:
     if mode not in MODES:
         raise ValueError(mode)
     MODE = mode
-    from vm import analysis
+    from pydevnet.vm import analysis
     analysis.clear_cache()
 
 

@@ -8,9 +8,9 @@ original step instead, so the handlers decide which error comes first. Ops not i
 through their run handler (RUN_HANDLERS), so dynamic gas is charged by the same vm.gas helpers in
 the same order.
 """
-from vm.errors import Halt, InvalidJump, OutOfGas
-from vm.gas import STACK_LIMIT, expand_memory
-from vm.table import JUMP, JUMPI, RUN_ENDERS, RUN_HANDLERS
+from pydevnet.vm.errors import Halt, InvalidJump, OutOfGas
+from pydevnet.vm.gas import STACK_LIMIT, expand_memory
+from pydevnet.vm.table import JUMP, JUMPI, RUN_ENDERS, RUN_HANDLERS
 
 M = (1 << 256) - 1
 SIGN = 1 << 255

@@ -1,5 +1,5 @@
 """Arithmetic: ADD ... SIGNEXTEND (0x01-0x0b). EXP's per-byte cost is EIP-160's."""
-from vm.gas import GAS_EXP_BYTE, charge
+from pydevnet.vm.gas import GAS_EXP_BYTE, charge
 
 M = (1 << 256) - 1
 SIGN = 1 << 255

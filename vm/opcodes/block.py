@@ -1,6 +1,6 @@
 """Block information: BLOCKHASH ... BLOBBASEFEE (0x40-0x4a, SELFBALANCE aside). PREVRANDAO
 (EIP-4399) replaces DIFFICULTY; BLOBHASH is EIP-4844's, BLOBBASEFEE EIP-7516's."""
-from vm.opcodes.environment import _push
+from pydevnet.vm.opcodes.environment import _push
 
 BLOCKHASH_WINDOW = 256
 

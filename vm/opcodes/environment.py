@@ -1,10 +1,10 @@
 """Environment information: ADDRESS ... EXTCODEHASH and SELFBALANCE (0x30-0x3f, 0x47), KECCAK256.
 Account-reading opcodes charge EIP-2929's cold surcharge on first access; the table charges the
 warm cost. Copies cost EIP-150's 3 gas a word plus memory expansion."""
-from state.hashing import keccak256
-from vm.errors import ReturnDataOutOfBounds, StackOverflow
-from vm.gas import (GAS_COLD_ACCOUNT_ACCESS, GAS_COPY_WORD, GAS_KECCAK256_WORD, GAS_WARM_ACCESS,
-                    STACK_LIMIT, charge, expand_memory)
+from pydevnet.state.hashing import keccak256
+from pydevnet.vm.errors import ReturnDataOutOfBounds, StackOverflow
+from pydevnet.vm.gas import (GAS_COLD_ACCOUNT_ACCESS, GAS_COPY_WORD, GAS_KECCAK256_WORD,
+                             GAS_WARM_ACCESS, STACK_LIMIT, charge, expand_memory)
 
 ADDRESS_MASK = (1 << 160) - 1
 COLD_EXTRA = GAS_COLD_ACCOUNT_ACCESS - GAS_WARM_ACCESS

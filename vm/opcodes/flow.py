@@ -1,6 +1,6 @@
 """Control flow and halting: STOP, JUMP, JUMPI, PC, GAS, JUMPDEST, RETURN, REVERT, INVALID."""
-from vm.errors import Halt, InvalidJump, InvalidOpcode, OutOfGas, Revert, StackOverflow
-from vm.gas import STACK_LIMIT, expand_memory
+from pydevnet.vm.errors import Halt, InvalidJump, InvalidOpcode, OutOfGas, Revert, StackOverflow
+from pydevnet.vm.gas import STACK_LIMIT, expand_memory
 
 
 def stop(f, pc):

@@ -1,7 +1,7 @@
 """LOG0-LOG4: 375 gas in the table, plus 375 a topic and 8 a byte of data; forbidden in a
 static context (EIP-214)."""
-from vm.errors import WriteProtection
-from vm.gas import GAS_LOG_DATA, GAS_LOG_TOPIC, charge, expand_memory
+from pydevnet.vm.errors import WriteProtection
+from pydevnet.vm.gas import GAS_LOG_DATA, GAS_LOG_TOPIC, charge, expand_memory
 
 
 def make_log(n: int):

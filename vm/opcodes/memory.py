@@ -1,7 +1,7 @@
 """Memory: MLOAD, MSTORE, MSTORE8, MSIZE and MCOPY (EIP-5656). Expansion is charged through
 vm.gas.expand_memory; the fast path skips it when the access is inside current memory."""
-from vm.errors import StackOverflow
-from vm.gas import GAS_COPY_WORD, STACK_LIMIT, charge, expand_memory
+from pydevnet.vm.errors import StackOverflow
+from pydevnet.vm.gas import GAS_COPY_WORD, STACK_LIMIT, charge, expand_memory
 
 
 def mload(f, pc):

@@ -1,7 +1,7 @@
 """Stack operations: POP, PUSH0 (EIP-3855), PUSH1-PUSH32, DUP1-DUP16, SWAP1-SWAP16.
 The families come from small factories; the code is padded so PUSH never reads past its end."""
-from vm.errors import InvalidJump, OutOfGas, StackOverflow
-from vm.gas import STACK_LIMIT
+from pydevnet.vm.errors import InvalidJump, OutOfGas, StackOverflow
+from pydevnet.vm.gas import STACK_LIMIT
 
 
 def pop(f, pc):

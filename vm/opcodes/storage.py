@@ -1,9 +1,9 @@
 """Storage: SLOAD and SSTORE (EIP-2200 net metering with EIP-2929 access costs and EIP-3529
 refunds), TLOAD and TSTORE (EIP-1153 transient storage). The table charges SLOAD, TLOAD and
 TSTORE the warm cost; SSTORE's whole cost is dynamic because of the EIP-2200 sentry."""
-from vm.errors import OutOfGas, WriteProtection
-from vm.gas import (GAS_COLD_SLOAD, GAS_SSTORE_RESET, GAS_SSTORE_SENTRY, GAS_SSTORE_SET,
-                    GAS_WARM_ACCESS, REFUND_SSTORE_CLEARS, charge)
+from pydevnet.vm.errors import OutOfGas, WriteProtection
+from pydevnet.vm.gas import (GAS_COLD_SLOAD, GAS_SSTORE_RESET, GAS_SSTORE_SENTRY, GAS_SSTORE_SET,
+                             GAS_WARM_ACCESS, REFUND_SSTORE_CLEARS, charge)
 
 _COLD_SLOAD_EXTRA = GAS_COLD_SLOAD - GAS_WARM_ACCESS
 _REFUND_RESTORE_EMPTY = GAS_SSTORE_SET - GAS_WARM_ACCESS

@@ -5,15 +5,15 @@ handlers the cold surcharge), EIP-3860 (initcode size and word cost), EIP-1014 (
 EIP-6780 (SELFDESTRUCT deletes only accounts created in the same transaction) and EIP-7610
 (creating over non-empty storage is a collision). The child frame itself runs in vm.message.
 """
-from state.hashing import EMPTY_CODE_HASH, keccak256
-from state.rlp import encode
-from vm import message
-from vm.errors import Halt, OutOfGas, WriteProtection
-from vm.gas import (CALL_DEPTH_LIMIT, GAS_CALL_STIPEND, GAS_CALL_VALUE, GAS_COLD_ACCOUNT_ACCESS,
-                    GAS_INITCODE_WORD, GAS_KECCAK256_WORD, GAS_NEW_ACCOUNT, MAX_INITCODE_SIZE,
-                    MAX_TX_NONCE,
-                    all_but_one_64th, charge, expand_memory)
-from vm.opcodes.environment import COLD_EXTRA, to_address
+from pydevnet.state.hashing import EMPTY_CODE_HASH, keccak256
+from pydevnet.state.rlp import encode
+from pydevnet.vm import message
+from pydevnet.vm.errors import Halt, OutOfGas, WriteProtection
+from pydevnet.vm.gas import (CALL_DEPTH_LIMIT, GAS_CALL_STIPEND, GAS_CALL_VALUE,
+                             GAS_COLD_ACCOUNT_ACCESS, GAS_INITCODE_WORD, GAS_KECCAK256_WORD,
+                             GAS_NEW_ACCOUNT, MAX_INITCODE_SIZE, MAX_TX_NONCE, all_but_one_64th,
+                             charge, expand_memory)
+from pydevnet.vm.opcodes.environment import COLD_EXTRA, to_address
 
 CREATE, CALL, CALLCODE, DELEGATECALL, CREATE2, STATICCALL = 0xF0, 0xF1, 0xF2, 0xF4, 0xF5, 0xFA
 SELFDESTRUCT = 0xFF

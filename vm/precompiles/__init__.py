@@ -9,13 +9,13 @@ point evaluation (EIP-4844).
 """
 from collections.abc import Callable
 
-from vm.precompiles.blake2f import blake2f
-from vm.precompiles.bn254 import bn254_add, bn254_mul
-from vm.precompiles.bn254_pairing import bn254_pairing
-from vm.precompiles.ecrecover import ecrecover
-from vm.precompiles.hashes import identity, ripemd160, sha256
-from vm.precompiles.kzg import point_evaluation
-from vm.precompiles.modexp import modexp
+from pydevnet.vm.precompiles.blake2f import blake2f
+from pydevnet.vm.precompiles.bn254 import bn254_add, bn254_mul
+from pydevnet.vm.precompiles.bn254_pairing import bn254_pairing
+from pydevnet.vm.precompiles.ecrecover import ecrecover
+from pydevnet.vm.precompiles.hashes import identity, ripemd160, sha256
+from pydevnet.vm.precompiles.kzg import point_evaluation
+from pydevnet.vm.precompiles.modexp import modexp
 
 ADDRESS_SIZE = 20
 

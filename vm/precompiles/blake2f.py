@@ -12,8 +12,8 @@ import struct
 
 from blake2b import compress
 
-from vm.errors import PrecompileError
-from vm.precompiles.pricing import BLAKE2F_GAS_PER_ROUND, charge
+from pydevnet.vm.errors import PrecompileError
+from pydevnet.vm.precompiles.pricing import BLAKE2F_GAS_PER_ROUND, charge
 
 INPUT_SIZE = 213
 ROUNDS_SIZE = 4

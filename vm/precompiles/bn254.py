@@ -9,8 +9,8 @@ reduced modulo the group order. The arithmetic uses plain ints in Jacobian coord
 (x = X/Z^2, y = Y/Z^3) with one inversion at the end: several times faster than py_ecc's generic
 field classes. The pairing (0x08) lives in bn254_pairing.py.
 """
-from vm.errors import PrecompileError
-from vm.precompiles.pricing import BN254_ADD_GAS, BN254_MUL_GAS, WORD_SIZE, charge
+from pydevnet.vm.errors import PrecompileError
+from pydevnet.vm.precompiles.pricing import BN254_ADD_GAS, BN254_MUL_GAS, WORD_SIZE, charge
 
 FIELD_MODULUS = 0x30644E72E131A029B85045B68181585D97816A916871CA8D3C208C16D87CFD47
 CURVE_ORDER = 0x30644E72E131A029B85045B68181585D2833E84879B9709143E1F593F0000001

@@ -14,14 +14,10 @@ a point at infinity contribute 1 and are skipped (after validation).
 from py_ecc.optimized_bn128 import FQ, FQ2, FQ12, b2, curve_order, final_exponentiate
 from py_ecc.optimized_bn128 import is_inf, is_on_curve, multiply, pairing
 
-from vm.errors import PrecompileError
-from vm.precompiles.bn254 import FIELD_MODULUS, POINT_SIZE, AffinePoint, decode_g1
-from vm.precompiles.pricing import (
-    BN254_PAIRING_BASE_GAS,
-    BN254_PAIRING_PER_PAIR_GAS,
-    WORD_SIZE,
-    charge,
-)
+from pydevnet.vm.errors import PrecompileError
+from pydevnet.vm.precompiles.bn254 import FIELD_MODULUS, POINT_SIZE, AffinePoint, decode_g1
+from pydevnet.vm.precompiles.pricing import (BN254_PAIRING_BASE_GAS, BN254_PAIRING_PER_PAIR_GAS,
+                                             WORD_SIZE, charge)
 
 G2_POINT_SIZE = 2 * POINT_SIZE
 PAIR_SIZE = POINT_SIZE + G2_POINT_SIZE

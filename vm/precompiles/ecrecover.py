@@ -7,8 +7,8 @@ charges the full price: ecrecover never halts exceptionally except by running ou
 """
 from coincurve import PublicKey
 
-from state.hashing import keccak256
-from vm.precompiles.pricing import ECRECOVER_GAS, WORD_SIZE, charge
+from pydevnet.state.hashing import keccak256
+from pydevnet.vm.precompiles.pricing import ECRECOVER_GAS, WORD_SIZE, charge
 
 SECP256K1N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
 INPUT_SIZE = 4 * WORD_SIZE

@@ -7,17 +7,10 @@ import hashlib
 
 from Crypto.Hash import RIPEMD160
 
-from vm.precompiles.pricing import (
-    IDENTITY_BASE_GAS,
-    IDENTITY_WORD_GAS,
-    RIPEMD160_BASE_GAS,
-    RIPEMD160_WORD_GAS,
-    SHA256_BASE_GAS,
-    SHA256_WORD_GAS,
-    WORD_SIZE,
-    charge,
-    words,
-)
+from pydevnet.vm.precompiles.pricing import (IDENTITY_BASE_GAS, IDENTITY_WORD_GAS,
+                                             RIPEMD160_BASE_GAS, RIPEMD160_WORD_GAS,
+                                             SHA256_BASE_GAS, SHA256_WORD_GAS, WORD_SIZE, charge,
+                                             words)
 
 
 def sha256(data: bytes, gas: int) -> tuple[int, bytes]:

@@ -17,8 +17,8 @@ from importlib.resources import as_file, files
 
 import ckzg
 
-from vm.errors import PrecompileError
-from vm.precompiles.pricing import POINT_EVALUATION_GAS, WORD_SIZE, charge
+from pydevnet.vm.errors import PrecompileError
+from pydevnet.vm.precompiles.pricing import POINT_EVALUATION_GAS, WORD_SIZE, charge
 
 INPUT_SIZE = 192
 COMMITMENT_SIZE = 48

@@ -9,15 +9,9 @@ runs out of gas without allocating. The one exception is a zero modulus length w
 length: complexity 0, so the price is the 200 minimum whatever the exponent length, and the output
 is empty without reading the exponent.
 """
-from vm.precompiles.pricing import (
-    MODEXP_COMPLEXITY_WORD_SIZE,
-    MODEXP_EXPONENT_BYTE_BITS,
-    MODEXP_EXPONENT_HEAD_SIZE,
-    MODEXP_GAS_DIVISOR,
-    MODEXP_MIN_GAS,
-    WORD_SIZE,
-    charge,
-)
+from pydevnet.vm.precompiles.pricing import (MODEXP_COMPLEXITY_WORD_SIZE, MODEXP_EXPONENT_BYTE_BITS,
+                                             MODEXP_EXPONENT_HEAD_SIZE, MODEXP_GAS_DIVISOR,
+                                             MODEXP_MIN_GAS, WORD_SIZE, charge)
 
 HEADER_SIZE = 3 * WORD_SIZE
 

@@ -5,7 +5,7 @@ Prices: Frontier (Yellow Paper appendix E) for 0x01-0x04, EIP-2565 for modexp (0
 EIP-198), EIP-1108 for the BN254 contracts (0x06-0x08, semantics from EIP-196/197), EIP-152 for
 blake2f (0x09) and EIP-4844 for the KZG point evaluation (0x0a).
 """
-from vm.errors import OutOfGas
+from pydevnet.vm.errors import OutOfGas
 
 WORD_SIZE = 32  # bytes per word in the per-word prices
 

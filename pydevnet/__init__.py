@@ -1,0 +1,34 @@
+"""pydevnet: a deterministic local Ethereum development node with its own EVM (the KVM), a fixed
+unit gas price and a LevelDB Merkle Patricia trie.
+
+The distribution claims this one import name. Its parts live in the repository's top-level
+folders and are installed beneath it:
+
+- `pydevnet.rpc`   (rpc/)   the aiohttp JSON-RPC server: transport, dispatch, codecs, methods
+- `pydevnet.node`  (node/)  the devnet: chain, transactions, pool, miner, calls, tracers, CLI
+- `pydevnet.vm`    (vm/)    the KVM: interpreter, opcode table, forks, gas, precompiles, jit
+- `pydevnet.state` (state/) stores, RLP, the Merkle Patricia trie, accounts, journal, StateDB
+
+Imports flow one way, rpc -> node -> vm -> state. This package is the public face: `Devnet` (the
+node, in-process) and `main` (the `devnet` command; `python -m pydevnet` is the same).
+"""
+from pydevnet.node.devnet import Devnet, MiningMode
+
+__all__ = ["Devnet", "MiningMode", "main", "__version__"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The `devnet` command line."""
+    from pydevnet.rpc.main import main as _main
+    return _main(argv)
+
+
+def _version() -> str:
+    from importlib import metadata
+    try:
+        return metadata.version("pydevnet")
+    except metadata.PackageNotFoundError:
+        return "0.0.0"
+
+
+__version__ = _version()
