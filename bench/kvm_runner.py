@@ -19,7 +19,7 @@ from pathlib import Path
 if __name__ == "__main__":  # bench/ is sys.path[0], where bench/vm.py would shadow the vm package
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from pydevnet.node.vmthread import run_in_vm_thread  # noqa: E402
+from pydevnet.node.workers import run_in_vm_thread  # noqa: E402
 from pydevnet.state.statedb import StateDB  # noqa: E402
 from pydevnet.state.store import MemoryStore  # noqa: E402
 from pydevnet.vm import message  # noqa: E402

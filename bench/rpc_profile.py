@@ -41,23 +41,23 @@ GROUPS = (("/rpc/", "rpc/"), ("/node/", "node/"), ("/vm/", "vm/"), ("/state/", "
 # (file suffix, function, label): the stages of one request, by cumulative time
 TRANSFER_STAGES = (
     ("node/devnet.py", "send_raw_transaction", "send_raw_transaction, all of it"),
-    ("node/tx_decode.py", "decode_transaction", "  decode the raw transaction"),
+    ("node/tx/decode.py", "decode_transaction", "  decode the raw transaction"),
     ("node/devnet.py", "_admit", "  validate and pool (ecrecover included)"),
-    ("node/tx_crypto.py", "recover_address", "    ecrecover of the sender"),
+    ("node/tx/crypto.py", "recover_address", "    ecrecover of the sender"),
     ("node/devnet.py", "_mine", "  mine the block, all of it"),
-    ("node/transition.py", "apply_transaction", "    execute the transfer"),
+    ("node/chain/transition.py", "apply_transaction", "    execute the transfer"),
     ("state/statedb.py", "commit", "    commit the state trie"),
-    ("node/blocks.py", "receipts_root", "    receipts root"),
-    ("node/blocks.py", "transactions_root", "    transactions root"),
-    ("node/chaindb.py", "block_batch", "    encode block, receipts, lookups"),
-    ("node/chaindb.py", "write", "    write the batch to the store"),
-    ("node/txpool.py", "prune", "    prune the pool"),
+    ("node/chain/blocks.py", "receipts_root", "    receipts root"),
+    ("node/chain/blocks.py", "transactions_root", "    transactions root"),
+    ("node/chain/db.py", "block_batch", "    encode block, receipts, lookups"),
+    ("node/chain/db.py", "write", "    write the batch to the store"),
+    ("node/pool.py", "prune", "    prune the pool"),
     ("node/devnet.py", "_log_block", "    block log lines (--quiet: formatted, not shown)"),
 )
 CALL_STAGES = (
     ("node/devnet.py", "call", "devnet.call, all of it"),
-    ("node/chain.py", "state_at", "  open a StateDB at the block"),
-    ("node/executor.py", "execute_call", "  execute_call"),
+    ("node/chain/chain.py", "state_at", "  open a StateDB at the block"),
+    ("node/calls.py", "execute_call", "  execute_call"),
     ("vm/interpreter.py", "execute", "    interpreter loop"),
     ("state/trie.py", "_load", "    load trie nodes from the store"),
     ("state/rlp.py", "decode", "    RLP-decode trie nodes and accounts"),
@@ -75,7 +75,7 @@ def _raws(plan: wl.Plan) -> list[bytes]:
 
 
 def _call_request(plan: wl.Plan):
-    from pydevnet.node.executor import CallRequest
+    from pydevnet.node.calls import CallRequest
     token = wl.create_address(plan.sender, len(plan.transfer_hashes))
     return CallRequest(to=bytes.fromhex(token[2:]), data=bytes.fromhex(plan.call_data[2:]))
 

@@ -34,7 +34,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[0] = str(HERE.parent)  # bench/ itself must not be on the path: this file would shadow vm/
 
 from bench import kvm_runner, report, workloads  # noqa: E402
-from pydevnet.node.vmthread import run_in_vm_thread  # noqa: E402
+from pydevnet.node.workers import run_in_vm_thread  # noqa: E402
 
 PYEVM_PYTHON = HERE / ".peers" / "pyevm" / "bin" / "python"
 BAR = 3.0

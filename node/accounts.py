@@ -12,7 +12,7 @@ import unicodedata
 
 from coincurve import PrivateKey
 
-from pydevnet.node.tx_crypto import private_key_to_address
+from pydevnet.node.tx.crypto import private_key_to_address
 
 DEFAULT_MNEMONIC = "test test test test test test test test test test test junk"
 DEFAULT_PATH = "m/44'/60'/0'/0"

@@ -10,7 +10,7 @@ import os
 import sys
 
 from pydevnet.node.hosts import is_loopback
-from pydevnet.node.vmthread import run_in_vm_thread
+from pydevnet.node.workers import run_in_vm_thread
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8545
@@ -65,8 +65,8 @@ def parse_node_args(argv: list[str] | None = None):
     """Parse the node options and open the Devnet; returns (args, devnet). Exits with a
     message naming the problem on a bad genesis or an unusable data dir."""
     from pydevnet.node.config import Genesis, GenesisError, load_genesis
-    from pydevnet.node.chain import GenesisMismatch
-    from pydevnet.node.chaindb import LayoutError
+    from pydevnet.node.chain.chain import GenesisMismatch
+    from pydevnet.node.chain.db import LayoutError
     from pydevnet.node.devnet import Devnet, MiningMode
     from pydevnet.state.store import LevelDBStore, MemoryStore, StoreOpenError
     args = build_parser().parse_args(argv)

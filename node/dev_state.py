@@ -7,7 +7,7 @@ A setter changes the state on top of the head through Chain.modify_head_state: '
 'pending' see it at once, the next block builds on it, and the head's header is not rewritten.
 """
 from pydevnet.state.statedb import StateDB
-from pydevnet.node.transactions import Transaction
+from pydevnet.node.tx.types import Transaction
 
 MAX_NONCE = 2**64 - 1  # EIP-2681
 MAX_WORD = 2**256 - 1

@@ -1,7 +1,7 @@
 """The devnet: the facade rpc/ talks to. It owns the chain, the pool, the dev accounts, the polled
 filters and the mining mode (node/miner.py), and it validates, pools and mines transactions.
 
-Threads (node/vmthread.py): every public method that changes the chain, the pool, filters or dev
+Threads (node/workers.py): every public method that changes the chain, the pool, filters or dev
 settings runs on the writer (`devnet.worker.run(...)`), one at a time. The read-only executions
 (call, estimate, access_list, the trace_* and log queries) may run on a reader instead
 (`devnet.execute(...)`), on disposable views of committed state and under the --rpc-timeout
@@ -18,25 +18,26 @@ from typing import Any, Callable
 
 from pydevnet.state.store import KVStore
 from pydevnet.node.accounts import dev_accounts
-from pydevnet.node.chain import Chain, MinedBlock
+from pydevnet.node.chain.chain import Chain, MinedBlock
 from pydevnet.node.config import Genesis
 from pydevnet.node.dev_state import DevState
-from pydevnet.node.blobs import blob_gas, verify_sidecar
-from pydevnet.node.errors import (AlreadyKnown, BlobFeeCapTooLow, FeeTooLow, GasLimitExceeded,
-                                  InsufficientFunds, InvalidTransaction, MissingSidecar,
-                                  NonceTooLow, SenderNotEOA)
-from pydevnet.node.executor import (CallRequest, CallResult, apply_overrides, create_access_list,
+from pydevnet.node.tx.blobs import blob_gas, verify_sidecar
+from pydevnet.node.tx.errors import (AlreadyKnown, BlobFeeCapTooLow, FeeTooLow, GasLimitExceeded,
+                                     InsufficientFunds, InvalidTransaction, MissingSidecar,
+                                     NonceTooLow, SenderNotEOA)
+from pydevnet.node.calls import (CallRequest, CallResult, apply_overrides, create_access_list,
                                     estimate_gas, execute_call, revert_reason)
 from pydevnet.node.filters import FilterRegistry, LogFilter, block_logs
 from pydevnet.node.miner import IntervalMiner, MiningMode
 from pydevnet.node.queries import PENDING, Queries
-from pydevnet.node.tracing import Tracing
+from pydevnet.node.tracers.replay import Tracing
 from pydevnet.node.signing import TypedData, personal_message_hash, signature
-from pydevnet.node.transactions import BLOB_TX_TYPE, Transaction, impersonated_transaction, \
-    sign_transaction, validate_stateless
-from pydevnet.node.tx_decode import decode_pooled_transaction
-from pydevnet.node.txpool import TxPool
-from pydevnet.node.vmthread import VMWorker, WorkerPool, guarded
+from pydevnet.node.tx.signing import impersonated_transaction, sign_transaction
+from pydevnet.node.tx.types import BLOB_TX_TYPE, Transaction
+from pydevnet.node.tx.validation import validate_stateless
+from pydevnet.node.tx.decode import decode_pooled_transaction
+from pydevnet.node.pool import TxPool
+from pydevnet.node.workers import VMWorker, WorkerPool, guarded
 from pydevnet.state.hashing import EMPTY_CODE_HASH
 
 log = logging.getLogger("devnet")
@@ -379,7 +380,7 @@ class Devnet(Queries, Tracing, DevState):
     def increase_time(self, seconds: int) -> int:
         """Add `seconds` to the next block's timestamp; refused (nothing changes) if that block's
         timestamp would pass MAX_TIMESTAMP."""
-        from pydevnet.node.chain import InvalidTimestamp
+        from pydevnet.node.chain.chain import InvalidTimestamp
         self.chain.time_offset += seconds
         ts = self.chain.env_for(self.chain.head).timestamp
         if ts > self.MAX_TIMESTAMP:
@@ -389,7 +390,7 @@ class Devnet(Queries, Tracing, DevState):
         return self.chain.time_offset
 
     def set_next_timestamp(self, ts: int) -> None:
-        from pydevnet.node.chain import InvalidTimestamp
+        from pydevnet.node.chain.chain import InvalidTimestamp
         self.chain.check_timestamp(ts)
         if ts > self.MAX_TIMESTAMP:
             raise InvalidTimestamp(f"timestamp {ts} is above 2**64 - 1")

@@ -17,7 +17,7 @@ import itertools
 import time
 from collections import deque
 
-from pydevnet.node.blocks import Header, Receipt, bloom_contains
+from pydevnet.node.chain.blocks import Header, Receipt, bloom_contains
 
 FILTER_TIMEOUT = 300.0  # seconds without a poll (geth's and Anvil's 5 minutes)
 MAX_FILTER_CHANGES = 10_000  # buffered per filter between polls; the oldest go first

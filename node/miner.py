@@ -16,7 +16,7 @@ import logging
 import threading
 from typing import Callable
 
-from pydevnet.node.vmthread import VMWorker
+from pydevnet.node.workers import VMWorker
 
 log = logging.getLogger("devnet")
 

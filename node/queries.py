@@ -4,11 +4,11 @@ they run on the VM worker like everything else that touches the chain.
 """
 from pydevnet.state.hashing import EMPTY_TRIE_ROOT, keccak256
 from pydevnet.state.trie import SecureTrie
-from pydevnet.node.blobs import blob_gas_used_ratio, header_blob_base_fee
-from pydevnet.node.blocks import Block, Header, Receipt
-from pydevnet.node.chain import next_excess_blob_gas
+from pydevnet.node.tx.blobs import blob_gas_used_ratio, header_blob_base_fee
+from pydevnet.node.chain.blocks import Block, Header, Receipt
+from pydevnet.node.chain.chain import next_excess_blob_gas
 from pydevnet.node.filters import LogEntry, LogFilter, block_logs
-from pydevnet.node.transactions import Transaction
+from pydevnet.node.tx.types import Transaction
 from pydevnet.vm.gas import blob_base_fee
 
 LATEST, EARLIEST, PENDING, SAFE, FINALIZED = "latest", "earliest", "pending", "safe", "finalized"

@@ -11,7 +11,7 @@ than MAX_DEPTH levels.
 import re
 from typing import Any
 
-from pydevnet.node.tx_crypto import sign_hash
+from pydevnet.node.tx.crypto import sign_hash
 from pydevnet.state.hashing import keccak256
 
 _ARRAY = re.compile(r"^(.*)\[([0-9]*)\]$")

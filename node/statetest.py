@@ -14,10 +14,10 @@ from pydevnet.state.hashing import keccak256
 from pydevnet.state.rlp import encode
 from pydevnet.state.statedb import StateDB
 from pydevnet.state.store import MemoryStore
-from pydevnet.node.errors import InvalidTransaction
-from pydevnet.node.fees import EthereumFees
-from pydevnet.node.transactions import decode_transaction
-from pydevnet.node.transition import apply_transaction
+from pydevnet.node.tx.errors import InvalidTransaction
+from pydevnet.node.chain.fees import EthereumFees
+from pydevnet.node.tx.decode import decode_transaction
+from pydevnet.node.chain.transition import apply_transaction
 from pydevnet.vm.frame import BlockEnv
 
 STATE_TEST_CHAIN_ID = 1

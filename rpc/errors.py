@@ -7,13 +7,13 @@ recognise errors by those messages ("nonce too low", "insufficient funds", "alre
 """
 from typing import Any
 
-from pydevnet.node.errors import AlreadyKnown, InvalidSignature, InvalidTransaction, WrongChainId
-from pydevnet.node.executor import ExecutionFailed, ExecutionReverted
-from pydevnet.node.chain import InvalidTimestamp, TimestampLimit
+from pydevnet.node.tx.errors import AlreadyKnown, InvalidSignature, InvalidTransaction, WrongChainId
+from pydevnet.node.calls import ExecutionFailed, ExecutionReverted
+from pydevnet.node.chain.chain import InvalidTimestamp, TimestampLimit
 from pydevnet.node.signing import TypedDataError
-from pydevnet.node.tracing import NotTraceable
+from pydevnet.node.tracers.replay import NotTraceable
 from pydevnet.node.queries import BlockNotFound, InvalidRange
-from pydevnet.node.vmthread import ExecutionTimeout
+from pydevnet.node.workers import ExecutionTimeout
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600

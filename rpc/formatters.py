@@ -7,11 +7,11 @@ blockTimestamp and transactionIndex, and (as geth shows it) an EIP-1559 transact
 its maxFeePerGas. Typed transactions carry both yParity and v; blob transactions (EIP-4844) their
 maxFeePerBlobGas and blobVersionedHashes, and their receipts blobGasUsed and blobGasPrice.
 """
-from pydevnet.node.blobs import header_blob_base_fee
-from pydevnet.node.blocks import Block, Header, Receipt
+from pydevnet.node.tx.blobs import header_blob_base_fee
+from pydevnet.node.chain.blocks import Block, Header, Receipt
 from pydevnet.node.filters import LogEntry
 from pydevnet.node.queries import ReceiptView
-from pydevnet.node.transactions import Transaction
+from pydevnet.node.tx.types import Transaction
 from pydevnet.rpc.codec import hexdata, opt_hexdata, qty, word
 from pydevnet.state.hashing import EMPTY_CODE_HASH, EMPTY_TRIE_ROOT
 

@@ -14,7 +14,7 @@ from typing import Callable, Iterable
 
 from aiohttp import web
 
-from pydevnet.node.vmthread import start_big_stack_thread
+from pydevnet.node.workers import start_big_stack_thread
 from pydevnet.rpc.server import MAX_REQUEST_BYTES, RPCConfig, create_app
 
 DEFAULT_HOST = "127.0.0.1"
@@ -40,7 +40,7 @@ def serve(devnet, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
 
     The event loop runs on a thread with a large stack (the JSON scanner recurses on nested
     input); chain work runs on the devnet's writer thread and read-only execution on its
-    readers (node/vmthread.py), so no request holds the loop.
+    readers (node/workers.py), so no request holds the loop.
 
     Beyond a loopback `host`, the dev-only methods need `allow_remote_dev`; `allowed_hosts` adds
     names the Host header may carry (rpc/access.py)."""

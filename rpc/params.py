@@ -6,7 +6,7 @@ argument position. Unknown call-object fields are ignored, as geth ignores them.
 """
 from typing import Any, Callable
 
-from pydevnet.node.executor import CallRequest, StateOverride
+from pydevnet.node.calls import CallRequest, StateOverride
 from pydevnet.node.filters import LogFilter
 from pydevnet.rpc import codec
 from pydevnet.rpc.errors import ParamError

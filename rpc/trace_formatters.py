@@ -1,9 +1,9 @@
 """JSON shapes of the named tracers' results, as geth writes them: callTracer's call frames
 (fields in geth's order, empty output/error/calls/logs and a STATICCALL's value left out) and
 prestateTracer's accounts (nonce a plain number, absent when zero)."""
-from pydevnet.node.call_tracer import CallFrame
-from pydevnet.node.prestate_tracer import Account, Prestate
-from pydevnet.node.struct_logger import Trace
+from pydevnet.node.tracers.call import CallFrame
+from pydevnet.node.tracers.prestate import Account, Prestate
+from pydevnet.node.tracers.struct_logger import Trace
 from pydevnet.rpc.codec import hexdata, qty, word
 from pydevnet.rpc.formatters import trace_json
 

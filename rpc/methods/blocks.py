@@ -6,8 +6,8 @@ Unknown blocks and transactions are null, not errors (execution-apis). The pendi
 head + 1 holding the pool's executable transactions, executed but not persisted; geth shows it
 with a null hash, nonce and miner.
 """
-from pydevnet.node.blocks import Block
-from pydevnet.node.queries import LATEST, PENDING, BlockRef
+from pydevnet.node.chain.blocks import Block
+from pydevnet.node.queries import PENDING, BlockRef
 from pydevnet.rpc import codec
 from pydevnet.rpc.codec import hexdata, qty
 from pydevnet.rpc.formatters import block_json, receipt_json, tx_json

@@ -14,11 +14,11 @@ answer [{txHash, result}]."""
 import re
 from typing import Any
 
-from pydevnet.node.call_tracer import CallTracerConfig
-from pydevnet.node.prestate_tracer import PrestateConfig
+from pydevnet.node.tracers.call import CallTracerConfig
+from pydevnet.node.tracers.prestate import PrestateConfig
 from pydevnet.node.queries import LATEST, BlockRef
-from pydevnet.node.struct_logger import TraceConfig
-from pydevnet.node.tracing import NoopConfig
+from pydevnet.node.tracers.struct_logger import TraceConfig
+from pydevnet.node.tracers.replay import NoopConfig
 from pydevnet.rpc import codec, params
 from pydevnet.rpc.codec import hexdata
 from pydevnet.rpc.errors import ParamError, RPCError

@@ -4,7 +4,7 @@ optional state overrides), eth_sendRawTransaction and eth_sendTransaction (unloc
 A revert is error 3 "execution reverted: <reason>" with the revert data; another failure is
 -32000 with its description; a rejected transaction is -32000 with geth's message (rpc.errors).
 """
-from pydevnet.node.executor import ExecutionFailed, ExecutionReverted, raise_for_result
+from pydevnet.node.calls import ExecutionFailed, ExecutionReverted, raise_for_result
 from pydevnet.node.queries import LATEST
 from pydevnet.rpc import codec, params
 from pydevnet.rpc.codec import hexdata, qty

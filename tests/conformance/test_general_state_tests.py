@@ -5,7 +5,7 @@ from functools import lru_cache
 import pytest
 
 from pydevnet.node.statetest import block_env, build_pre_state, run_entry
-from pydevnet.node.vmthread import run_in_vm_thread
+from pydevnet.node.workers import run_in_vm_thread
 from tests.fixtures import ETHEREUM_TESTS, fixture_dir, load_json, relative
 
 FORK = "Cancun"

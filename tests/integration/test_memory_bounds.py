@@ -4,7 +4,7 @@ analysis cache must not keep them) and across a run of automined transfers.
 
 The transfer run is MEMORY_TXS transactions (default 10,000: a 5,000 warm-up, then 5,000);
 `make memory` runs 20,000 and prints the figures. The warm-ups fill what is bounded but not yet
-full early on: node/chaindb.py's header cache (up to 4,096 headers, ~5 MB, half full at 2,000
+full early on: node/chain/db.py's header cache (up to 4,096 headers, ~5 MB, half full at 2,000
 blocks), the interpreter's free lists and arenas (RSS levels off after ~5 heavy calls).
 RSS is read from /proc/<pid>/status (VmRSS), each sample the lowest of a few readings 0.1 s
 apart with the node idle, so that a transient peak (a LevelDB compaction) is not taken for

@@ -5,8 +5,9 @@ from functools import lru_cache
 
 import ckzg
 
-from pydevnet.node.transactions import Transaction, sign_transaction
-from pydevnet.node.tx_decode import (BYTES_PER_BLOB, BlobSidecar, kzg_to_versioned_hash,
+from pydevnet.node.tx.signing import sign_transaction
+from pydevnet.node.tx.types import Transaction
+from pydevnet.node.tx.decode import (BYTES_PER_BLOB, BlobSidecar, kzg_to_versioned_hash,
                                      network_encoding)
 from pydevnet.vm.precompiles.kzg import trusted_setup
 

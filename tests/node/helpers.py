@@ -1,7 +1,7 @@
 """Shared set-up for node tests: a Devnet on a memory or LevelDB store, and signed transfers."""
 from pydevnet.node.config import Genesis
 from pydevnet.node.devnet import Devnet, MiningMode
-from pydevnet.node.transactions import sign_transaction
+from pydevnet.node.tx.signing import sign_transaction
 from pydevnet.state.store import LevelDBStore, MemoryStore
 
 UNIT = 25 * 10 ** 9

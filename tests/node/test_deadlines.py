@@ -1,4 +1,4 @@
-"""Deadlines on VM work (node/vmthread.py): a guarded job past its deadline is stopped with
+"""Deadlines on VM work (node/workers.py): a guarded job past its deadline is stopped with
 ExecutionTimeout at its next bytecode, one that finishes in time is never interrupted afterwards,
 an abort swallowed by code that ignores errors is raised again, and the watchdog survives
 deadlines too far away to wait for."""
@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from pydevnet.node.vmthread import (ExecutionTimeout, WATCHDOG, WorkerPool, go_duration, guarded)
+from pydevnet.node.workers import (ExecutionTimeout, WATCHDOG, WorkerPool, go_duration, guarded)
 
 
 def _spin(seconds: float) -> int:

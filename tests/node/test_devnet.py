@@ -1,12 +1,13 @@
 """The devnet: automine, the fixed unit price, deterministic blocks, persistence, validation."""
 import pytest
 
-from pydevnet.node.blocks import EMPTY_OMMERS_HASH, Header, receipts_root, transactions_root
-from pydevnet.node.chain import GenesisMismatch
+from pydevnet.node.chain.blocks import EMPTY_OMMERS_HASH, Header, receipts_root, transactions_root
+from pydevnet.node.chain.chain import GenesisMismatch
 from pydevnet.node.config import Genesis
 from pydevnet.node.devnet import MiningMode
-from pydevnet.node.errors import (AlreadyKnown, FeeTooLow, GasLimitExceeded, InsufficientFunds,
-                                  IntrinsicGasTooLow, InvalidSignature, NonceTooLow, WrongChainId)
+from pydevnet.node.tx.errors import (AlreadyKnown, FeeTooLow, GasLimitExceeded, InsufficientFunds,
+                                     IntrinsicGasTooLow, InvalidSignature, NonceTooLow,
+                                     WrongChainId)
 from pydevnet.node.queries import PENDING
 from pydevnet.state.hashing import EMPTY_TRIE_ROOT, keccak256
 from pydevnet.state.rlp import encode
@@ -175,7 +176,7 @@ def test_pending_block_is_executed_not_persisted():
 
 
 def test_dev_timestamps_must_move_forward(devnet):
-    from pydevnet.node.chain import InvalidTimestamp
+    from pydevnet.node.chain.chain import InvalidTimestamp
     head = devnet.chain.head.timestamp
     with pytest.raises(InvalidTimestamp):
         run(devnet, devnet.set_next_timestamp, head)
@@ -190,7 +191,7 @@ def test_dev_timestamps_must_move_forward(devnet):
 
 
 def test_estimate_with_unpayable_value_says_insufficient_funds(devnet):
-    from pydevnet.node.executor import CallRequest, InsufficientFundsForTransfer
+    from pydevnet.node.calls import CallRequest, InsufficientFundsForTransfer
     a, b = accounts(devnet)[:2]
     req = CallRequest(sender=a.address, to=b.address, value=10 ** 30)
     with pytest.raises(InsufficientFundsForTransfer, match="insufficient funds for transfer"):

@@ -4,10 +4,10 @@ blocks count blob gas, keep the 6-blob limit and carry the excess; the blob fee 
 import pytest
 
 from pydevnet.node.devnet import MiningMode
-from pydevnet.node.errors import (BlobFeeCapTooLow, BlobHashVersion, BlobSidecarMismatch,
-                                  BlobTxCreate, DecodeError, InsufficientFunds, InvalidBlobProof,
-                                  MissingBlobHashes, MissingSidecar, TooManyBlobs)
-from pydevnet.node.tx_decode import BlobSidecar, network_encoding
+from pydevnet.node.tx.errors import (BlobFeeCapTooLow, BlobHashVersion, BlobSidecarMismatch,
+                                     BlobTxCreate, DecodeError, InsufficientFunds, InvalidBlobProof,
+                                     MissingBlobHashes, MissingSidecar, TooManyBlobs)
+from pydevnet.node.tx.decode import BlobSidecar, network_encoding
 from pydevnet.state.hashing import keccak256
 from pydevnet.state.rlp import decode, encode
 from tests.node.blob_helpers import UNIT, blob_raw, blob_tx, sidecar_for

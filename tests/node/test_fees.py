@@ -1,12 +1,12 @@
-"""The fee policies of node/fees.py, alone and through the state transition. EthereumFees is
+"""The fee policies of node/chain/fees.py, alone and through the state transition. EthereumFees is
 EIP-1559: the price is min(maxFee, baseFee + tip), the base fee is burned and the tip goes to the
 coinbase. UnitPriceFees is the devnet's fixed price: legacy, EIP-2930 and EIP-1559 transactions
 all pay exactly gasUsed x unitPrice, whatever they offer, all of it to the coinbase; an offer
 below the unit price is FeeTooLow."""
 import pytest
 
-from pydevnet.node.errors import FeeTooLow, TipAboveFeeCap
-from pydevnet.node.fees import EthereumFees, UnitPriceFees
+from pydevnet.node.tx.errors import FeeTooLow, TipAboveFeeCap
+from pydevnet.node.chain.fees import EthereumFees, UnitPriceFees
 from pydevnet.state.statedb import StateDB
 from tests.vm.asm import (COINBASE, CONTRACT, SENDER, address, asm, block_env, new_state, sign,
                           transact)

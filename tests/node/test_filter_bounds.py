@@ -1,7 +1,7 @@
 """Polled filters stay bounded (node/filters.py): expire() drops those nobody polled for the
 registry's timeout, and each filter buffers at most max_changes changes, the oldest dropped."""
 from pydevnet.node import filters
-from pydevnet.node.blocks import Header
+from pydevnet.node.chain.blocks import Header
 from pydevnet.node.filters import FILTER_TIMEOUT, MAX_FILTER_CHANGES, FilterRegistry, LogFilter
 
 

@@ -1,9 +1,10 @@
 """Impersonated transactions (anvil_impersonateAccount): the deterministic placeholder signature,
 per-sender hashes, and the chain database giving the sender back only where it persisted one."""
-from pydevnet.node.chaindb import ChainDB
-from pydevnet.node.errors import InvalidSignature
-from pydevnet.node.transactions import (PLACEHOLDER_S, decode_transaction, impersonated_transaction,
-                                        validate_stateless)
+from pydevnet.node.chain.db import ChainDB
+from pydevnet.node.tx.errors import InvalidSignature
+from pydevnet.node.tx.decode import decode_transaction
+from pydevnet.node.tx.signing import PLACEHOLDER_S, impersonated_transaction
+from pydevnet.node.tx.validation import validate_stateless
 from pydevnet.state.store import MemoryStore
 from tests.node.helpers import CHAIN_ID, UNIT
 

@@ -3,12 +3,12 @@ txMaxSize), 1 MiB for a blob transaction's network form with its sidecar (blobpo
 refused with "oversized data"; decoding for blocks and state tests is not limited."""
 import pytest
 
-from pydevnet.node.errors import OversizedData
-from pydevnet.node.executor import CallRequest
-from pydevnet.node.tx_decode import (POOL_BLOB_TX_MAX_SIZE, POOL_TX_MAX_SIZE, check_pool_size,
+from pydevnet.node.tx.errors import OversizedData
+from pydevnet.node.calls import CallRequest
+from pydevnet.node.tx.decode import (POOL_BLOB_TX_MAX_SIZE, POOL_TX_MAX_SIZE, check_pool_size,
                                      decode_pooled_transaction, decode_transaction,
                                      network_encoding)
-from pydevnet.node.txpool import TxPool
+from pydevnet.node.pool import TxPool
 from tests.node.blob_helpers import blob_tx
 from tests.node.helpers import accounts, make_devnet, run, transfer
 

@@ -7,8 +7,8 @@ bare hash, and the pool restore's prefix scan (b"p") returned every node whose h
 """
 import pytest
 
-from pydevnet.node.chain import GenesisMismatch
-from pydevnet.node.chaindb import K_GENESIS_SPEC, K_SCHEMA, P_POOL, PREFIXES, LayoutError
+from pydevnet.node.chain.chain import GenesisMismatch
+from pydevnet.node.chain.db import K_GENESIS_SPEC, K_SCHEMA, P_POOL, PREFIXES, LayoutError
 from pydevnet.node.config import ETHER, AllocAccount, Genesis
 from pydevnet.node.devnet import MiningMode
 from pydevnet.state.store import LevelDBStore, StoreOpenError

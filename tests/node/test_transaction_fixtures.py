@@ -11,8 +11,9 @@ import json
 
 import pytest
 
-from pydevnet.node import errors
-from pydevnet.node.transactions import decode_transaction, tx_intrinsic_gas, validate_stateless
+from pydevnet.node.tx import errors
+from pydevnet.node.tx.decode import decode_transaction
+from pydevnet.node.tx.validation import tx_intrinsic_gas, validate_stateless
 from tests.fixtures import ETHEREUM_TESTS
 
 FIXTURES = ETHEREUM_TESTS / "TransactionTests"

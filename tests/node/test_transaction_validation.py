@@ -4,11 +4,14 @@ values, EIP-2681 nonce limit, EIP-1559 fee rules, EIP-3860 initcode limit, intri
 (EIP-2028/2930) and the EIP-4844 blob rules."""
 import pytest
 
-from pydevnet.node import errors
-from pydevnet.node.tx_crypto import SECP256K1N, check_signature_values, recover_address
-from pydevnet.node.tx_types import FIELD_LAYOUTS
-from pydevnet.node.transactions import (MAX_INITCODE_SIZE, Transaction, decode_transaction,
-                                        sign_transaction, validate_stateless)
+from pydevnet.node.tx import errors
+from pydevnet.node.tx.crypto import SECP256K1N, check_signature_values, recover_address
+from pydevnet.node.tx.types import FIELD_LAYOUTS
+from pydevnet.node.tx.decode import decode_transaction
+from pydevnet.node.tx.signing import sign_transaction
+from pydevnet.node.tx.types import Transaction
+from pydevnet.node.tx.validation import validate_stateless
+from pydevnet.vm.gas import MAX_INITCODE_SIZE
 from pydevnet.state.rlp import decode, encode, int_to_be
 
 KEY = b"\x42" * 32

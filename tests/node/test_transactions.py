@@ -11,11 +11,13 @@ from eth_utils import to_checksum_address
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pydevnet.node.errors import BlobTxInvalid, DecodeError
-from pydevnet.node.tx_crypto import SECP256K1N
-from pydevnet.node.transactions import (Transaction, decode_transaction, intrinsic_gas,
-                                        private_key_to_address, sign_transaction, tx_intrinsic_gas,
-                                        validate_stateless)
+from pydevnet.node.tx.errors import BlobTxInvalid, DecodeError
+from pydevnet.node.tx.crypto import SECP256K1N
+from pydevnet.node.tx.crypto import private_key_to_address
+from pydevnet.node.tx.decode import decode_transaction
+from pydevnet.node.tx.signing import sign_transaction
+from pydevnet.node.tx.types import Transaction
+from pydevnet.node.tx.validation import intrinsic_gas, tx_intrinsic_gas, validate_stateless
 from pydevnet.state.rlp import decode, encode
 
 KEY = bytes.fromhex("4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318")

@@ -1,4 +1,4 @@
-"""The transaction-level state transition (node/transition.py apply_transaction): the outcome of
+"""The transaction-level state transition (node/chain/transition.py apply_transaction): the outcome of
 successful, reverted and out-of-gas transactions (TxResult), intrinsic gas (EIP-2028, EIP-2930,
 EIP-3860), the coinbase touch (EIP-158) and every validity error, each raised before the state
 changes at all (the committed root stays the same)."""
@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
-from pydevnet.node import errors
-from pydevnet.node.fees import EthereumFees
-from pydevnet.node.transition import apply_transaction
+from pydevnet.node.tx import errors
+from pydevnet.node.chain.fees import EthereumFees
+from pydevnet.node.chain.transition import apply_transaction
 from pydevnet.state.statedb import StateDB
 from tests.vm.asm import (CHAIN_ID, COINBASE, CONTRACT, SENDER, address, asm, block_env,
                           new_state, sign, transact)

@@ -2,7 +2,7 @@
 import pytest
 
 from pydevnet.node.accounts import dev_accounts
-from pydevnet.node.txpool import ReplacementUnderpriced, TxPool
+from pydevnet.node.pool import ReplacementUnderpriced, TxPool
 from tests.node.helpers import UNIT, transfer
 
 A, B = dev_accounts(count=2)

@@ -11,9 +11,9 @@ import yaml
 from aiohttp import web
 
 from pydevnet.node.config import Genesis
-from pydevnet.node.vmthread import start_big_stack_thread
+from pydevnet.node.workers import start_big_stack_thread
 from pydevnet.node.devnet import Devnet, MiningMode
-from pydevnet.node.transactions import sign_transaction
+from pydevnet.node.tx.signing import sign_transaction
 from pydevnet.rpc.server import RPCConfig, create_app
 from pydevnet.state.store import LevelDBStore, MemoryStore
 from tests.fixtures import EXECUTION_APIS

@@ -1,6 +1,6 @@
 """debug_trace* with geth's opcode logger, and the debug_getRaw* getters."""
-from pydevnet.node.blocks import Header
-from pydevnet.node.transactions import decode_transaction
+from pydevnet.node.chain.blocks import Header
+from pydevnet.node.tx.decode import decode_transaction
 from pydevnet.state.hashing import keccak256
 from pydevnet.state.rlp import decode
 from tests.rpc.helpers import validate_schema

@@ -4,7 +4,7 @@ transaction, receipt and block shapes validated against the execution-apis schem
 gas pays the coinbase at the unit price, excessBlobGas and the blob base fee growing with full
 blocks, and the 6-blob block limit splitting a 7-blob pool over two blocks."""
 from pydevnet.state.hashing import keccak256
-from pydevnet.node.tx_decode import network_encoding
+from pydevnet.node.tx.decode import network_encoding
 from tests.node.blob_helpers import blob_raw, blob_tx
 from tests.rpc.helpers import UNIT, keys, validate_result
 from pydevnet.vm.gas import GAS_PER_BLOB, blob_base_fee

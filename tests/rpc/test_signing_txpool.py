@@ -5,7 +5,7 @@ import json
 from eth_account import Account
 from eth_account.messages import encode_defunct, encode_typed_data
 
-from pydevnet.node.transactions import decode_transaction
+from pydevnet.node.tx.decode import decode_transaction
 from tests.rpc.helpers import keys
 
 MAIL = {  # the example of EIP-712 itself

@@ -4,7 +4,7 @@ import pytest
 
 from pydevnet.node.config import AllocAccount, Genesis
 from pydevnet.node.devnet import MiningMode
-from pydevnet.node.transactions import decode_transaction
+from pydevnet.node.tx.decode import decode_transaction
 from tests.rpc.conftest import Client
 from tests.rpc.helpers import (LOOP, REVERT_BOOM, REVERT_EMPTY, REVERT_PANIC, UNIT, ServerThread,
                                keys, make_devnet, signed)

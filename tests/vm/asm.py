@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from typing import Any, Iterable, NamedTuple
 
-from pydevnet.node.fees import EthereumFees
-from pydevnet.node.transactions import private_key_to_address, sign_transaction
-from pydevnet.node.transition import TxResult, apply_transaction
+from pydevnet.node.chain.fees import EthereumFees
+from pydevnet.node.tx.crypto import private_key_to_address
+from pydevnet.node.tx.signing import sign_transaction
+from pydevnet.node.chain.transition import TxResult, apply_transaction
 from pydevnet.state.statedb import StateDB
 from pydevnet.state.store import MemoryStore
 from pydevnet.vm import interpreter, message

@@ -4,7 +4,7 @@ the traced loop) agrees with a second count. The speed figures come from `make b
 import pytest
 
 from bench import kvm_runner, workloads
-from pydevnet.node.vmthread import run_in_vm_thread
+from pydevnet.node.workers import run_in_vm_thread
 
 SPECS = workloads.build(scale=0.01)
 

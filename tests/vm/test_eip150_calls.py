@@ -2,9 +2,9 @@
 its own costs; a value transfer costs 9000 more, adds a 2300 stipend for the callee and, to an
 account that is not alive (EIP-161), 25000 for the new account. Call depth is capped at 1024:
 the frame at depth 1024 runs, its call fails without executing anything, and 1024 nested levels
-fit when the VM runs on node.vmthread's big-stack thread. Also the context each variant gives
+fit when the VM runs on node.workers' big-stack thread. Also the context each variant gives
 the callee (caller, address, value)."""
-from pydevnet.node.vmthread import run_in_vm_thread
+from pydevnet.node.workers import run_in_vm_thread
 from tests.vm.asm import (CALLER, CONTRACT, as_int, address, asm, call_op, message_call,
                           new_state, ret_top, return_word, run, word)
 from pydevnet.vm.gas import all_but_one_64th

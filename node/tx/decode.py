@@ -12,7 +12,7 @@ A blob transaction (EIP-4844) may arrive in its network form,
 `0x03 ++ rlp([tx_payload_body, blobs, commitments, proofs])`. decode_transaction checks the sidecar
 against the versioned hashes (counts, sizes, kzg_to_versioned_hash) and drops it;
 decode_pooled_transaction checks only the sizes and hands the sidecar back, so the node can
-verify it (node/blobs.py, with the KZG proofs) after the transaction's own rules.
+verify it (node/tx/blobs.py, with the KZG proofs) after the transaction's own rules.
 
 The pool's size limit (geth's, a policy and not a consensus rule, so decode_transaction does not
 apply it): 128 KiB (legacypool txMaxSize, four 32 KiB slots) for a transaction's canonical
@@ -23,10 +23,10 @@ the pool checks it again for the transactions the node signs itself.
 import hashlib
 from typing import Any, Callable, NamedTuple
 
-from pydevnet.node.errors import (BlobSidecarMismatch, DecodeError, InvalidSignature, OversizedData,
-                                  UnsupportedType)
+from pydevnet.node.tx.errors import (BlobSidecarMismatch, DecodeError, InvalidSignature,
+                                     OversizedData, UnsupportedType)
 from pydevnet.vm.gas import VERSIONED_HASH_VERSION_KZG
-from pydevnet.node.tx_types import (BLOB_TX_TYPE, FIELD_LAYOUTS, LEGACY_TX_TYPE, Transaction,
+from pydevnet.node.tx.types import (BLOB_TX_TYPE, FIELD_LAYOUTS, LEGACY_TX_TYPE, Transaction,
                                     check_field_widths, legacy_chain_id)
 from pydevnet.state.rlp import RLPError, decode, encode
 

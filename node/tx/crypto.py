@@ -7,7 +7,7 @@ bytes of keccak256 of the 64-byte uncompressed public key.
 """
 from coincurve import PrivateKey, PublicKey
 
-from pydevnet.node.errors import InvalidSignature
+from pydevnet.node.tx.errors import InvalidSignature
 from pydevnet.state.hashing import keccak256
 
 # The order of the secp256k1 group.

@@ -1,15 +1,15 @@
 """The transaction-level state transition (execution-specs' process_transaction), shared by the
 state-test runner and the node: validity checks against the state, gas purchase, the EIP-2929/2930
 warm sets, the message call or creation, EIP-3529 refunds, and fee settlement through a policy
-(node/fees.py). Blob transactions (EIP-4844) pay their blob fee up front; it is burned.
+(node/chain/fees.py). Blob transactions (EIP-4844) pay their blob fee up front; it is burned.
 
 An invalid transaction raises an InvalidTransaction subclass before touching the state.
 """
 from pydevnet.state.hashing import EMPTY_CODE_HASH
 from pydevnet.state.statedb import StateDB
-from pydevnet.node.errors import (BlobFeeCapTooLow, BlobGasLimitReached, GasLimitExceeded,
-                                  InsufficientFunds, NonceTooHigh, NonceTooLow, SenderNotEOA)
-from pydevnet.node.transactions import tx_intrinsic_gas, validate_stateless
+from pydevnet.node.tx.errors import (BlobFeeCapTooLow, BlobGasLimitReached, GasLimitExceeded,
+                                     InsufficientFunds, NonceTooHigh, NonceTooLow, SenderNotEOA)
+from pydevnet.node.tx.validation import tx_intrinsic_gas, validate_stateless
 from pydevnet.vm import message
 from pydevnet.vm.errors import (CodeSizeExceeded, CodeStoreOutOfGas, InvalidCodePrefix, InvalidJump,
                                 InvalidOpcode, OutOfGas, PrecompileError, ReturnDataOutOfBounds,

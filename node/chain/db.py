@@ -31,8 +31,10 @@ from pydevnet.state.rlp import decode, decode_int, encode
 from pydevnet.state.statedb import CODE_PREFIX
 from pydevnet.state.store import KVStore
 from pydevnet.state.trie import NODE_PREFIX
-from pydevnet.node.blocks import Block, Header, Receipt
-from pydevnet.node.transactions import PLACEHOLDER_S, Transaction, decode_transaction
+from pydevnet.node.chain.blocks import Block, Header, Receipt
+from pydevnet.node.tx.decode import decode_transaction
+from pydevnet.node.tx.signing import PLACEHOLDER_S
+from pydevnet.node.tx.types import Transaction
 
 K_SCHEMA = b"V"
 K_GENESIS_SPEC = b"S"

@@ -2,17 +2,17 @@
 
 The network form carries, per versioned hash, a blob, its KZG commitment and a KZG proof. The
 pool accepts it only if the counts agree, every versioned hash is kzg_to_versioned_hash of its
-commitment (tx_decode.check_sidecar_hashes) and the proofs show each blob matches its commitment
+commitment (decode.check_sidecar_hashes) and the proofs show each blob matches its commitment
 (ckzg's batch verification against the mainnet trusted setup the 0x0a precompile loads). The
-block keeps only the canonical form; the blob gas rules of a block are node/transition.py's and
-node/chain.py's.
+block keeps only the canonical form; the blob gas rules of a block are node/chain/transition.py's and
+node/chain/chain.py's.
 """
 import ckzg
 
-from pydevnet.node.errors import InvalidBlobProof
-from pydevnet.node.tx_decode import BlobSidecar, check_sidecar_hashes
-from pydevnet.node.blocks import Header
-from pydevnet.node.tx_types import Transaction
+from pydevnet.node.tx.errors import InvalidBlobProof
+from pydevnet.node.tx.decode import BlobSidecar, check_sidecar_hashes
+from pydevnet.node.chain.blocks import Header
+from pydevnet.node.tx.types import Transaction
 from pydevnet.vm.gas import GAS_PER_BLOB, MAX_BLOB_GAS_PER_BLOCK, blob_base_fee
 from pydevnet.vm.precompiles.kzg import trusted_setup
 

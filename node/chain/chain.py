@@ -5,11 +5,11 @@ next timestamp, or --wallclock is on) and mixHash (PREVRANDAO) = keccak256(paren
 block's base fee is the unit price. Blob gas follows EIP-4844: a block carries at most 6 blobs (a
 blob transaction that does not fit waits in the pool for the next block), blobGasUsed counts them
 and excessBlobGas comes from the parent, which sets the blob base fee. Mining applies transactions through the one state transition
-(node/transition.py) with the fixed-unit-price fee policy, then writes the state nodes, the block,
+(node/chain/transition.py) with the fixed-unit-price fee policy, then writes the state nodes, the block,
 its receipts and lookups and the head pointer in one atomic, synced batch.
 
 Dev setters (anvil_setBalance, ...) change the state on top of the head without touching its
-header: the changed root is the head's state override (persisted in chaindb), which every read of
+header: the changed root is the head's state override (persisted in node/chain/db.py), which every read of
 that block's state and the next block's execution use. A header's hash thus stays keccak(rlp) of
 what was mined, and the next header's stateRoot includes the change.
 """
@@ -22,14 +22,14 @@ from pydevnet.state.hashing import keccak256
 from pydevnet.state.statedb import StateDB
 from pydevnet.state.store import KVStore
 from pydevnet.state.trie import NodeCache
-from pydevnet.node.blocks import (Block, Header, Receipt, logs_bloom, receipts_root,
-                                  transactions_root)
-from pydevnet.node.chaindb import (K_CHAIN_ID, K_GENESIS, K_GENESIS_SPEC, K_SCHEMA, SCHEMA_VERSION,
+from pydevnet.node.chain.blocks import (Block, Header, Receipt, logs_bloom, receipts_root,
+                                        transactions_root)
+from pydevnet.node.chain.db import (K_CHAIN_ID, K_GENESIS, K_GENESIS_SPEC, K_SCHEMA, SCHEMA_VERSION,
                                    ChainDB)
 from pydevnet.node.config import Genesis
-from pydevnet.node.errors import BlobGasLimitReached, InvalidTransaction
-from pydevnet.node.fees import UnitPriceFees
-from pydevnet.node.transition import apply_transaction
+from pydevnet.node.tx.errors import BlobGasLimitReached, InvalidTransaction
+from pydevnet.node.chain.fees import UnitPriceFees
+from pydevnet.node.chain.transition import apply_transaction
 from pydevnet.vm.frame import BlockEnv
 from pydevnet.vm.gas import blob_base_fee, calc_excess_blob_gas
 

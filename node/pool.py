@@ -4,16 +4,16 @@ until the gap is filled, as geth and Anvil do. Executable transactions come out 
 per sender and arrival order across senders (every transaction pays the same unit price, so
 arrival is the only fair order). A transaction replacing a pooled one with the same sender and
 nonce must raise its fee cap by at least 10 %, as geth requires. A transaction over geth's pool
-size limit (node.tx_decode.check_pool_size: 128 KiB) is refused with "oversized data"; raw
+size limit (node/tx/decode.py check_pool_size: 128 KiB) is refused with "oversized data"; raw
 submissions meet the limit earlier, while decoding, this catches those the node signs itself.
 """
 import heapq
 import itertools
 from typing import Callable
 
-from pydevnet.node.errors import InvalidTransaction
-from pydevnet.node.transactions import Transaction
-from pydevnet.node.tx_decode import check_pool_size
+from pydevnet.node.tx.errors import InvalidTransaction
+from pydevnet.node.tx.types import Transaction
+from pydevnet.node.tx.decode import check_pool_size
 
 PRICE_BUMP_PERCENT = 10
 

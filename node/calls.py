@@ -7,9 +7,9 @@ code, state, stateDiff) are applied to the view first. Gas estimation is a binar
 real executions; the access list records every address and slot touched, reverted frames too.
 """
 from pydevnet.state.statedb import StateDB
-from pydevnet.node.errors import InsufficientFunds, IntrinsicGasTooLow, InvalidTransaction
-from pydevnet.node.transactions import intrinsic_gas
-from pydevnet.node.transition import _warm_up, trace_top_exit
+from pydevnet.node.tx.errors import InsufficientFunds, IntrinsicGasTooLow, InvalidTransaction
+from pydevnet.node.tx.validation import intrinsic_gas
+from pydevnet.node.chain.transition import _warm_up, trace_top_exit
 from pydevnet.vm import message
 from pydevnet.vm.errors import Revert
 from pydevnet.vm.frame import BlockEnv, TxEnv
@@ -201,7 +201,7 @@ def raise_for_result(result: CallResult) -> None:
         return
     if result.reverted:
         raise ExecutionReverted(result.output)
-    from pydevnet.node.transition import _describe
+    from pydevnet.node.chain.transition import _describe
     raise ExecutionFailed(_describe(result.error))
 
 

@@ -6,10 +6,10 @@ UnitPriceFees is the devnet's Klaytn-style fixed price: every block's base fee i
 every transaction pays exactly gasUsed x unitPrice whatever it offered, and all of it goes to the
 coinbase.
 Under both policies the blob fee of a type-3 transaction (EIP-4844: blob gas x the block's blob
-base fee) is charged up front by node/transition.py and burned: it is not execution gas, so no
+base fee) is charged up front by node/chain/transition.py and burned: it is not execution gas, so no
 policy prices it and the coinbase never receives it.
 """
-from pydevnet.node.errors import FeeTooLow, TipAboveFeeCap
+from pydevnet.node.tx.errors import FeeTooLow, TipAboveFeeCap
 
 
 def _check_caps(tx, floor: int) -> None:

@@ -3,12 +3,12 @@ after the transactions before it in the block, with a tracer attached to it alon
 executed like eth_call with a tracer attached. The config chooses the tracer: TraceConfig the
 opcode logger (a Trace), CallTracerConfig geth's callTracer (a CallFrame tree), PrestateConfig
 geth's prestateTracer (a Prestate), NoopConfig nothing (None). Mixed into Devnet."""
-from pydevnet.node.call_tracer import CallTracer, CallTracerConfig
-from pydevnet.node.executor import ZERO_ADDRESS, CallRequest, apply_overrides, execute_call
-from pydevnet.node.prestate_tracer import PrestateConfig, PrestateTracer
+from pydevnet.node.tracers.call import CallTracer, CallTracerConfig
+from pydevnet.node.calls import ZERO_ADDRESS, CallRequest, apply_overrides, execute_call
+from pydevnet.node.tracers.prestate import PrestateConfig, PrestateTracer
 from pydevnet.node.queries import PENDING
-from pydevnet.node.struct_logger import StructLogger, Trace, TraceConfig
-from pydevnet.node.transition import apply_transaction
+from pydevnet.node.tracers.struct_logger import StructLogger, Trace, TraceConfig
+from pydevnet.node.chain.transition import apply_transaction
 from pydevnet.vm.opcodes.system import create_address
 
 

@@ -2,14 +2,14 @@
 
 Types: 0 legacy (with EIP-155 replay protection or without), 1 access list (EIP-2930),
 2 dynamic fee (EIP-1559), 3 blob (EIP-4844). The wire layout of each type is one tuple in
-FIELD_LAYOUTS, used by both the encoder here and the decoder in tx_decode.py, so the two cannot
+FIELD_LAYOUTS, used by both the encoder here and the decoder in decode.py, so the two cannot
 drift apart. The canonical encoding is the RLP list for legacy transactions and
 `type byte ++ rlp(payload)` for typed ones (EIP-2718); the hash is keccak256 of it.
 """
 from typing import Any, Optional
 
-from pydevnet.node.errors import FeeOverflow, GasLimitTooHigh, IntegerOverflow, InvalidSignature
-from pydevnet.node.tx_crypto import recover_address
+from pydevnet.node.tx.errors import FeeOverflow, GasLimitTooHigh, IntegerOverflow, InvalidSignature
+from pydevnet.node.tx.crypto import recover_address
 from pydevnet.state.hashing import keccak256
 from pydevnet.state.rlp import encode
 

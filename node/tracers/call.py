@@ -8,8 +8,8 @@ come from the StateDB's log list, read at every enter and exit: what appeared si
 read belongs to the innermost open message. Logs of failed messages (and of their children) are
 dropped at the end, as the chain drops them. Frames hold plain values; rpc/ formats them.
 """
-from pydevnet.node.executor import revert_reason
-from pydevnet.node.transition import _describe
+from pydevnet.node.calls import revert_reason
+from pydevnet.node.chain.transition import _describe
 from pydevnet.vm.errors import Revert
 from pydevnet.vm.opcodes.system import CREATE, CREATE2
 from pydevnet.vm.table import NAMES

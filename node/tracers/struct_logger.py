@@ -83,7 +83,7 @@ class StructLogger(Tracer):
 
 
 def _describe(err) -> str:
-    from pydevnet.node.transition import _describe as describe
+    from pydevnet.node.chain.transition import _describe as describe
     return describe(err)
 
 
