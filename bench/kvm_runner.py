@@ -24,6 +24,7 @@ from pydevnet.state.statedb import StateDB  # noqa: E402
 from pydevnet.state.store import MemoryStore  # noqa: E402
 from pydevnet.vm import message  # noqa: E402
 from pydevnet.vm.frame import BlockEnv, TxEnv  # noqa: E402
+from pydevnet.vm.table import CANCUN
 from pydevnet.vm.gas import GAS_INITCODE_WORD  # noqa: E402
 from pydevnet.vm.tracing import Tracer  # noqa: E402
 
@@ -38,7 +39,7 @@ def _b(x: str) -> bytes:
 
 
 def _block() -> BlockEnv:
-    return BlockEnv(coinbase=COINBASE, number=1, timestamp=1, gas_limit=30_000_000,
+    return BlockEnv(spec=CANCUN, coinbase=COINBASE, number=1, timestamp=1, gas_limit=30_000_000,
                     prevrandao=0, base_fee=GAS_PRICE, chain_id=1)
 
 

@@ -15,7 +15,6 @@ from pydevnet.vm.errors import Revert
 from pydevnet.vm.frame import BlockEnv, TxEnv
 from pydevnet.vm.gas import MAX_REFUND_QUOTIENT
 from pydevnet.vm.opcodes.system import CALL, CREATE, create_address
-from pydevnet.vm.precompiles import PRECOMPILES
 
 ZERO_ADDRESS = bytes(20)
 ERROR_SELECTOR = bytes.fromhex("08c379a0")  # Error(string)
@@ -264,7 +263,7 @@ def create_access_list(store, root: bytes, env: BlockEnv, req: CallRequest, gas_
     """The access list `req` would use (sender, recipient and precompiles excluded, as geth),
     iterated until it is stable, and the result of running with it."""
     sender = req.sender or ZERO_ADDRESS
-    excluded = {sender, req.to, *PRECOMPILES}
+    excluded = {sender, req.to, *env.spec.precompiles}
     access: list = list(req.access_list)
     for _ in range(8):
         st = _RecordingState(store, root, node_cache)

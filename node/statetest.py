@@ -19,6 +19,8 @@ from pydevnet.node.chain.fees import EthereumFees
 from pydevnet.node.tx.decode import decode_transaction
 from pydevnet.node.chain.transition import apply_transaction
 from pydevnet.vm.frame import BlockEnv
+from pydevnet.vm.forks import spec_for
+from pydevnet.vm.spec import Spec
 
 STATE_TEST_CHAIN_ID = 1
 _FEES = EthereumFees()
@@ -59,9 +61,10 @@ def _test_block_hash(n: int) -> bytes:
     return keccak256(str(n).encode())
 
 
-def block_env(env: dict) -> BlockEnv:
+def block_env(env: dict, spec: Spec) -> BlockEnv:
     random = env.get("currentRandom", env.get("currentDifficulty", "0x0"))
     return BlockEnv(
+        spec=spec,
         coinbase=_bytes(env["currentCoinbase"]), number=_int(env["currentNumber"]),
         timestamp=_int(env["currentTimestamp"]), gas_limit=_int(env["currentGasLimit"]),
         prevrandao=_int(random), base_fee=_int(env.get("currentBaseFee", "0x0")),
@@ -110,11 +113,12 @@ def run_entry(store: MemoryStore, pre_root: bytes, env: BlockEnv, post: dict,
 
 def run_test(file: str, name: str, test: dict, fork: str = "Cancun",
              only: int | None = None, tracer: object = None) -> Iterator[CaseResult]:
+    spec = spec_for(fork)  # UnknownFork before anything runs
     entries = test["post"].get(fork, [])
     if not entries:
         return
     store, pre_root = build_pre_state(test["pre"])
-    env = block_env(test["env"])
+    env = block_env(test["env"], spec)
     for i, post in enumerate(entries):
         if only is not None and i != only:
             continue

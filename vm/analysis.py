@@ -9,7 +9,8 @@
   (vm/jit), the steps at run entries are replaced by compiled units, at once (`always`) or once
   hot (`auto`, the default).
 
-Runtime code is analysed through a cache keyed by content (`analyse`), bounded by the estimated
+The program depends on the fork (its spec's handlers and static gas), so runtime code is
+analysed through a cache keyed by (spec, content) (`analyse`), bounded by the estimated
 bytes of what it holds (CACHE_BYTES, least recently used first out, the JIT's counters and units
 included); initcode runs once, so `analyse_uncached` leaves the cache alone and the analysis dies
 with its frame. Readers on several threads may share the cache (a lock guards insertions,
@@ -20,7 +21,7 @@ from collections import OrderedDict
 
 from pydevnet.vm import jit
 from pydevnet.vm.opcodes.stack import push_jump, push_jumpi, push_value
-from pydevnet.vm.table import JUMP, JUMPI, RUN_ENDERS, RUN_HANDLERS, STATIC_GAS
+from pydevnet.vm.spec import JUMP, JUMPDEST, JUMPI, Spec
 
 CODE_PADDING = bytes(33)  # PUSH32 at the last byte reads zeros; running off the end reads STOP
 # The working set of a devnet's contracts: a max-size (24 KiB) contract costs ~1-10 MB analysed
@@ -37,10 +38,9 @@ CODE_BYTE_BYTES = 16  # a program slot and a run_gas slot per byte
 INSTRUCTION_BYTES = 32  # a run_gas value over 256 is an int object of its own
 PUSH_BYTES = 320  # PUSHn's step is a closure (push_value, push_jump, push_jumpi) over its value
 JUMPDEST_BYTES = 120  # an int and its share of the jumpdests frozenset's table
-_CACHE: "OrderedDict[bytes, Analysis]" = OrderedDict()
+_CACHE: "OrderedDict[tuple[int, bytes], Analysis]" = OrderedDict()
 _cached = [0]  # the sum of the cached analyses' own estimates (their .size)
 _LOCK = threading.Lock()
-_JUMPDEST = 0x5B
 _PUSH1 = 0x60
 _PUSH32 = 0x7F
 
@@ -68,16 +68,18 @@ def _instructions(code: bytes) -> list[tuple[int, int, int]]:
     return out
 
 
-def _run_gas(insts: list, size: int) -> list[int]:
+def _run_gas(spec: Spec, insts: list, size: int) -> list[int]:
     run = [0] * size  # the padding is STOP: a run of cost 0
+    static, enders = spec.static_gas, spec.run_enders
     for pc, op, nxt in reversed(insts):
-        cost = STATIC_GAS[op]
-        run[pc] = cost if op in RUN_ENDERS or nxt >= size else cost + run[nxt]
+        cost = static[op]
+        run[pc] = cost if op in enders or nxt >= size else cost + run[nxt]
     return run
 
 
-def _program(padded: bytes, insts: list, dests: frozenset, run: list) -> list:
-    prog = [RUN_HANDLERS[b] for b in padded]
+def _program(spec: Spec, padded: bytes, insts: list, dests: frozenset, run: list) -> list:
+    handlers = spec.run_handlers
+    prog = [handlers[b] for b in padded]
     for pc, op, nxt in insts:
         if not _PUSH1 <= op <= _PUSH32:
             continue
@@ -99,45 +101,46 @@ def _size(code_size: int, insts: list, dests: frozenset) -> int:
             + PUSH_BYTES * pushes + JUMPDEST_BYTES * len(dests))
 
 
-def _build(code: bytes, cached: bool) -> Analysis:
+def _build(code: bytes, spec: Spec, cached: bool) -> Analysis:
     padded = code + CODE_PADDING
     insts = _instructions(code)
-    dests = frozenset(pc for pc, op, _ in insts if op == _JUMPDEST)
-    run = _run_gas(insts, len(padded))
-    a = Analysis(dests, run, _program(padded, insts, dests, run),
+    dests = frozenset(pc for pc, op, _ in insts if op == JUMPDEST)
+    run = _run_gas(spec, insts, len(padded))
+    a = Analysis(dests, run, _program(spec, padded, insts, dests, run),
                  _size(len(code), insts, dests))
-    a.jit_budget = jit.install(a, padded, len(code), insts, _shrink if cached else None)
+    a.jit_budget = jit.install(a, spec, padded, len(code), insts, _shrink if cached else None)
     return a
 
 
-def analyse(code: bytes) -> Analysis:
+def analyse(code: bytes, spec: Spec) -> Analysis:
     """The analysis of runtime code, cached. A hit takes no lock (one per call frame, ~0.6 us
     saved): each OrderedDict operation is atomic under the GIL, and an entry another thread
     evicts in between is still a valid analysis for this frame."""
-    a = _CACHE.get(code)
+    key = (spec.id, code)
+    a = _CACHE.get(key)
     if a is not None:
         try:
-            _CACHE.move_to_end(code)
+            _CACHE.move_to_end(key)
         except KeyError:  # evicted just now by another thread
             pass
         return a
-    a = _build(code, True)  # outside the lock: KVM_JIT=always compiles here
+    a = _build(code, spec, True)  # outside the lock: KVM_JIT=always compiles here
     with _LOCK:
-        first = _CACHE.get(code)
+        first = _CACHE.get(key)
         if first is not None:  # another thread analysed it meanwhile
-            _CACHE.move_to_end(code)
+            _CACHE.move_to_end(key)
             return first
-        _CACHE[code] = a
+        _CACHE[key] = a
         _cached[0] += a.size
     _shrink()
     return a
 
 
-def analyse_uncached(code: bytes) -> Analysis:
+def analyse_uncached(code: bytes, spec: Spec) -> Analysis:
     """The analysis of initcode: it runs once, so it stays out of the cache. vm/jit patches
     compiled units into the program through a weak reference: keep the Analysis while its
     frame runs."""
-    return _build(code, False)
+    return _build(code, spec, False)
 
 
 def cached_bytes() -> int:
@@ -171,4 +174,5 @@ def clear_cache() -> None:
 
 
 def jumpdests(code: bytes) -> frozenset[int]:
-    return analyse(code).jumpdests
+    """The valid jump destinations (the same in every fork)."""
+    return frozenset(pc for pc, op, _ in _instructions(code) if op == JUMPDEST)

@@ -8,18 +8,22 @@ from typing import Callable
 from pydevnet.state.statedb import StateDB
 from pydevnet.vm.analysis import CODE_PADDING, Analysis, analyse
 from pydevnet.vm.gas import blob_base_fee
+from pydevnet.vm.spec import Spec
 
 
 class BlockEnv:
-    """What the block gives the VM: COINBASE, TIMESTAMP, NUMBER, PREVRANDAO, GASLIMIT, CHAINID,
-    BASEFEE, BLOBBASEFEE (EIP-7516, from the excess blob gas) and BLOCKHASH's lookup."""
+    """What the block gives the VM: its fork's rules (`spec`), COINBASE, TIMESTAMP, NUMBER,
+    PREVRANDAO, GASLIMIT, CHAINID, BASEFEE, BLOBBASEFEE (EIP-7516, from the excess blob gas) and
+    BLOCKHASH's lookup."""
 
-    __slots__ = ("coinbase", "number", "timestamp", "gas_limit", "prevrandao", "base_fee",
-                 "chain_id", "excess_blob_gas", "blob_base_fee", "block_hash")
+    __slots__ = ("spec", "coinbase", "number", "timestamp", "gas_limit", "prevrandao",
+                 "base_fee", "chain_id", "excess_blob_gas", "blob_base_fee", "block_hash")
 
-    def __init__(self, *, coinbase: bytes, number: int, timestamp: int, gas_limit: int,
-                 prevrandao: int, base_fee: int, chain_id: int, excess_blob_gas: int = 0,
+    def __init__(self, *, spec: Spec, coinbase: bytes, number: int, timestamp: int,
+                 gas_limit: int, prevrandao: int, base_fee: int, chain_id: int,
+                 excess_blob_gas: int = 0,
                  block_hash: Callable[[int], bytes | None] | None = None) -> None:
+        self.spec = spec
         self.coinbase = coinbase
         self.number = number
         self.timestamp = timestamp
@@ -60,7 +64,7 @@ class Frame:
         self.gas = gas
         self.code = code + CODE_PADDING
         self.code_size = len(code)
-        a = analysis or analyse(code)  # initcode comes analysed, outside the cache
+        a = analysis or analyse(code, block.spec)  # initcode comes analysed, uncached
         self.jumpdests = a.jumpdests
         self.run_gas = a.run_gas
         self.program = a.program

@@ -1,11 +1,10 @@
 """The interpreter loops. The fast loop runs the code's pre-decoded program (vm/analysis.py): one
 step function per pc, static gas charged a run at a time by the steps that end runs (vm/table.py),
 so the loop body is just `pc = program[pc](frame, pc)`. The traced loop reads each opcode,
-charges its static gas and calls its handler from the 256-entry table, emitting a trace line per
-step. Both loops end by raising; `execute` resolves every halt in one place.
+charges its static gas and calls its handler from the block's spec (vm/spec.py), emitting a
+trace line per step. Both loops end by raising; `execute` resolves every halt in one place.
 """
 from pydevnet.vm.errors import ExceptionalHalt, Halt, OutOfGas, Revert, StackUnderflow
-from pydevnet.vm.table import HANDLERS, STATIC_GAS
 
 
 def execute(f) -> None:
@@ -46,8 +45,9 @@ def _run(f) -> None:
 
 def _run_traced(f, tracer) -> None:
     code = f.code
-    handlers = HANDLERS
-    static = STATIC_GAS
+    spec = f.block.spec
+    handlers = spec.handlers
+    static = spec.static_gas
     pc = 0
     while True:
         op = code[pc]

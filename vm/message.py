@@ -10,7 +10,6 @@ from pydevnet.vm.errors import (CodeSizeExceeded, CodeStoreOutOfGas, Exceptional
                                 InvalidCodePrefix)
 from pydevnet.vm.frame import BlockEnv, Frame, TxEnv
 from pydevnet.vm.gas import GAS_CODE_DEPOSIT, MAX_CODE_SIZE
-from pydevnet.vm.precompiles import PRECOMPILES
 
 _EOF_PREFIX = 0xEF  # EIP-3541: new code may not start with 0xEF
 
@@ -23,7 +22,7 @@ def call(st, block: BlockEnv, tx: TxEnv, caller: bytes, target: bytes, code_addr
     st.touch(target)
     if transfer and value:
         st.transfer(caller, target, value)
-    pre = PRECOMPILES.get(code_address)
+    pre = block.spec.precompiles.get(code_address)
     if pre is not None:
         try:
             used, out = pre(data, gas)
@@ -53,7 +52,7 @@ def create(st, block: BlockEnv, tx: TxEnv, caller: bytes, address: bytes, value:
         st.transfer(caller, address, value)
     # Initcode runs once: analysed outside the cache, and freed with this call. `a` keeps the
     # analysis alive while the frame runs (vm/jit patches compiled units in through it).
-    a = analyse_uncached(initcode)
+    a = analyse_uncached(initcode, block.spec)
     f = Frame(st, block, tx, caller=caller, address=address, value=value, data=b"",
               code=initcode, gas=gas, depth=depth, is_static=False, analysis=a)
     interpreter.execute(f)

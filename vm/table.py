@@ -1,18 +1,21 @@
 """The instruction set on one screen: every Cancun opcode with its mnemonic, handler and static
-gas. Unassigned slots run `invalid`.
+gas, and CANCUN, the Spec (vm/spec.py) built from it and the precompiles. Unassigned slots run
+`invalid`. Later forks derive their specs from this one (vm/forks.py).
 
-Two tables share the handlers. HANDLERS is for the traced loop, which charges each opcode's static
-gas before running it. RUN_HANDLERS is for the fast loop, which charges static gas a run at a time:
-a run ends at an op in RUN_ENDERS (a jump, a halt, or an op that must see the exact gas left: GAS,
-SSTORE's EIP-2200 sentry, the 63/64 rule of calls and creates); the op that ends a run charges the
-next one (vm/analysis.py computes the sums). Charging early is unobservable: an opcode that fails
-inside a run fails the whole frame, which discards every effect either way."""
+Two tables share the handlers. The traced loop charges each opcode's static gas before running
+it. The fast loop charges static gas a run at a time: a run ends at an op in the spec's
+run_enders (a jump, a halt, or an op that must see the exact gas left: GAS, SSTORE's EIP-2200
+sentry, the 63/64 rule of calls and creates); the op that ends a run charges the next one
+(vm/analysis.py computes the sums). Charging early is unobservable: an opcode that fails inside a
+run fails the whole frame, which discards every effect either way."""
 from pydevnet.vm.gas import (GAS_BASE, GAS_BLOBHASH, GAS_BLOCKHASH, GAS_CREATE, GAS_EXP, GAS_HIGH,
                              GAS_JUMPDEST, GAS_KECCAK256, GAS_LOG, GAS_LOW, GAS_MID,
                              GAS_SELFDESTRUCT, GAS_VERYLOW, GAS_WARM_ACCESS, GAS_ZERO)
 from pydevnet.vm.opcodes import (arithmetic as A, bitwise as B, block as K, environment as E,
                                  flow as F)
 from pydevnet.vm.opcodes import log as L, memory as M, stack as S, storage as T, system as Y
+from pydevnet.vm.precompiles import PRECOMPILES
+from pydevnet.vm.spec import Spec
 
 W = GAS_WARM_ACCESS  # EIP-2929: account and slot reads charge the warm cost here, cold extra later
 
@@ -70,21 +73,4 @@ OPCODES = {
     0xFE: ("INVALID", F.invalid, GAS_ZERO),    0xFF: ("SELFDESTRUCT", Y.selfdestruct, GAS_SELFDESTRUCT),
 }
 
-HANDLERS = [F.invalid] * 256
-STATIC_GAS = [0] * 256
-NAMES = [f"opcode 0x{i:02x} not defined" for i in range(256)]
-for _op, (_name, _fn, _gas) in OPCODES.items():
-    HANDLERS[_op] = _fn
-    STATIC_GAS[_op] = _gas
-    NAMES[_op] = _name
-
-JUMP, JUMPI = 0x56, 0x57
-_EXACT_GAS = (0x5A, 0x55, 0xF0, 0xF1, 0xF2, 0xF4, 0xF5, 0xFA)  # GAS SSTORE CREATE CALL* CREATE2
-_HALTS = (0x00, 0xF3, 0xFD, 0xFE, 0xFF)  # STOP RETURN REVERT INVALID SELFDESTRUCT
-RUN_ENDERS = frozenset((JUMP, JUMPI) + _EXACT_GAS + _HALTS
-                       + tuple(op for op in range(256) if op not in OPCODES))
-RUN_HANDLERS = list(HANDLERS)
-RUN_HANDLERS[JUMP] = F.jump_run
-RUN_HANDLERS[JUMPI] = F.jumpi_run
-for _op in _EXACT_GAS:
-    RUN_HANDLERS[_op] = F.then_charge_run(HANDLERS[_op])
+CANCUN = Spec("cancun", OPCODES, PRECOMPILES)

@@ -15,7 +15,6 @@ The interpreter calls `step` only in its traced loop, so the fast loop pays noth
 import json
 from typing import IO
 
-from pydevnet.vm.table import NAMES, STATIC_GAS
 
 
 class Tracer:
@@ -48,9 +47,9 @@ class JsonTracer(Tracer):
             self._top = f
             self._start_gas = f.gas
         line = {
-            "pc": pc, "op": op, "gas": hex(f.gas), "gasCost": hex(STATIC_GAS[op]),
+            "pc": pc, "op": op, "gas": hex(f.gas), "gasCost": hex(f.block.spec.static_gas[op]),
             "memSize": len(f.memory), "stack": [hex(x) for x in f.stack], "depth": f.depth + 1,
-            "refund": f.state.refund, "opName": NAMES[op],
+            "refund": f.state.refund, "opName": f.block.spec.names[op],
         }
         self.out.write(json.dumps(line, separators=(",", ":")) + "\n")
 

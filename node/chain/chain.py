@@ -30,6 +30,7 @@ from pydevnet.node.config import Genesis
 from pydevnet.node.tx.errors import BlobGasLimitReached, InvalidTransaction
 from pydevnet.node.chain.fees import UnitPriceFees
 from pydevnet.node.chain.transition import apply_transaction
+from pydevnet.vm.forks import spec_for
 from pydevnet.vm.frame import BlockEnv
 from pydevnet.vm.gas import blob_base_fee, calc_excess_blob_gas
 
@@ -108,6 +109,7 @@ class Chain:
         self.genesis = genesis
         self.db = ChainDB(store)
         self.fees = UnitPriceFees(genesis.unit_price)
+        self.spec = spec_for(genesis.fork)
         self.wallclock = wallclock
         self.next_timestamp: int | None = None  # set by dev methods
         self.time_offset = 0  # a one-time jump added to the next block's timestamp
@@ -213,7 +215,8 @@ class Chain:
     def env_for(self, parent: Header, timestamp: int | None = None) -> BlockEnv:
         """The environment of a new block on top of `parent`."""
         ts = self._timestamp(parent) if timestamp is None else timestamp
-        return BlockEnv(coinbase=self.genesis.coinbase, number=parent.number + 1, timestamp=ts,
+        return BlockEnv(spec=self.spec, coinbase=self.genesis.coinbase,
+                        number=parent.number + 1, timestamp=ts,
                         gas_limit=self.genesis.gas_limit,
                         prevrandao=int.from_bytes(keccak256(parent.hash), "big"),
                         base_fee=self.genesis.unit_price, chain_id=self.genesis.chain_id,
@@ -225,7 +228,7 @@ class Chain:
 
     def env_of(self, header: Header) -> BlockEnv:
         """The environment block `header` itself ran in (for eth_call at that block)."""
-        return BlockEnv(coinbase=header.coinbase, number=header.number,
+        return BlockEnv(spec=self.spec, coinbase=header.coinbase, number=header.number,
                         timestamp=header.timestamp, gas_limit=header.gas_limit,
                         prevrandao=int.from_bytes(header.mix_hash, "big"),
                         base_fee=header.base_fee, chain_id=self.genesis.chain_id,

@@ -17,7 +17,6 @@ from pydevnet.vm.errors import (CodeSizeExceeded, CodeStoreOutOfGas, InvalidCode
 from pydevnet.vm.frame import BlockEnv, TxEnv
 from pydevnet.vm.gas import GAS_PER_BLOB, MAX_BLOB_GAS_PER_BLOCK, MAX_REFUND_QUOTIENT
 from pydevnet.vm.opcodes.system import CALL, CREATE, ERR_COLLISION, create_address
-from pydevnet.vm.precompiles import PRECOMPILES
 
 
 _ERROR_NAMES = {  # geth's wording, which clients and tests match on
@@ -97,7 +96,7 @@ def validate(state: StateDB, block: BlockEnv, tx, sender: bytes, policy,
 
 def _warm_up(state: StateDB, block: BlockEnv, tx, sender: bytes) -> None:
     """EIP-2929 starts warm: sender, recipient, precompiles, coinbase (EIP-3651), access list."""
-    for addr in (sender, block.coinbase, *PRECOMPILES):
+    for addr in (sender, block.coinbase, *block.spec.precompiles):
         state.warm_address(addr)
     if tx.to is not None:
         state.warm_address(tx.to)

@@ -12,7 +12,7 @@ from pydevnet.node.calls import revert_reason
 from pydevnet.node.chain.transition import _describe
 from pydevnet.vm.errors import Revert
 from pydevnet.vm.opcodes.system import CREATE, CREATE2
-from pydevnet.vm.table import NAMES
+from pydevnet.vm.table import CANCUN
 from pydevnet.vm.tracing import Tracer
 
 
@@ -45,7 +45,7 @@ class CallFrame:
 
     @property
     def type_name(self) -> str:
-        return NAMES[self.kind]
+        return CANCUN.names[self.kind]  # CALL, CREATE and their kin: named alike in every fork
 
     def finish(self, gas_used: int, output: bytes, error) -> None:
         """geth's processOutput: a failure keeps its output only if it reverted."""

@@ -10,7 +10,6 @@ child frame (a CALL or CREATE costs what it took from its frame, forwarded gas i
 frame's end settles it.
 """
 from pydevnet.vm.errors import ExceptionalHalt
-from pydevnet.vm.table import NAMES
 from pydevnet.vm.tracing import Tracer
 
 SLOAD, SSTORE = 0x54, 0x55
@@ -49,7 +48,7 @@ class StructLogger(Tracer):
         cfg = self.config
         if cfg.limit and len(self.logs) >= cfg.limit:
             return
-        entry = {"pc": pc, "op": NAMES[op], "gas": f.gas, "gasCost": 0, "depth": f.depth + 1}
+        entry = {"pc": pc, "op": f.block.spec.names[op], "gas": f.gas, "gasCost": 0, "depth": f.depth + 1}
         if not cfg.disable_stack:
             entry["stack"] = list(f.stack)
         if cfg.enable_memory and f.memory:

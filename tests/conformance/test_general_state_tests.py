@@ -5,6 +5,7 @@ from functools import lru_cache
 import pytest
 
 from pydevnet.node.statetest import block_env, build_pre_state, run_entry
+from pydevnet.vm.table import CANCUN
 from pydevnet.node.workers import run_in_vm_thread
 from tests.fixtures import ETHEREUM_TESTS, fixture_dir, load_json, relative
 
@@ -32,7 +33,7 @@ CASES = _cases()
 def _prepared(path: str, name: str):
     test = load_json(path)[name]
     store, root = build_pre_state(test["pre"])
-    return test, store, root, block_env(test["env"])
+    return test, store, root, block_env(test["env"], CANCUN)
 
 
 def test_fixture_count():

@@ -1,6 +1,6 @@
 """A tiny EVM assembler and the runners the KVM unit tests share.
 
-`asm` turns mnemonics (the names in vm.table.NAMES) into bytecode:
+`asm` turns mnemonics (the names in vm.table.CANCUN.names) into bytecode:
 
     asm("PUSH1 1 PUSH1 2 ADD")            # explicit push width: 60 01 60 02 01
     asm("PUSH", 0x1234, "DUP1")           # PUSH picks the smallest PUSHn (n >= 1): 61 12 34 80
@@ -29,10 +29,9 @@ from pydevnet.state.statedb import StateDB
 from pydevnet.state.store import MemoryStore
 from pydevnet.vm import interpreter, message
 from pydevnet.vm.frame import BlockEnv, Frame, TxEnv
-from pydevnet.vm.precompiles import PRECOMPILES
-from pydevnet.vm.table import NAMES
+from pydevnet.vm.table import CANCUN
 
-OPCODE = {name: op for op, name in enumerate(NAMES) if not name.startswith("opcode ")}
+OPCODE = {name: op for op, name in enumerate(CANCUN.names) if not name.startswith("opcode ")}
 PUSH1 = 0x60
 
 KEY = b"\x42" * 32
@@ -142,7 +141,8 @@ def word(value: int) -> bytes:
 
 
 def block_env(**overrides: Any) -> BlockEnv:
-    fields: dict[str, Any] = dict(coinbase=COINBASE, number=1000, timestamp=1_700_000_000,
+    fields: dict[str, Any] = dict(spec=CANCUN, coinbase=COINBASE, number=1000,
+                                  timestamp=1_700_000_000,
                                   gas_limit=BLOCK_GAS_LIMIT, prevrandao=0x1234, base_fee=7,
                                   chain_id=CHAIN_ID)
     fields.update(overrides)
@@ -180,7 +180,7 @@ def deploy(state: StateDB, addr: bytes, code: bytes, *, balance: int = 0, nonce:
 
 def warm_like_a_tx(state: StateDB, *addrs: bytes) -> None:
     """EIP-2929's initial warm set of a transaction: sender, target, coinbase, precompiles."""
-    for addr in (SENDER, CALLER, COINBASE, *addrs, *PRECOMPILES):
+    for addr in (SENDER, CALLER, COINBASE, *addrs, *CANCUN.precompiles):
         state.warm_address(addr)
 
 

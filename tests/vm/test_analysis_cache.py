@@ -13,6 +13,7 @@ import pytest
 
 from tests.vm.asm import asm, block_env, initcode, new_state, tx_env, warm_like_a_tx
 from pydevnet.vm import analysis, jit, message
+from pydevnet.vm.table import CANCUN
 
 TOKEN = Path(__file__).resolve().parents[1] / "contracts" / "build" / "Token.json"
 BUDGET = 4 << 20
@@ -48,23 +49,23 @@ def test_total_stays_under_the_byte_budget_with_many_distinct_codes(mode, count,
     jit.set_mode(mode)
     codes = _codes(count, size)
     for code in codes:
-        analysis.analyse(code)
+        analysis.analyse(code, CANCUN)
         assert _within_budget()
     # LRU: the newest few are still there (the same objects), the first long gone
     assert 1 < analysis.cache_size() < len(codes)
-    newest = analysis.analyse(codes[-1])
-    assert analysis.analyse(codes[-1]) is newest
-    assert codes[0] not in analysis._CACHE
+    newest = analysis.analyse(codes[-1], CANCUN)
+    assert analysis.analyse(codes[-1], CANCUN) is newest
+    assert (CANCUN.id, codes[0]) not in analysis._CACHE
 
 
 def test_a_hit_refreshes_its_place():
     jit.set_mode("off")
     codes = _codes(100, 6000)
-    keep = analysis.analyse(codes[0])
+    keep = analysis.analyse(codes[0], CANCUN)
     for code in codes[1:]:
-        assert analysis.analyse(codes[0]) is keep  # used again each time: never the LRU
-        analysis.analyse(code)
-    assert codes[0] in analysis._CACHE and codes[1] not in analysis._CACHE
+        assert analysis.analyse(codes[0], CANCUN) is keep  # used again each time: never the LRU
+        analysis.analyse(code, CANCUN)
+    assert (CANCUN.id, codes[0]) in analysis._CACHE and (CANCUN.id, codes[1]) not in analysis._CACHE
 
 
 @pytest.mark.parametrize("mode", ["auto", "always"])
@@ -76,7 +77,7 @@ def test_evicted_jit_memory_is_freed_without_the_cycle_collector(mode):
     gc.disable()
     try:
         for code in _codes(*((60, 6000) if mode == "auto" else (8, 600)), seed=2):
-            analysis.analyse(code)
+            analysis.analyse(code, CANCUN)
         assert jit.live_bytes() > base_bytes
         analysis.clear_cache()
         assert jit.live_bytes() == base_bytes and jit.total_left() == base_left
@@ -109,9 +110,9 @@ def test_the_estimate_is_the_right_order_of_magnitude():
     jit.set_mode("off")
     runtime = bytes.fromhex(json.loads(TOKEN.read_text())["deployedBytecode"].removeprefix("0x"))
     for i in range(3):  # a steady state: free lists filled by analyses like it
-        analysis.analyse(runtime + bytes([i]))
-    measured = _retained(lambda: analysis.analyse(runtime))
-    size = analysis.analyse(runtime).size
+        analysis.analyse(runtime + bytes([i]), CANCUN)
+    measured = _retained(lambda: analysis.analyse(runtime, CANCUN))
+    size = analysis.analyse(runtime, CANCUN).size
     assert measured <= size <= 2 * measured
 
 
@@ -130,10 +131,10 @@ def test_initcode_is_never_cached_runtime_code_is():
         init = initcode(runtime) + bytes([salt])
         state, (ok, _, _, err) = _create(init)
         assert ok, err
-        assert init not in analysis._CACHE
+        assert (CANCUN.id, init) not in analysis._CACHE
     assert analysis.cache_size() == 0  # nothing ran the deployed code yet
-    analysis.analyse(runtime)
-    assert list(analysis._CACHE) == [runtime]
+    analysis.analyse(runtime, CANCUN)
+    assert list(analysis._CACHE) == [(CANCUN.id, runtime)]
 
 
 def test_create_opcodes_leave_their_initcode_out_of_the_cache():
@@ -149,7 +150,7 @@ def test_create_opcodes_leave_their_initcode_out_of_the_cache():
     ok, _, _, err = message.call(state, block_env(), tx_env(), b"\xca" * 20, b"\xfa" * 20,
                                  b"\xfa" * 20, 0, b"", 1_000_000, 0, False)
     assert ok, err
-    assert list(analysis._CACHE) == [factory]
+    assert list(analysis._CACHE) == [(CANCUN.id, factory)]
 
 
 def test_initcode_loops_still_get_compiled_in_auto_mode(monkeypatch):
@@ -159,8 +160,8 @@ def test_initcode_loops_still_get_compiled_in_auto_mode(monkeypatch):
     seen = []
     real = analysis.analyse_uncached
 
-    def spy(code):
-        seen.append(real(code))
+    def spy(code, spec):
+        seen.append(real(code, spec))
         return seen[-1]
     monkeypatch.setattr(message, "analyse_uncached", spy)
     loop = asm(50, "top:", "JUMPDEST", 1, "SWAP1", "SUB", "DUP1", "@top", "JUMPI", "STOP")
@@ -182,7 +183,7 @@ def test_concurrent_readers_share_the_cache_safely():
             rng = random.Random(k)
             for _ in range(150):
                 code = rng.choice(codes)
-                assert analysis.analyse(code).program is not None
+                assert analysis.analyse(code, CANCUN).program is not None
         except BaseException as e:  # noqa: BLE001 - reported below
             errors.append(e)
 

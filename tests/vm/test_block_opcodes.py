@@ -6,7 +6,7 @@ import pytest
 
 from pydevnet.state.hashing import keccak256
 from tests.vm.asm import CONTRACT, as_int, asm, block_env, new_state, run
-from pydevnet.vm.table import NAMES
+from pydevnet.vm.table import CANCUN
 
 NUMBER = 1000
 
@@ -69,7 +69,7 @@ def test_block_field(op: str, expected: int) -> None:
 
 
 def test_prevrandao_is_opcode_0x44() -> None:
-    assert NAMES[0x44] == "PREVRANDAO"
+    assert CANCUN.names[0x44] == "PREVRANDAO"
 
 
 def test_selfbalance() -> None:

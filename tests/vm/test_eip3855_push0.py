@@ -2,12 +2,12 @@
 1024-item stack like any push. Also PUSHn reading past the end of the code (zero padded)."""
 from tests.vm.asm import asm, run
 from pydevnet.vm.errors import StackOverflow
-from pydevnet.vm.table import NAMES, STATIC_GAS
+from pydevnet.vm.table import CANCUN
 
 
 def test_push0_is_opcode_0x5f_costing_2() -> None:
-    assert NAMES[0x5F] == "PUSH0"
-    assert STATIC_GAS[0x5F] == 2
+    assert CANCUN.names[0x5F] == "PUSH0"
+    assert CANCUN.static_gas[0x5F] == 2
 
 
 def test_push0_pushes_zero() -> None:

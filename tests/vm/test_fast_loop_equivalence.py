@@ -10,6 +10,7 @@ from pydevnet.state.statedb import StateDB
 from pydevnet.state.store import MemoryStore
 from pydevnet.vm import message
 from pydevnet.vm.frame import BlockEnv, TxEnv
+from pydevnet.vm.table import CANCUN
 from pydevnet.vm.tracing import Tracer
 
 CALLER = bytes.fromhex("aa" * 20)
@@ -48,7 +49,7 @@ def _run(code: bytes, gas: int, traced: bool):
     st_.set_code(OTHER, bytes.fromhex("5a60005500"))  # stores GAS: the 63/64 rule shows in it
     st_.set_balance(CALLER, 10 ** 18)
     st_.begin_tx()
-    block = BlockEnv(coinbase=bytes(20), number=1, timestamp=1, gas_limit=10 ** 7,
+    block = BlockEnv(spec=CANCUN, coinbase=bytes(20), number=1, timestamp=1, gas_limit=10 ** 7,
                      prevrandao=0, base_fee=0, chain_id=1)
     tx = TxEnv(CALLER, 0, (), NullTracer() if traced else None)
     ok, left, out, err = message.call(st_, block, tx, CALLER, TARGET, TARGET, 0, b"", gas, 0,

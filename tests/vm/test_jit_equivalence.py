@@ -14,6 +14,7 @@ from tests.vm.test_fast_loop_equivalence import CALLER, OTHER, TARGET, _piece
 from pydevnet.vm import analysis, jit, message
 from pydevnet.vm.errors import ExceptionalHalt
 from pydevnet.vm.frame import BlockEnv, TxEnv
+from pydevnet.vm.table import CANCUN
 
 
 @pytest.fixture(autouse=True)
@@ -40,7 +41,7 @@ def _call(code: bytes, gas: int, mode: str):
     st_.set_code(OTHER, bytes.fromhex("5a60005500"))
     st_.set_balance(CALLER, 10 ** 18)
     st_.begin_tx()
-    block = BlockEnv(coinbase=bytes(20), number=1, timestamp=1, gas_limit=10 ** 7,
+    block = BlockEnv(spec=CANCUN, coinbase=bytes(20), number=1, timestamp=1, gas_limit=10 ** 7,
                      prevrandao=0, base_fee=0, chain_id=1)
     ok, left, out, err = message.call(st_, block, TxEnv(CALLER, 0), CALLER, TARGET, TARGET, 0,
                                       b"", gas, 0, False)
@@ -148,16 +149,16 @@ def test_bench_programs_agree():
 def test_compiled_units_replace_entries():
     jit.set_mode("always")
     code = asm(100, "top:", "JUMPDEST", 1, "SWAP1", "SUB", "DUP1", "@top", "JUMPI", "STOP")
-    a = analysis.analyse(code)
+    a = analysis.analyse(code, CANCUN)
     assert a.program[0].__name__ == "unit"
     jit.set_mode("off")
-    assert analysis.analyse(code).program[0].__name__ != "unit"
+    assert analysis.analyse(code, CANCUN).program[0].__name__ != "unit"
 
 
 def test_auto_compiles_hot_entries_only():
     jit.set_mode("auto")
     code = asm(3, "top:", "JUMPDEST", 1, "SWAP1", "SUB", "DUP1", "@top", "JUMPI", "STOP")
-    program = analysis.analyse(code).program
+    program = analysis.analyse(code, CANCUN).program
     run(code)
     assert program[0].__name__ == "count"  # executed once: still counting
     for _ in range(jit.HOT_THRESHOLD):
@@ -171,14 +172,14 @@ def test_compiled_source_is_bounded_process_wide_and_returned_on_eviction():
     jit.set_mode("always")
     base = jit.total_left()
     loop = asm("PUSH1 100 JUMPDEST PUSH1 1 SWAP1 SUB DUP1 PUSH1 2 JUMPI STOP")
-    a = analysis.analyse(loop)
+    a = analysis.analyse(loop, CANCUN)
     spent = a.jit_budget.spent
     assert spent > 0 and jit.total_left() == base - spent
     assert a.program[2].__name__ == "unit"
     saved = jit._total[0]
     jit._total[0] = 0  # nothing left: the next code is not compiled
     try:
-        b = analysis.analyse(loop + b"\x00")
+        b = analysis.analyse(loop + b"\x00", CANCUN)
         assert b.jit_budget.spent == 0 and b.program[2].__name__ != "unit"
         assert _frame(loop + b"\x00", 100_000, "always") == _frame(loop, 100_000, "off")
     finally:

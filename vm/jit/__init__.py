@@ -20,7 +20,7 @@ import os
 import weakref
 from typing import Callable
 
-from pydevnet.vm.jit.codegen import compile_unit, entries
+from pydevnet.vm.jit.codegen import CodeView, compile_unit, entries
 
 MODES = ("off", "auto", "always")
 DEFAULT_MODE = "auto"
@@ -96,10 +96,10 @@ def live_bytes() -> int:
     return _bytes[0]
 
 
-def _compile_into(padded, code_size, entry, dests, run_gas, orig, budget):
+def _compile_into(code: CodeView, entry: int, orig, budget: _Budget):
     if not budget.allows():
         return orig
-    r = compile_unit(padded, code_size, entry, dests, run_gas, orig)
+    r = compile_unit(code, entry, orig)
     if r is None:
         return orig
     fn, src = r
@@ -107,7 +107,7 @@ def _compile_into(padded, code_size, entry, dests, run_gas, orig, budget):
     return fn
 
 
-def _hot(analysis_ref, padded, code_size, entry, dests, run_gas, orig, budget):
+def _hot(analysis_ref, code: CodeView, entry: int, orig, budget: _Budget):
     n = HOT_THRESHOLD
 
     def count(f, pc):
@@ -115,7 +115,7 @@ def _hot(analysis_ref, padded, code_size, entry, dests, run_gas, orig, budget):
         n -= 1
         if n:
             return orig(f, pc)
-        fn = _compile_into(padded, code_size, entry, dests, run_gas, orig, budget)
+        fn = _compile_into(code, entry, orig, budget)
         a = analysis_ref()
         if a is not None:  # else dropped while this frame runs it: nothing left to patch
             a.program[entry] = fn
@@ -123,24 +123,23 @@ def _hot(analysis_ref, padded, code_size, entry, dests, run_gas, orig, budget):
     return count
 
 
-def install(analysis, padded: bytes, code_size: int, insts: list,
+def install(analysis, spec, padded: bytes, code_size: int, insts: list,
             on_spend: "Callable[[], None] | None" = None) -> "_Budget | None":
     """Put compiled units (always) or hotness counters (auto) into the fresh program of
-    `analysis` (a vm.analysis.Analysis); returns the code's budget, which the Analysis must keep
-    (see _Budget)."""
+    `analysis` (a vm.analysis.Analysis of `padded` under `spec`); returns the code's budget,
+    which the Analysis must keep (see _Budget)."""
     if MODE == "off":
         return None
-    program, dests, run_gas = analysis.program, analysis.jumpdests, analysis.run_gas
+    program = analysis.program
+    code = CodeView(spec, padded, code_size, analysis.jumpdests, analysis.run_gas)
     budget = _Budget(on_spend)
     points = entries(insts, code_size)
     if MODE == "always":
         for entry in points:
-            program[entry] = _compile_into(padded, code_size, entry, dests, run_gas,
-                                           program[entry], budget)
+            program[entry] = _compile_into(code, entry, program[entry], budget)
         return budget
     ref = weakref.ref(analysis)
     for entry in points:
-        program[entry] = _hot(ref, padded, code_size, entry, dests, run_gas, program[entry],
-                              budget)
+        program[entry] = _hot(ref, code, entry, program[entry], budget)
     budget.hold(COUNTER_BYTES * len(points) + len(padded))
     return budget

@@ -5,12 +5,18 @@ The virtual stack: values stay in Python locals (or int literals, folded at comp
 the net effect is written back to f.stack, before any handler call and before leaving. Static gas
 is charged by whoever enters a run, as in the fast loop; a failed entry bounds check runs the
 original step instead, so the handlers decide which error comes first. Ops not inlined here go
-through their run handler (RUN_HANDLERS), so dynamic gas is charged by the same vm.gas helpers in
-the same order.
+through their fork's run handler (Spec.run_handlers), so dynamic gas is charged by the same
+vm.gas helpers in the same order. In the generated source `g` is the gas left after a charge.
+
+_Unit walks the instructions of one unit; each family of opcodes has its emitter (stack, pure
+arithmetic, memory and calldata, jumps, everything else through its handler), writing through
+_Source, which holds the virtual stack and the lines.
 """
+from typing import NamedTuple
+
 from pydevnet.vm.errors import Halt, InvalidJump, OutOfGas
 from pydevnet.vm.gas import STACK_LIMIT, expand_memory
-from pydevnet.vm.table import JUMP, JUMPI, RUN_ENDERS, RUN_HANDLERS
+from pydevnet.vm.spec import EXACT_GAS, JUMP, JUMPDEST, JUMPI, Spec
 
 M = (1 << 256) - 1
 SIGN = 1 << 255
@@ -18,8 +24,17 @@ MAX_OPS = 256  # instructions per unit
 
 _PUSH0, _PUSH1, _PUSH32 = 0x5F, 0x60, 0x7F
 _DUP1, _DUP16, _SWAP1, _SWAP16 = 0x80, 0x8F, 0x90, 0x9F
-_EXACT_GAS = (0x5A, 0x55, 0xF0, 0xF1, 0xF2, 0xF4, 0xF5, 0xFA)
-_HALTS = frozenset(op for op in RUN_ENDERS if op not in _EXACT_GAS + (JUMP, JUMPI))
+_POP, _PC, _GAS, _MLOAD, _MSTORE, _CALLDATALOAD = 0x50, 0x58, 0x5A, 0x51, 0x52, 0x35
+
+
+class CodeView(NamedTuple):
+    """What a unit is compiled from: the fork, the padded code and its analysis."""
+    spec: Spec
+    code: bytes  # padded
+    size: int
+    dests: frozenset
+    run_gas: list
+
 
 # (items read, items left) of every opcode; an unassigned opcode reads nothing.
 STACK_IO = [(0, 0)] * 256
@@ -82,11 +97,12 @@ def _specialise(op: int, a: str, b: str) -> str | None:
     return None
 
 
-class _Gen:
+class _Source:
     """Source of one unit. The virtual stack is f.stack without its top `taken` items, plus `vs`
     (atoms: local names, int literals, or `s[-k]` reads of the frame's unchanged list)."""
 
-    def __init__(self) -> None:
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
         self.lines: list[str] = []
         self.vs: list[str] = []
         self.taken = 0
@@ -101,6 +117,10 @@ class _Gen:
         self.nv += 1
         self.emit(f"{name} = {expr}")
         return name
+
+    def local(self, atom: str) -> str:
+        """`atom` as something cheap to repeat: a read of the frame's stack becomes a local."""
+        return self.value(atom) if atom.startswith("s") else atom
 
     def pop(self) -> str:
         if self.vs:
@@ -148,7 +168,7 @@ class _Gen:
 
     def handler(self, op: int) -> str:
         name = f"H{op:02x}"
-        self.names[name] = RUN_HANDLERS[op]
+        self.names[name] = self.spec.run_handlers[op]
         return name
 
     def charge(self, cost: int | str) -> None:
@@ -159,210 +179,233 @@ class _Gen:
         self.emit("f.gas = g")
 
 
-def compile_unit(code: bytes, code_size: int, entry: int, dests: frozenset, run_gas: list,
-                 orig):
-    """The unit starting at `entry` of padded `code` as (function, source), or None when not
-    worth it (fewer than two instructions)."""
-    g = _Gen()
-    pc = entry
-    h = need = rise = 0  # height relative to entry; deepest read below entry; highest rise
-    count = 0
-    ended = False
-    seen = set()
+class _Unit:
+    """One unit being compiled: the walk over its instructions and an emitter per family."""
 
-    def follow(target: int) -> bool:
-        """Whether to go on compiling at `target` (a run start reached in this unit)."""
-        if target in seen or count >= MAX_OPS or target >= code_size:
+    def __init__(self, code: CodeView, entry: int) -> None:
+        self.c = code
+        self.entry = entry
+        self.src = _Source(code.spec)
+        self.pc = entry
+        self.height = self.need = self.rise = 0  # relative to entry; deepest read; highest rise
+        self.count = 0
+        self.seen: set[int] = set()
+        self.loops = False  # a static jump back to the entry
+
+    # -- the walk ------------------------------------------------------------------------------
+    def walk(self) -> bool:
+        """Emit the unit's body; False when it is not worth compiling (under two ops)."""
+        self.follow(self.entry)
+        ended = False
+        code = self.c.code
+        while self.count < MAX_OPS:
+            op = code[self.pc] if self.pc < self.c.size else 0
+            self.count += 1
+            n_in, n_out = STACK_IO[op]
+            self.need = max(self.need, n_in - self.height)
+            self.height += n_out - n_in
+            self.rise = max(self.rise, self.height)
+            nxt = self.step(op)
+            if nxt is None:
+                ended = True
+                break
+            self.pc = nxt
+        if self.count < 2:
             return False
-        seen.add(target)
+        if not ended:
+            self.src.flush()
+            self.src.emit(f"return {self.pc}")
         return True
 
-    loops = []
+    def step(self, op: int) -> int | None:
+        """Emit `op`; the pc to go on at, or None when the unit has ended."""
+        if _PUSH0 <= op <= _PUSH32 or _DUP1 <= op <= _SWAP16 or op in (_POP, JUMPDEST, _PC):
+            return self.stack_op(op)
+        if op in BINARY:
+            self.binary(op)
+        elif op in UNARY:
+            self.unary(op)
+        elif op in (_MLOAD, _MSTORE, _CALLDATALOAD):
+            self.memory_op(op)
+        elif op == _GAS:  # pushes the exact gas left, then charges the next run
+            self.src.vs.append(self.src.value("f.gas"))
+            self.src.charge(self.c.run_gas[self.pc + 1])
+        elif op == JUMP:
+            return self.jump()
+        elif op == JUMPI:
+            return self.jumpi()
+        else:
+            return self.through_handler(op)
+        return self.pc + 1
 
-    def goto(target: int) -> str:
+    def follow(self, target: int) -> bool:
+        """Whether to go on compiling at `target` (a run start reached in this unit)."""
+        if target in self.seen or self.count >= MAX_OPS or target >= self.c.size:
+            return False
+        self.seen.add(target)
+        return True
+
+    def goto(self, target: int) -> str:
         """Leave for a static target: back to the top when it is this unit's entry."""
-        if target == entry:
-            loops.append(target)
+        if target == self.entry:
+            self.loops = True
             return "continue"
         return f"return {target}"
 
-    def jump_to(dest: int) -> bool:
-        """A jump to the literal `dest`: True to go on compiling there, else the unit's exit
-        (an InvalidJump, or leaving for dest with its run charged) has been emitted."""
-        if dest not in dests:
-            g.flush()
-            g.emit("raise InvalidJump")
-            return False
-        g.charge(run_gas[dest])
-        if follow(dest):
-            return True
-        g.flush()
-        g.emit(goto(dest))
-        return False
+    def leave_for(self, target: int) -> int | None:
+        """Go on compiling at `target` if it may, else emit the exit to it."""
+        if self.follow(target):
+            return target
+        self.src.flush()
+        self.src.emit(self.goto(target))
+        return None
 
-    follow(entry)
-    while count < MAX_OPS:
-        op = code[pc] if pc < code_size else 0
-        count += 1
-        n_in, n_out = STACK_IO[op]
-        need = max(need, n_in - h)
-        h += n_out - n_in
-        rise = max(rise, h)
-        nxt = pc + 1
+    # -- emitters by family --------------------------------------------------------------------
+    def stack_op(self, op: int) -> int:
+        src, pc = self.src, self.pc
         if _PUSH0 <= op <= _PUSH32:
-            size = op - _PUSH0
-            nxt = pc + 1 + size
-            g.vs.append(str(int.from_bytes(code[pc + 1:nxt], "big")))
-        elif _DUP1 <= op <= _DUP16:
-            g.vs.append(g.peek(op - _DUP1 + 1))
+            nxt = pc + 1 + op - _PUSH0
+            src.vs.append(str(int.from_bytes(self.c.code[pc + 1:nxt], "big")))
+            return nxt
+        if _DUP1 <= op <= _DUP16:
+            src.vs.append(src.peek(op - _DUP1 + 1))
         elif _SWAP1 <= op <= _SWAP16:
             d = op - _SWAP1 + 2
-            g.pull(d)
-            vs = g.vs
+            src.pull(d)
+            vs = src.vs
             vs[-1], vs[-d] = vs[-d], vs[-1]
-        elif op == 0x50:  # POP
-            g.pop()
-        elif op == 0x5B:  # JUMPDEST
-            pass
-        elif op == 0x58:  # PC
-            g.vs.append(str(pc))
-        elif op in BINARY:
-            a = g.pop()
-            b = g.pop()
-            expr = BINARY[op].format(a=a, b=b)
-            if _is_const(a) and _is_const(b):
-                g.vs.append(str(eval(expr, _FOLD_ENV)))
-            else:
-                expr = _specialise(op, a, b) or expr
-                g.vs.append(expr if _is_const(expr) else g.value(expr))
-        elif op in UNARY:
-            a = g.pop()
-            expr = UNARY[op].format(a=a)
-            g.vs.append(str(eval(expr, _FOLD_ENV)) if _is_const(a) else g.value(expr))
-        elif op == 0x51:  # MLOAD
-            o = g.pop()
-            if o.startswith("s"):
-                o = g.value(o)
-            g.emit("mem = f.memory")
-            g.emit(f"if {_end(o)} > len(mem): expand_memory(f, {o}, 32)")
-            g.vs.append(g.value(f'int.from_bytes(mem[{o}:{_end(o)}], "big")'))
-        elif op == 0x52:  # MSTORE
-            o = g.pop()
-            v = g.pop()
-            if o.startswith("s"):
-                o = g.value(o)
-            if v.startswith("s"):
-                v = g.value(v)
-            g.emit("mem = f.memory")
-            g.emit(f"if {_end(o)} > len(mem): expand_memory(f, {o}, 32)")
-            word = (repr(int(v).to_bytes(32, "big")) if _is_const(v)
-                    else f'{v}.to_bytes(32, "big")')
-            g.emit(f"mem[{o}:{_end(o)}] = {word}")
-        elif op == 0x35:  # CALLDATALOAD
-            i = g.pop()
-            if i.startswith("s"):
-                i = g.value(i)
-            c = g.value(f"f.data[{i}:{i} + 32]")
-            g.vs.append(g.value(f'int.from_bytes({c}.ljust(32, b"\\x00"), "big") if {c} else 0'))
-        elif op == 0x5A:  # GAS: pushes the exact gas left, then charges the next run
-            g.vs.append(g.value("f.gas"))
-            g.charge(run_gas[nxt])
-        elif op == JUMP:
-            d = g.pop()
-            if _is_const(d):
-                if jump_to(int(d)):
-                    pc = int(d)
-                    continue
-            else:
-                if d.startswith("s"):
-                    d = g.value(d)
-                g.flush()
-                g.emit(f"if {d} not in dests: raise InvalidJump")
-                g.charge(f"run_gas[{d}]")
-                g.emit(f"return {d}")
-            ended = True
-            break
-        elif op == JUMPI:
-            d = g.pop()
-            c = g.pop()
-            if _is_const(c):
-                if not int(c):  # never taken
-                    g.charge(run_gas[nxt])
-                    pc = nxt
-                    if follow(nxt):
-                        continue
-                    g.flush()
-                    g.emit(goto(nxt))
-                    ended = True
-                    break
-                if _is_const(d):  # always taken
-                    if jump_to(int(d)):
-                        pc = int(d)
-                        continue
-                    ended = True
-                    break
-            if d.startswith("s"):
-                d = g.value(d)
-            if c.startswith("s"):
-                c = g.value(c)
-            g.emit(f"if {c}:")
-            for line in g.flush_lines():
-                g.emit("    " + line)
-            if _is_const(d):
-                dest = int(d)
-                if dest in dests:
-                    g.emit(f"    g = f.gas - {run_gas[dest]}")
-                    g.emit("    if g < 0: raise OutOfGas")
-                    g.emit("    f.gas = g")
-                    g.emit("    " + goto(dest))
-                else:
-                    g.emit("    raise InvalidJump")
-            else:
-                g.emit(f"    if {d} not in dests: raise InvalidJump")
-                g.emit(f"    g = f.gas - run_gas[{d}]")
-                g.emit("    if g < 0: raise OutOfGas")
-                g.emit("    f.gas = g")
-                g.emit(f"    return {d}")
-            g.charge(run_gas[nxt])
-            if follow(nxt):
-                pc = nxt
-                continue
-            g.flush()
-            g.emit(goto(nxt))
-            ended = True
-            break
-        else:  # through the run handler, on the real stack
-            g.flush()
-            fn = g.handler(op)
-            if op in _HALTS:
-                g.emit(f"return {fn}(f, {pc})")
-                ended = True
-                break
-            g.emit(f"{fn}(f, {pc})")  # exact-gas ops also charge the next run here
-            if op in RUN_ENDERS and not follow(nxt):
-                g.emit(goto(nxt))
-                ended = True
-                break
-        pc = nxt
-    if count < 2:
+        elif op == _POP:
+            src.pop()
+        elif op == _PC:
+            src.vs.append(str(pc))
+        return pc + 1  # JUMPDEST: nothing
+
+    def binary(self, op: int) -> None:
+        src = self.src
+        a, b = src.pop(), src.pop()
+        expr = BINARY[op].format(a=a, b=b)
+        if _is_const(a) and _is_const(b):
+            src.vs.append(str(eval(expr, _FOLD_ENV)))
+            return
+        expr = _specialise(op, a, b) or expr
+        src.vs.append(expr if _is_const(expr) else src.value(expr))
+
+    def unary(self, op: int) -> None:
+        src = self.src
+        a = src.pop()
+        expr = UNARY[op].format(a=a)
+        src.vs.append(str(eval(expr, _FOLD_ENV)) if _is_const(a) else src.value(expr))
+
+    def memory_op(self, op: int) -> None:
+        src = self.src
+        o = src.local(src.pop())
+        if op == _CALLDATALOAD:
+            c = src.value(f"f.data[{o}:{o} + 32]")
+            word = f'int.from_bytes({c}.ljust(32, b"\\x00"), "big") if {c} else 0'
+            src.vs.append(src.value(word))
+            return
+        v = src.local(src.pop()) if op == _MSTORE else None
+        src.emit("mem = f.memory")
+        src.emit(f"if {_end(o)} > len(mem): expand_memory(f, {o}, 32)")
+        if op == _MLOAD:
+            src.vs.append(src.value(f'int.from_bytes(mem[{o}:{_end(o)}], "big")'))
+            return
+        word = (repr(int(v).to_bytes(32, "big")) if _is_const(v) else f'{v}.to_bytes(32, "big")')
+        src.emit(f"mem[{o}:{_end(o)}] = {word}")
+
+    def jump_to(self, dest: int) -> int | None:
+        """A jump to the literal `dest`: where to go on compiling, or None once the unit's exit
+        (an InvalidJump, or leaving for dest with its run charged) has been emitted."""
+        src = self.src
+        if dest not in self.c.dests:
+            src.flush()
+            src.emit("raise InvalidJump")
+            return None
+        src.charge(self.c.run_gas[dest])
+        return self.leave_for(dest)
+
+    def jump(self) -> int | None:
+        src = self.src
+        d = src.pop()
+        if _is_const(d):
+            return self.jump_to(int(d))
+        d = src.local(d)
+        src.flush()
+        src.emit(f"if {d} not in dests: raise InvalidJump")
+        src.charge(f"run_gas[{d}]")
+        src.emit(f"return {d}")
         return None
-    if not ended:
-        g.flush()
-        g.emit(f"return {pc}")
-    check = []
-    if need and rise:
-        check.append(f"    if not {need} <= len(s) <= {STACK_LIMIT - rise}: return orig(f, pc)")
-    elif need:
-        check.append(f"    if len(s) < {need}: return orig(f, pc)")
-    elif rise:
-        check.append(f"    if len(s) > {STACK_LIMIT - rise}: return orig(f, pc)")
-    body = check + g.lines
-    if loops:  # a static jump back to the entry loops here instead of through the dispatcher
-        body = ["    while True:"] + ["    " + line for line in body]
-    src = "\n".join(["def unit(f, pc):", "    s = f.stack"] + body) + "\n"
+
+    def jumpi(self) -> int | None:
+        src, nxt = self.src, self.pc + 1
+        d, c = src.pop(), src.pop()
+        if _is_const(c):
+            if not int(c):  # never taken
+                src.charge(self.c.run_gas[nxt])
+                return self.leave_for(nxt)
+            if _is_const(d):  # always taken
+                return self.jump_to(int(d))
+        d, c = src.local(d), src.local(c)
+        src.emit(f"if {c}:")
+        for line in src.flush_lines():
+            src.emit("    " + line)
+        for line in self.taken_branch(d):
+            src.emit("    " + line)
+        src.charge(self.c.run_gas[nxt])
+        return self.leave_for(nxt)
+
+    def taken_branch(self, d: str) -> list[str]:
+        """The lines of a JUMPI's taken branch to `d` (the stack already written back)."""
+        if not _is_const(d):
+            return [f"if {d} not in dests: raise InvalidJump", f"g = f.gas - run_gas[{d}]",
+                    "if g < 0: raise OutOfGas", "f.gas = g", f"return {d}"]
+        dest = int(d)
+        if dest not in self.c.dests:
+            return ["raise InvalidJump"]
+        return [f"g = f.gas - {self.c.run_gas[dest]}", "if g < 0: raise OutOfGas", "f.gas = g",
+                self.goto(dest)]
+
+    def through_handler(self, op: int) -> int | None:
+        """Any other op: its run handler on the real stack (exact-gas ops charge the next run
+        themselves)."""
+        src, pc = self.src, self.pc
+        src.flush()
+        fn = src.handler(op)
+        if op in self.c.spec.halts:
+            src.emit(f"return {fn}(f, {pc})")
+            return None
+        src.emit(f"{fn}(f, {pc})")
+        if op in self.c.spec.run_enders:
+            return self.leave_for(pc + 1)
+        return pc + 1
+
+    # -- the function ----------------------------------------------------------------------------
+    def source(self) -> str:
+        check = []
+        need, rise = self.need, self.rise
+        if need and rise:
+            check.append(f"    if not {need} <= len(s) <= {STACK_LIMIT - rise}: "
+                         "return orig(f, pc)")
+        elif need:
+            check.append(f"    if len(s) < {need}: return orig(f, pc)")
+        elif rise:
+            check.append(f"    if len(s) > {STACK_LIMIT - rise}: return orig(f, pc)")
+        body = check + self.src.lines
+        if self.loops:  # a static jump back to the entry loops here, not through the dispatcher
+            body = ["    while True:"] + ["    " + line for line in body]
+        return "\n".join(["def unit(f, pc):", "    s = f.stack"] + body) + "\n"
+
+
+def compile_unit(code: CodeView, entry: int, orig):
+    """The unit starting at `entry` as (function, source), or None when not worth it (fewer
+    than two instructions)."""
+    unit = _Unit(code, entry)
+    if not unit.walk():
+        return None
+    src = unit.source()
     ns = {"M": M, "SIGN": SIGN, "OutOfGas": OutOfGas, "InvalidJump": InvalidJump, "Halt": Halt,
-          "expand_memory": expand_memory, "dests": dests, "run_gas": run_gas, "orig": orig,
-          **g.names}
+          "expand_memory": expand_memory, "dests": code.dests, "run_gas": code.run_gas,
+          "orig": orig, **unit.src.names}
     exec(compile(src, f"<kvm-jit {entry}>", "exec"), ns)
     # out of its own globals: no unit <-> globals cycle, so it is freed with its program
     return ns.pop("unit"), src
@@ -372,8 +415,8 @@ def entries(insts: list, code_size: int) -> list[int]:
     """Dispatchable pcs: 0, every JUMPDEST, the pc after a JUMPI or an exact-gas op."""
     out = {0} if code_size else set()
     for pc, op, nxt in insts:
-        if op == 0x5B:
+        if op == JUMPDEST:
             out.add(pc)
-        elif (op == JUMPI or op in _EXACT_GAS) and nxt < code_size:
+        elif (op == JUMPI or op in EXACT_GAS) and nxt < code_size:
             out.add(nxt)
     return sorted(out)

@@ -1,0 +1,61 @@
+"""A fork's rules as data (revm's SpecId with its tables): the instruction set, static gas, the
+run-charging handlers of the fast loop, and the precompiles. Everything that runs code reads them
+from the block's spec (BlockEnv.spec), so the interpreter, the analysis and the run compiler need
+no import of the table, and a fork is a table with overrides, not a copy of modules.
+
+vm/table.py builds Cancun's spec; a later fork is `Spec.derive(name, opcodes=..., precompiles=...)`
+with the EIP named beside each change.
+"""
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Mapping
+
+from pydevnet.vm.opcodes import flow as F
+
+JUMP, JUMPI, JUMPDEST = 0x56, 0x57, 0x5B
+# Ops that must see the exact gas left (GAS, SSTORE's EIP-2200 sentry, the 63/64 rule of calls
+# and creates), so each ends a run and charges the next one.
+EXACT_GAS = (0x5A, 0x55, 0xF0, 0xF1, 0xF2, 0xF4, 0xF5, 0xFA)  # GAS SSTORE CREATE CALL* CREATE2
+HALTS = (0x00, 0xF3, 0xFD, 0xFE, 0xFF)  # STOP RETURN REVERT INVALID SELFDESTRUCT
+
+Opcode = tuple[str, Callable, int]  # mnemonic, handler, static gas
+_ids = itertools.count()
+
+
+class Spec:
+    """One fork. `handlers`/`static_gas` serve the traced loop, `run_handlers`/`run_enders` the
+    fast loop and the run compiler (see vm/table.py); `precompiles` maps address -> function."""
+
+    __slots__ = ("name", "id", "opcodes", "handlers", "static_gas", "names", "run_handlers",
+                 "run_enders", "halts", "precompiles")
+
+    def __init__(self, name: str, opcodes: Mapping[int, Opcode],
+                 precompiles: Mapping[bytes, Callable]) -> None:
+        self.name = name
+        self.id = next(_ids)  # part of the analysis cache's key
+        self.opcodes = dict(opcodes)
+        self.precompiles = dict(precompiles)
+        self.handlers = [F.invalid] * 256
+        self.static_gas = [0] * 256
+        self.names = [f"opcode 0x{i:02x} not defined" for i in range(256)]
+        for op, (mnemonic, fn, gas) in self.opcodes.items():
+            self.handlers[op] = fn
+            self.static_gas[op] = gas
+            self.names[op] = mnemonic
+        undefined = tuple(op for op in range(256) if op not in self.opcodes)
+        self.run_enders = frozenset((JUMP, JUMPI) + EXACT_GAS + HALTS + undefined)
+        self.halts = self.run_enders - frozenset((JUMP, JUMPI) + EXACT_GAS)
+        self.run_handlers = list(self.handlers)
+        self.run_handlers[JUMP] = F.jump_run
+        self.run_handlers[JUMPI] = F.jumpi_run
+        for op in EXACT_GAS:
+            self.run_handlers[op] = F.then_charge_run(self.handlers[op])
+
+    def derive(self, name: str, opcodes: Mapping[int, Opcode] = {},
+               precompiles: Mapping[bytes, Callable] = {}) -> Spec:
+        """A later fork: this one's tables with `opcodes` and `precompiles` added or replaced."""
+        return Spec(name, {**self.opcodes, **opcodes}, {**self.precompiles, **precompiles})
+
+    def __repr__(self) -> str:
+        return f"Spec({self.name})"
