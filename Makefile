@@ -48,7 +48,7 @@ lint: install
 	rm -rf $(LINT_TREE) && mkdir -p $(LINT_TREE)/pydevnet
 	for p in pydevnet/*.py; do ln -s $(CURDIR)/$$p $(LINT_TREE)/$$p; done
 	for p in node rpc vm state; do ln -s $(CURDIR)/$$p $(LINT_TREE)/pydevnet/$$p; done
-	cd $(LINT_TREE) && PYTHONPATH=. $(CURDIR)/$(BIN)/lint-imports --config $(CURDIR)/pyproject.toml
+	cd $(LINT_TREE) && PYTHONPATH=. $(CURDIR)/$(BIN)/lint-imports $(CURDIR)/pyproject.toml
 
 test: install lint
 	$(BIN)/python -m pytest -q -n 2 --dist worksteal tests

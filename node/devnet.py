@@ -20,6 +20,7 @@ from pydevnet.state.store import KVStore
 from pydevnet.node.accounts import dev_accounts
 from pydevnet.node.chain.chain import Chain, MinedBlock
 from pydevnet.node.config import Genesis
+from pydevnet.node.dev_chain import DevChain
 from pydevnet.node.dev_state import DevState
 from pydevnet.node.tx.blobs import blob_gas, verify_sidecar
 from pydevnet.node.tx.errors import (AlreadyKnown, BlobFeeCapTooLow, FeeTooLow, GasLimitExceeded,
@@ -31,7 +32,7 @@ from pydevnet.node.filters import FilterRegistry, LogFilter, block_logs
 from pydevnet.node.miner import IntervalMiner, MiningMode
 from pydevnet.node.queries import PENDING, Queries
 from pydevnet.node.tracers.replay import Tracing
-from pydevnet.node.signing import TypedData, personal_message_hash, signature
+from pydevnet.node.signing import personal_message_hash, signature
 from pydevnet.node.tx.signing import impersonated_transaction, sign_transaction
 from pydevnet.node.tx.types import BLOB_TX_TYPE, Transaction
 from pydevnet.node.tx.validation import validate_stateless
@@ -52,7 +53,7 @@ class UnknownAccount(InvalidTransaction):
     message = "unknown account"
 
 
-class Devnet(Queries, Tracing, DevState):
+class Devnet(Queries, Tracing, DevState, DevChain):
     def __init__(self, store: KVStore, genesis: Genesis, mining: MiningMode = MiningMode.AUTO,
                  wallclock: bool = False, block_time: float | None = None,
                  rpc_gas_cap: int = DEFAULT_RPC_GAS_CAP,
@@ -94,6 +95,10 @@ class Devnet(Queries, Tracing, DevState):
     def unit_price(self) -> int:
         return self.genesis.unit_price
 
+    @property
+    def coinbase(self) -> bytes:
+        return self.genesis.coinbase
+
     def _restore_pool(self) -> None:
         """Reload transactions acknowledged before a restart; drop those no longer valid."""
         for tx in list(self.chain.db.pool_transactions()):
@@ -134,9 +139,9 @@ class Devnet(Queries, Tracing, DevState):
         """eth_sign / personal_sign: the EIP-191 signature of `data`."""
         return signature(personal_message_hash(data), self._account(address).private_key)
 
-    def sign_typed_data(self, address: bytes, doc) -> bytes:
-        """eth_signTypedData_v4: the EIP-712 signature of the typed data `doc`."""
-        return signature(TypedData(doc).digest(), self._account(address).private_key)
+    def sign_typed_data(self, address: bytes, digest: bytes) -> bytes:
+        """eth_signTypedData_v4: the signature of an EIP-712 digest (rpc/typed_data.py)."""
+        return signature(digest, self._account(address).private_key)
 
     def sign_transaction(self, req: CallRequest) -> Transaction:
         """eth_signTransaction: the signed transaction eth_sendTransaction would send."""
@@ -314,6 +319,9 @@ class Devnet(Queries, Tracing, DevState):
         """txpool_content: (pending, queued) transactions, by sender then nonce."""
         return self.pool.split(self._nonce_of)
 
+    def pooled_transactions(self) -> list[Transaction]:
+        return self.pool.all()
+
     # -- filters -------------------------------------------------------------------------------
     def new_log_filter(self, flt: LogFilter) -> int:
         return self.filters.install("logs", flt, self.chain.head.number)
@@ -322,100 +330,23 @@ class Devnet(Queries, Tracing, DevState):
         return self.filters.install("blocks")
 
     def new_pending_filter(self) -> int:
-        fid = self.filters.install("pending")
-        return fid
+        return self.filters.install("pending")
 
-    # -- dev methods (time and snapshots) ------------------------------------------------------
-    def pending_block(self) -> MinedBlock:
-        """The next block as the pool would make it, executed but not persisted."""
-        return self.chain.preview(self.pool.executable(self._nonce_of))
+    def filter_changes(self, fid: int) -> tuple[str, list] | None:
+        """eth_getFilterChanges: (kind, what came since the last poll), or None if unknown."""
+        f = self.filters.get(fid)
+        return None if f is None else (f.kind, self.filters.poll(fid))
 
-    def mine_blocks(self, count: int = 1, timestamp: int | None = None) -> list[MinedBlock]:
-        if timestamp is not None:
-            self.chain.check_timestamp(timestamp)
-        out = [self.mine_pending(timestamp)]
-        for _ in range(count - 1):
-            out.append(self.mine_pending())
-        return out
+    def uninstall_filter(self, fid: int) -> bool:
+        return self.filters.uninstall(fid)
 
-    _last_snapshot_id = 0  # ids only ever increase, as Anvil's: a reverted id is never reused
+    def expire_filters(self) -> int:
+        """Drop polled filters nobody polled for their timeout; returns how many went."""
+        return self.filters.expire()
 
-    def snapshot(self) -> int:
-        sid = self._last_snapshot_id = self._last_snapshot_id + 1
-        self._snapshots[sid] = (self.chain.head.hash, self.chain.head_root)
-        return sid
-
-    def revert(self, sid: int) -> bool:
-        target = self._snapshots.get(sid)
-        if target is None:
-            return False
-        block_hash, root = target
-        header = self.chain.db.header(block_hash)
-        removed = self._logs_above(header.number)
-        self.chain.rewind(header, root)
-        for k in [k for k in self._snapshots if k >= sid]:
-            del self._snapshots[k]
-        if removed:  # as geth after a reorg: the rewound logs again, flagged removed
-            self.filters.on_removed(removed)
-            for cb in self.removed_listeners:
-                cb(removed)
-        return True
-
-    def _logs_above(self, number: int) -> list:
-        """The logs of the blocks after `number` up to the head, in chain order, with removed
-        set."""
-        out = []
-        db = self.chain.db
-        for n in range(number + 1, self.chain.head.number + 1):
-            h = db.header(db.hash_by_number(n))
-            txs = db.transactions(h.hash)
-            entries = block_logs(h, [t.hash for t in txs], db.receipts(h.hash))
-            for e in entries:
-                e.removed = True
-            out.extend(entries)
-        return out
-
-    MAX_TIMESTAMP = 2 ** 64 - 1  # a header's timestamp is a uint64 (yellow paper H_s)
-
-    def increase_time(self, seconds: int) -> int:
-        """Add `seconds` to the next block's timestamp; refused (nothing changes) if that block's
-        timestamp would pass MAX_TIMESTAMP."""
-        from pydevnet.node.chain.chain import InvalidTimestamp
-        self.chain.time_offset += seconds
-        ts = self.chain.env_for(self.chain.head).timestamp
-        if ts > self.MAX_TIMESTAMP:
-            self.chain.time_offset -= seconds
-            raise InvalidTimestamp(f"evm_increaseTime by {seconds} s would put the next block's "
-                                   f"timestamp {ts} above 2**64 - 1")
-        return self.chain.time_offset
-
-    def set_next_timestamp(self, ts: int) -> None:
-        from pydevnet.node.chain.chain import InvalidTimestamp
-        self.chain.check_timestamp(ts)
-        if ts > self.MAX_TIMESTAMP:
-            raise InvalidTimestamp(f"timestamp {ts} is above 2**64 - 1")
-        self.chain.next_timestamp = ts
-
-    # -- mining mode (evm_setAutomine, evm_setIntervalMining) ----------------------------------
-    def set_automine(self, enabled: bool) -> None:
-        """On: AUTO (interval mining stops). Off: AUTO becomes MANUAL; INTERVAL stays. Pooled
-        transactions wait for the next submission or mining call either way, as in Hardhat."""
-        if enabled and self.mining is not MiningMode.AUTO:
-            self.stop()
-            self.mining = MiningMode.AUTO
-        elif not enabled and self.mining is MiningMode.AUTO:
-            self.mining = MiningMode.MANUAL
-
-    def set_interval_mining(self, seconds: float) -> None:
-        """Mine every `seconds` (INTERVAL); 0 turns interval mining off (MANUAL). Block
-        timestamps keep stepping by the genesis block period, so the chain stays reproducible."""
-        self.stop()
-        if seconds > 0:
-            self.block_time = seconds
-            self.mining = MiningMode.INTERVAL
-            self.start()
-        elif self.mining is MiningMode.INTERVAL:
-            self.mining = MiningMode.MANUAL
+    @property
+    def filter_timeout(self) -> float:
+        return self.filters.timeout
 
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:

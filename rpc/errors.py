@@ -10,7 +10,6 @@ from typing import Any
 from pydevnet.node.tx.errors import AlreadyKnown, InvalidSignature, InvalidTransaction, WrongChainId
 from pydevnet.node.calls import ExecutionFailed, ExecutionReverted
 from pydevnet.node.chain.chain import InvalidTimestamp, TimestampLimit
-from pydevnet.node.signing import TypedDataError
 from pydevnet.node.tracers.replay import NotTraceable
 from pydevnet.node.queries import BlockNotFound, InvalidRange
 from pydevnet.node.workers import ExecutionTimeout
@@ -93,6 +92,6 @@ def from_exception(exc: BaseException) -> RPCError | None:
     if isinstance(exc, (ExecutionFailed, BlockNotFound, NotTraceable, ExecutionTimeout,
                         TimestampLimit)):
         return RPCError(str(exc))
-    if isinstance(exc, (InvalidRange, ParamError, InvalidTimestamp, TypedDataError)):
+    if isinstance(exc, (InvalidRange, ParamError, InvalidTimestamp)):
         return InvalidParams(str(exc))
     return None

@@ -167,11 +167,11 @@ class SubscriptionHub:
     async def _sweep_filters(self) -> None:
         """Expire abandoned polled filters on a timer, on the VM worker (their registry lives
         there): every FILTER_SWEEP seconds, or a quarter of the filter timeout if shorter."""
-        filters = self.devnet.filters
+        devnet = self.devnet
         while True:
-            await asyncio.sleep(min(FILTER_SWEEP, filters.timeout / 4))
+            await asyncio.sleep(min(FILTER_SWEEP, devnet.filter_timeout / 4))
             try:
-                await self._on_worker(filters.expire)
+                await self._on_worker(devnet.expire_filters)
             except RuntimeError:  # the devnet's worker has shut down
                 return
             except Exception:  # the next sweep tries again; the timer must not die

@@ -9,11 +9,10 @@ from typing import Any
 
 from pydevnet.rpc import codec
 from pydevnet.rpc.codec import qty
-from pydevnet.rpc.errors import InvalidParams, ParamError
+from pydevnet.rpc.errors import ParamError
 from pydevnet.rpc.registry import Ctx, opt, rpc
 
 MAX_MINE_BLOCKS = 100_000  # one call must not occupy the node for minutes
-MAX_TIMESTAMP = 2 ** 64 - 1
 
 
 def _mine_options(v: Any) -> tuple[int | None, int]:
@@ -33,42 +32,16 @@ def _block_count(v: Any) -> int:
     return n
 
 
-def _mine(devnet, count: int, timestamp: int | None, interval: int | None) -> None:
-    """`count` blocks; the first at `timestamp` (or the next due time), the others `interval`
-    seconds apart when given (hardhat_mine), else at the block period. An interval of 0 (what
-    viem's testClient.mine sends by default) also means the block period: timestamps must rise."""
-    _check_timestamps(devnet, count, timestamp, interval)
-    if not interval:
-        devnet.mine_blocks(count, timestamp)
-        return
-    ts = devnet.mine_blocks(1, timestamp)[-1].block.header.timestamp
-    for _ in range(count - 1):
-        ts += interval
-        devnet.mine_blocks(1, ts)
-
-
-def _check_timestamps(devnet, count: int, timestamp: int | None, interval: int | None) -> None:
-    """Refuse the whole request if its last block's timestamp would pass MAX_TIMESTAMP: the
-    first block's is the one asked for (or the next due), each later one at most `interval`
-    or the block period (at least 1 s) after its parent."""
-    first = devnet.chain.env_for(devnet.chain.head, timestamp).timestamp
-    step = interval or max(devnet.genesis.block_period, 1)
-    last = first + (count - 1) * step
-    if last > MAX_TIMESTAMP:
-        raise InvalidParams(f"mining {count} block(s) would put a block timestamp ({last}) above "
-                            "2**64 - 1")
-
-
 @rpc("evm_mine", opt(_mine_options, (None, 1)))
 async def evm_mine(ctx: Ctx, options: tuple) -> str:
     timestamp, count = options
-    await ctx.run(_mine, ctx.devnet, count, timestamp, None)
+    await ctx.run(ctx.devnet.mine_blocks, count, timestamp)
     return qty(0)
 
 
 @rpc("anvil_mine", opt(_block_count, 1), opt(codec.int_or_quantity), aliases=("hardhat_mine",))
 async def anvil_mine(ctx: Ctx, count: int, interval: int | None) -> None:
-    await ctx.run(_mine, ctx.devnet, count, None, interval)
+    await ctx.run(ctx.devnet.mine_blocks, count, None, interval)
 
 
 @rpc("evm_snapshot")

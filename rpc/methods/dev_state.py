@@ -143,7 +143,7 @@ async def set_automine(ctx: Ctx, enabled: bool) -> bool | None:
 
 @rpc("anvil_getAutomine", aliases=("hardhat_getAutomine",))
 async def get_automine(ctx: Ctx) -> bool:
-    return ctx.devnet.mining.value == "auto"
+    return ctx.devnet.automine
 
 
 @rpc("evm_setIntervalMining", _interval_ms, aliases=("anvil_setIntervalMining",))

@@ -49,14 +49,9 @@ async def new_pending_filter(ctx: Ctx) -> str:
     return qty(await ctx.run(ctx.devnet.new_pending_filter))
 
 
-def _changes(devnet, fid: int) -> tuple[str, list] | None:
-    f = devnet.filters.get(fid)
-    return None if f is None else (f.kind, devnet.filters.poll(fid))
-
-
 @rpc("eth_getFilterChanges", filter_id)
 async def get_filter_changes(ctx: Ctx, fid: int) -> list:
-    found = await ctx.run(_changes, ctx.devnet, fid)
+    found = await ctx.run(ctx.devnet.filter_changes, fid)
     if found is None:
         raise RPCError(NOT_FOUND)
     kind, items = found
@@ -76,4 +71,4 @@ async def get_filter_logs(ctx: Ctx, fid: int) -> list[dict]:
 
 @rpc("eth_uninstallFilter", filter_id)
 async def uninstall_filter(ctx: Ctx, fid: int) -> bool:
-    return await ctx.run(ctx.devnet.filters.uninstall, fid)
+    return await ctx.run(ctx.devnet.uninstall_filter, fid)

@@ -115,4 +115,4 @@ async def accounts(ctx: Ctx) -> list[str]:
 
 @rpc("eth_coinbase")
 async def coinbase(ctx: Ctx) -> str:
-    return codec.hexdata(ctx.devnet.genesis.coinbase)
+    return codec.hexdata(ctx.devnet.coinbase)

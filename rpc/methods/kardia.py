@@ -42,5 +42,5 @@ async def header_by_hash(ctx: Ctx, ref) -> dict | None:
 
 @rpc("tx_pendingTransactions")
 async def pending_transactions(ctx: Ctx) -> list[dict]:
-    return [tx_json(tx) for tx in await ctx.run(ctx.devnet.pool.all)]
+    return [tx_json(tx) for tx in await ctx.run(ctx.devnet.pooled_transactions)]
 

@@ -10,6 +10,7 @@ from pydevnet.rpc.errors import ParamError
 from pydevnet.rpc.formatters import tx_json
 from pydevnet.rpc.params import CallArgs
 from pydevnet.rpc.registry import Ctx, opt, raw, rpc
+from pydevnet.rpc.typed_data import TypedData
 
 
 def _typed_data(v: Any) -> dict:
@@ -35,7 +36,8 @@ async def personal_sign(ctx: Ctx, message: bytes, address: bytes, _password: Any
 
 @rpc("eth_signTypedData_v4", codec.address, _typed_data, aliases=("eth_signTypedData",))
 async def sign_typed_data(ctx: Ctx, address: bytes, doc: dict) -> str:
-    return hexdata(await ctx.run(ctx.devnet.sign_typed_data, address, doc))
+    digest = TypedData(doc).digest()
+    return hexdata(await ctx.run(ctx.devnet.sign_typed_data, address, digest))
 
 
 @rpc("eth_signTransaction", params.call_args)
