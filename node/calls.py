@@ -9,7 +9,7 @@ real executions; the access list records every address and slot touched, reverte
 from pydevnet.state.statedb import StateDB
 from pydevnet.node.tx.errors import InsufficientFunds, IntrinsicGasTooLow, InvalidTransaction
 from pydevnet.node.tx.validation import intrinsic_gas
-from pydevnet.node.chain.transition import _warm_up, trace_top_exit
+from pydevnet.node.chain.transition import describe_error, trace_top_exit, warm_up
 from pydevnet.vm import message
 from pydevnet.vm.errors import Revert
 from pydevnet.vm.frame import BlockEnv, TxEnv
@@ -163,7 +163,7 @@ def execute_call(state: StateDB, env: BlockEnv, req: CallRequest, gas_cap: int,
     nonce = state.get_nonce(sender)
     state.increment_nonce(sender)
     tx_view = _TxView(req)
-    _warm_up(state, env, tx_view, sender)
+    warm_up(state, env, tx_view, sender)
     txenv = TxEnv(sender, price, tuple(req.blob_versioned_hashes), tracer)
     created = None
     if req.to is None:
@@ -186,7 +186,7 @@ def execute_call(state: StateDB, env: BlockEnv, req: CallRequest, gas_cap: int,
 
 
 class _TxView:
-    """The two fields of a transaction that _warm_up reads."""
+    """The two fields of a transaction that warm_up reads."""
 
     __slots__ = ("to", "access_list")
 
@@ -200,8 +200,7 @@ def raise_for_result(result: CallResult) -> None:
         return
     if result.reverted:
         raise ExecutionReverted(result.output)
-    from pydevnet.node.chain.transition import _describe
-    raise ExecutionFailed(_describe(result.error))
+    raise ExecutionFailed(describe_error(result.error))
 
 
 def estimate_gas(fresh_state, env: BlockEnv, req: CallRequest, gas_cap: int) -> int:

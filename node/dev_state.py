@@ -8,8 +8,8 @@ A setter changes the state on top of the head through Chain.modify_head_state: '
 """
 from pydevnet.state.statedb import StateDB
 from pydevnet.node.tx.types import Transaction
+from pydevnet.vm.gas import MAX_TX_NONCE
 
-MAX_NONCE = 2**64 - 1  # EIP-2681
 MAX_WORD = 2**256 - 1
 
 
@@ -40,7 +40,7 @@ class DevState:
         self._set(addr, lambda st: st.set_balance(addr, value))
 
     def set_nonce(self, addr: bytes, nonce: int) -> None:
-        if not 0 <= nonce <= MAX_NONCE:
+        if not 0 <= nonce <= MAX_TX_NONCE:
             raise ValueError(f"nonce {nonce} exceeds 2**64 - 1 (EIP-2681)")
         self._set(addr, lambda st: st.set_nonce(addr, nonce))
 

@@ -2,7 +2,7 @@
 logs, account state, Merkle proofs (EIP-1186) and fee history. The Devnet facade inherits these;
 they run on the VM worker like everything else that touches the chain.
 """
-from pydevnet.state.hashing import EMPTY_TRIE_ROOT, keccak256
+from pydevnet.state.hashing import EMPTY_TRIE_ROOT
 from pydevnet.state.trie import SecureTrie
 from pydevnet.node.tx.blobs import blob_gas_used_ratio, header_blob_base_fee
 from pydevnet.node.chain.blocks import Block, Header, Receipt
@@ -205,6 +205,3 @@ class Queries:
         blob_ratios = [blob_gas_used_ratio(h) for h in headers]
         return oldest, base, ratios, rewards, blob_base, blob_ratios
 
-
-def code_hash_of(code: bytes) -> bytes:
-    return keccak256(code)

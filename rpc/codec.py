@@ -121,10 +121,6 @@ def address(v: Any) -> bytes:
     return _fixed(v, 20, "address")
 
 
-def address_or_null(v: Any) -> bytes | None:
-    return None if v is None else address(v)
-
-
 def hash32(v: Any) -> bytes:
     return _fixed(v, 32, "hash")
 

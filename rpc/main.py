@@ -14,11 +14,10 @@ from typing import Callable, Iterable
 
 from aiohttp import web
 
+from pydevnet.node.cli import DEFAULT_HOST, DEFAULT_PORT
 from pydevnet.node.workers import start_big_stack_thread
 from pydevnet.rpc.server import MAX_REQUEST_BYTES, RPCConfig, create_app
 
-DEFAULT_HOST = "127.0.0.1"
-DEFAULT_PORT = 8545
 # A stop (SIGINT/SIGTERM) ends within 2 s: reads are aborted at once, open requests get
 # SHUTDOWN_TIMEOUT to be answered, and the block in progress what is left of STOP_BUDGET to land
 # before it is aborted (its batch is written whole or not at all).

@@ -8,8 +8,6 @@ the accounts marked by SELFDESTRUCT and the touched accounts (EIP-158/161 empty-
 `finalize_tx()` applies the end-of-transaction deletions; `commit()` writes every dirty account and
 slot into the tries and returns the state root. Nothing is ever deep-copied.
 """
-from typing import Iterable
-
 from pydevnet.state import journal as J
 from pydevnet.state.account import (decode_account, decode_storage_value, encode_account,
                                     encode_storage_value)
@@ -364,5 +362,3 @@ class StateDB:
     def cached_accounts(self) -> int:
         return len(self._objs)
 
-    def dirty_addresses(self) -> Iterable[bytes]:
-        return iter(self._dirty)

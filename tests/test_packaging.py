@@ -8,6 +8,7 @@ from a directory outside the repository, so nothing can come from the source tre
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -55,9 +56,15 @@ def test_no_source_imports_the_bare_folder_names() -> None:
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
+    """Built from a copy of what the wheel needs (setuptools writes build/ beside its input)."""
+    src, out = tmp_path_factory.mktemp("src"), tmp_path_factory.mktemp("wheel")
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(ROOT / name, src / name)
+    for folder in FOLDERS.values():
+        shutil.copytree(folder, src / folder.name,
+                        ignore=shutil.ignore_patterns("__pycache__"))
     subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps",
-                    "--no-build-isolation", "-w", str(out), str(ROOT)],
+                    "--no-build-isolation", "-w", str(out), str(src)],
                    check=True, capture_output=True, cwd=out)
     (built,) = out.glob("pydevnet-*.whl")
     return built

@@ -9,9 +9,6 @@ the unused gas and the revert data to the caller. Halt signals a normal STOP/RET
 class VMError(Exception):
     """Base of everything the interpreter raises on purpose."""
 
-    burns_gas = True
-    keeps_return_data = False
-
 
 class ExceptionalHalt(VMError):
     """Ends the frame: all gas consumed, state changes reverted, no output."""
@@ -68,12 +65,6 @@ class PrecompileError(ExceptionalHalt):
 class Revert(VMError):
     """REVERT: state changes undone, unused gas returned, output kept."""
 
-    burns_gas = False
-    keeps_return_data = True
-
 
 class Halt(VMError):
     """STOP or RETURN: the frame ends successfully."""
-
-    burns_gas = False
-    keeps_return_data = True

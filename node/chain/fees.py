@@ -9,14 +9,11 @@ Under both policies the blob fee of a type-3 transaction (EIP-4844: blob gas x t
 base fee) is charged up front by node/chain/transition.py and burned: it is not execution gas, so no
 policy prices it and the coinbase never receives it.
 """
-from pydevnet.node.tx.errors import FeeTooLow, TipAboveFeeCap
+from pydevnet.node.tx.errors import FeeTooLow
 
 
 def _check_caps(tx, floor: int) -> None:
-    if tx.type >= 2:
-        if tx.max_fee_per_gas < tx.max_priority_fee_per_gas:
-            raise TipAboveFeeCap(f"maxPriorityFeePerGas {tx.max_priority_fee_per_gas} > "
-                                 f"maxFeePerGas {tx.max_fee_per_gas}")
+    if tx.type >= 2:  # tip <= fee cap is validate_stateless's (EIP-1559)
         if tx.max_fee_per_gas < floor:
             raise FeeTooLow(f"maxFeePerGas {tx.max_fee_per_gas} < {floor}")
     elif tx.gas_price < floor:

@@ -94,7 +94,7 @@ def validate(state: StateDB, block: BlockEnv, tx, sender: bytes, policy,
     return tx_intrinsic_gas(tx), price, blob_gas
 
 
-def _warm_up(state: StateDB, block: BlockEnv, tx, sender: bytes) -> None:
+def warm_up(state: StateDB, block: BlockEnv, tx, sender: bytes) -> None:
     """EIP-2929 starts warm: sender, recipient, precompiles, coinbase (EIP-3651), access list."""
     for addr in (sender, block.coinbase, *block.spec.precompiles):
         state.warm_address(addr)
@@ -116,7 +116,7 @@ def apply_transaction(state: StateDB, block: BlockEnv, tx, sender: bytes, policy
     state.sub_balance(sender, tx.gas_limit * price + blob_gas * block.blob_base_fee)
     nonce = state.get_nonce(sender)
     state.increment_nonce(sender)
-    _warm_up(state, block, tx, sender)
+    warm_up(state, block, tx, sender)
     env = TxEnv(sender, price, tuple(tx.blob_versioned_hashes or ()), tracer)
     gas = tx.gas_limit - intrinsic
     created = None
@@ -146,7 +146,7 @@ def apply_transaction(state: StateDB, block: BlockEnv, tx, sender: bytes, policy
     logs = list(state.logs)
     state.finalize_tx()
     return TxResult(ok, used, out, logs, created if ok else None, price, blob_gas,
-                    None if ok else _describe(err))
+                    None if ok else describe_error(err))
 
 
 def trace_top_exit(tracer, state: StateDB, created: bytes | None, ok: bool, gas_used: int,
@@ -157,7 +157,7 @@ def trace_top_exit(tracer, state: StateDB, created: bytes | None, ok: bool, gas_
     tracer.exit(0, gas_used, state.get_code(created) if ok and created else out, err)
 
 
-def _describe(err) -> str:
+def describe_error(err) -> str:
     if isinstance(err, Revert):
         return "execution reverted"
     if isinstance(err, str):

@@ -9,7 +9,7 @@ read belongs to the innermost open message. Logs of failed messages (and of thei
 dropped at the end, as the chain drops them. Frames hold plain values; rpc/ formats them.
 """
 from pydevnet.node.calls import revert_reason
-from pydevnet.node.chain.transition import _describe
+from pydevnet.node.chain.transition import describe_error
 from pydevnet.vm.errors import Revert
 from pydevnet.vm.opcodes.system import CREATE, CREATE2
 from pydevnet.vm.table import CANCUN
@@ -67,7 +67,7 @@ def describe(error) -> str:
         return error
     if error.args and isinstance(error.args[0], str):
         return error.args[0]  # a precompile's own message
-    return _describe(error)
+    return describe_error(error)
 
 
 class CallTracer(Tracer):

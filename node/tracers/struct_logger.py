@@ -10,6 +10,7 @@ child frame (a CALL or CREATE costs what it took from its frame, forwarded gas i
 frame's end settles it.
 """
 from pydevnet.vm.errors import ExceptionalHalt
+from pydevnet.node.chain.transition import describe_error
 from pydevnet.vm.tracing import Tracer
 
 SLOAD, SSTORE = 0x54, 0x55
@@ -75,15 +76,10 @@ class StructLogger(Tracer):
             return
         entry, _ = self._open.pop(f.depth)
         if isinstance(f.error, ExceptionalHalt):
-            entry["error"] = _describe(f.error)
+            entry["error"] = describe_error(f.error)
             entry["gasCost"] = entry["gas"]
         else:
             entry["gasCost"] = entry["gas"] - f.gas
-
-
-def _describe(err) -> str:
-    from pydevnet.node.chain.transition import _describe as describe
-    return describe(err)
 
 
 class Trace:

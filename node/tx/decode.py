@@ -20,15 +20,14 @@ encoding, 1 MiB (blobpool txMaxSize) for a blob transaction's network form, the 
 as geth's Transaction.Size() counts it. decode_pooled_transaction checks it before decoding, and
 the pool checks it again for the transactions the node signs itself.
 """
-import hashlib
 from typing import Any, Callable, NamedTuple
 
 from pydevnet.node.tx.errors import (BlobSidecarMismatch, DecodeError, InvalidSignature,
                                      OversizedData, UnsupportedType)
-from pydevnet.vm.gas import VERSIONED_HASH_VERSION_KZG
 from pydevnet.node.tx.types import (BLOB_TX_TYPE, FIELD_LAYOUTS, LEGACY_TX_TYPE, Transaction,
                                     check_field_widths, legacy_chain_id)
 from pydevnet.state.rlp import RLPError, decode, encode
+from pydevnet.vm.precompiles.kzg import kzg_to_versioned_hash
 
 BYTES_PER_BLOB = 4096 * 32  # EIP-4844: FIELD_ELEMENTS_PER_BLOB * 32
 KZG_COMMITMENT_SIZE = 48  # a compressed BLS12-381 G1 point
@@ -122,11 +121,6 @@ def _parse_fields(tx_type: int, items: list) -> dict[str, Any]:
         raise DecodeError(
             f"type {tx_type} transaction has {len(items)} fields, expected {len(layout)}")
     return {name: _PARSERS.get(name, _int)(item, name) for name, item in zip(layout, items)}
-
-
-def kzg_to_versioned_hash(commitment: bytes) -> bytes:
-    """EIP-4844: the version byte followed by the last 31 bytes of sha256(commitment)."""
-    return bytes((VERSIONED_HASH_VERSION_KZG,)) + hashlib.sha256(commitment).digest()[1:]
 
 
 class BlobSidecar(NamedTuple):

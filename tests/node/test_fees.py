@@ -7,6 +7,7 @@ import pytest
 
 from pydevnet.node.tx.errors import FeeTooLow, TipAboveFeeCap
 from pydevnet.node.chain.fees import EthereumFees, UnitPriceFees
+from pydevnet.node.tx.validation import validate_stateless
 from pydevnet.state.statedb import StateDB
 from tests.vm.asm import (COINBASE, CONTRACT, SENDER, address, asm, block_env, new_state, sign,
                           transact)
@@ -66,11 +67,12 @@ def test_unit_price_offer_below_the_unit_is_fee_too_low(tx) -> None:
         UnitPriceFees(UNIT).effective_gas_price(tx, UNIT)
 
 
-def test_tip_above_fee_cap_is_rejected_by_both_policies() -> None:
+def test_tip_above_fee_cap_is_a_stateless_rule() -> None:
+    """EIP-1559's tip <= fee cap is validate_stateless's, which every path runs before a fee
+    policy prices the transaction (the policies do not check it again)."""
     tx = sign(max_fee_per_gas=100, max_priority_fee_per_gas=101)
-    for policy in (EthereumFees(), UnitPriceFees(UNIT)):
-        with pytest.raises(TipAboveFeeCap):
-            policy.effective_gas_price(tx, UNIT)
+    with pytest.raises(TipAboveFeeCap):
+        validate_stateless(tx, tx.chain_id)
 
 
 def test_unit_price_reward_is_everything() -> None:

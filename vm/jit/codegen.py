@@ -15,11 +15,10 @@ _Source, which holds the virtual stack and the lines.
 from typing import NamedTuple
 
 from pydevnet.vm.errors import Halt, InvalidJump, OutOfGas
+from pydevnet.vm.opcodes.arithmetic import M, SIGN
 from pydevnet.vm.gas import STACK_LIMIT, expand_memory
 from pydevnet.vm.spec import EXACT_GAS, JUMP, JUMPDEST, JUMPI, Spec
 
-M = (1 << 256) - 1
-SIGN = 1 << 255
 MAX_OPS = 256  # instructions per unit
 
 _PUSH0, _PUSH1, _PUSH32 = 0x5F, 0x60, 0x7F

@@ -1,6 +1,5 @@
 """Comparison and bitwise logic: LT ... SAR (0x10-0x1d); shifts are EIP-145's."""
-M = (1 << 256) - 1
-SIGN = 1 << 255
+from pydevnet.vm.opcodes.arithmetic import M, SIGN
 
 
 def lt(f, pc):

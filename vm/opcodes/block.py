@@ -1,6 +1,6 @@
 """Block information: BLOCKHASH ... BLOBBASEFEE (0x40-0x4a, SELFBALANCE aside). PREVRANDAO
 (EIP-4399) replaces DIFFICULTY; BLOBHASH is EIP-4844's, BLOBBASEFEE EIP-7516's."""
-from pydevnet.vm.opcodes.environment import _push
+from pydevnet.vm.opcodes.environment import push_word
 
 BLOCKHASH_WINDOW = 256
 
@@ -17,31 +17,31 @@ def blockhash(f, pc):
 
 
 def coinbase(f, pc):
-    return _push(f, pc, int.from_bytes(f.block.coinbase, "big"))
+    return push_word(f, pc, int.from_bytes(f.block.coinbase, "big"))
 
 
 def timestamp(f, pc):
-    return _push(f, pc, f.block.timestamp)
+    return push_word(f, pc, f.block.timestamp)
 
 
 def number(f, pc):
-    return _push(f, pc, f.block.number)
+    return push_word(f, pc, f.block.number)
 
 
 def prevrandao(f, pc):
-    return _push(f, pc, f.block.prevrandao)
+    return push_word(f, pc, f.block.prevrandao)
 
 
 def gaslimit(f, pc):
-    return _push(f, pc, f.block.gas_limit)
+    return push_word(f, pc, f.block.gas_limit)
 
 
 def chainid(f, pc):
-    return _push(f, pc, f.block.chain_id)
+    return push_word(f, pc, f.block.chain_id)
 
 
 def basefee(f, pc):
-    return _push(f, pc, f.block.base_fee)
+    return push_word(f, pc, f.block.base_fee)
 
 
 def blobhash(f, pc):
@@ -53,4 +53,4 @@ def blobhash(f, pc):
 
 
 def blobbasefee(f, pc):
-    return _push(f, pc, f.block.blob_base_fee)
+    return push_word(f, pc, f.block.blob_base_fee)

@@ -14,7 +14,7 @@ def to_address(word: int) -> bytes:
     return (word & ADDRESS_MASK).to_bytes(20, "big")
 
 
-def _push(f, pc, value):
+def push_word(f, pc, value):
     s = f.stack
     if len(s) >= STACK_LIMIT:
         raise StackOverflow
@@ -39,7 +39,7 @@ def keccak(f, pc):
 
 
 def address(f, pc):
-    return _push(f, pc, int.from_bytes(f.address, "big"))
+    return push_word(f, pc, int.from_bytes(f.address, "big"))
 
 
 def balance(f, pc):
@@ -51,15 +51,15 @@ def balance(f, pc):
 
 
 def origin(f, pc):
-    return _push(f, pc, int.from_bytes(f.tx.origin, "big"))
+    return push_word(f, pc, int.from_bytes(f.tx.origin, "big"))
 
 
 def caller(f, pc):
-    return _push(f, pc, int.from_bytes(f.caller, "big"))
+    return push_word(f, pc, int.from_bytes(f.caller, "big"))
 
 
 def callvalue(f, pc):
-    return _push(f, pc, f.value)
+    return push_word(f, pc, f.value)
 
 
 def calldataload(f, pc):
@@ -71,7 +71,7 @@ def calldataload(f, pc):
 
 
 def calldatasize(f, pc):
-    return _push(f, pc, len(f.data))
+    return push_word(f, pc, len(f.data))
 
 
 def _copy(f, source: bytes) -> None:
@@ -95,7 +95,7 @@ def calldatacopy(f, pc):
 
 
 def codesize(f, pc):
-    return _push(f, pc, f.code_size)
+    return push_word(f, pc, f.code_size)
 
 
 def codecopy(f, pc):
@@ -104,7 +104,7 @@ def codecopy(f, pc):
 
 
 def gasprice(f, pc):
-    return _push(f, pc, f.tx.gas_price)
+    return push_word(f, pc, f.tx.gas_price)
 
 
 def extcodesize(f, pc):
@@ -123,7 +123,7 @@ def extcodecopy(f, pc):
 
 
 def returndatasize(f, pc):
-    return _push(f, pc, len(f.return_data))
+    return push_word(f, pc, len(f.return_data))
 
 
 def returndatacopy(f, pc):
@@ -146,4 +146,4 @@ def extcodehash(f, pc):
 
 
 def selfbalance(f, pc):
-    return _push(f, pc, f.state.get_balance(f.address))
+    return push_word(f, pc, f.state.get_balance(f.address))

@@ -18,11 +18,11 @@ from importlib.resources import as_file, files
 import ckzg
 
 from pydevnet.vm.errors import PrecompileError
+from pydevnet.vm.gas import VERSIONED_HASH_VERSION_KZG
 from pydevnet.vm.precompiles.pricing import POINT_EVALUATION_GAS, WORD_SIZE, charge
 
 INPUT_SIZE = 192
 COMMITMENT_SIZE = 48
-VERSIONED_HASH_VERSION_KZG = b"\x01"  # EIP-4844
 FIELD_ELEMENTS_PER_BLOB = 4096  # EIP-4844
 BLS_MODULUS = 0x73EDA753299D7D483339D80809A1D80553BDA402FFFE5BFEFFFFFFFF00000001  # EIP-4844
 RESULT = FIELD_ELEMENTS_PER_BLOB.to_bytes(WORD_SIZE, "big") + BLS_MODULUS.to_bytes(WORD_SIZE, "big")
@@ -41,7 +41,7 @@ def trusted_setup() -> object:
 
 def kzg_to_versioned_hash(commitment: bytes) -> bytes:
     """EIP-4844: the version byte followed by the last 31 bytes of sha256(commitment)."""
-    return VERSIONED_HASH_VERSION_KZG + hashlib.sha256(commitment).digest()[1:]
+    return bytes((VERSIONED_HASH_VERSION_KZG,)) + hashlib.sha256(commitment).digest()[1:]
 
 
 def point_evaluation(data: bytes, gas: int) -> tuple[int, bytes]:
