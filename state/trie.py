@@ -16,8 +16,6 @@ Also re-exported here: `verify_proof` (EIP-1186 proofs) and `trie_root` (one-sho
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 
 from collections.abc import Iterator
 
@@ -25,10 +23,10 @@ from pydevnet.state.hashing import EMPTY_TRIE_ROOT, keccak256
 from pydevnet.state.rlp import RLPError, decode
 from pydevnet.state.store import KVStore
 from pydevnet.state.trie_build import trie_root
-from pydevnet.state.trie_nodes import (BRANCH, EXT, LEAF, REF, STORED, VALUE, BadNode, Child,
-                                       MissingNode, Node, TrieError, common_prefix, encode_node,
-                                       new_branch, new_ext, new_leaf, nibbles, node_from_rlp,
-                                       node_ref, pack_nibbles)
+from pydevnet.state.trie_nodes import (NodeCache, BRANCH, EXT, LEAF, REF, STORED, VALUE, BadNode,
+                                       Child, MissingNode, Node, TrieError, common_prefix,
+                                       encode_node, new_branch, new_ext, new_leaf, nibbles,
+                                       node_from_rlp, node_ref, pack_nibbles)
 from pydevnet.state.trie_proof import ProofError, verify_proof
 
 NODE_PREFIX = b"t"  # a trie node is stored under NODE_PREFIX + keccak256(its RLP)
@@ -83,31 +81,6 @@ def _commit_node(node: Node, out: dict[bytes, bytes]) -> bytes:
         node[REF] = enc
     node[STORED] = True
     return enc
-
-
-class NodeCache:
-    """Decoded nodes by hash, shared by every trie opened on one store (least recently used
-    evicted). Sharing is safe because a loaded node is never changed: updates copy the path they
-    touch, and loading a child only replaces its hash by the identical node. Several threads may
-    read through one cache (eth_call runs beside mining): a lock keeps the LRU order intact."""
-
-    def __init__(self, size: int = 50_000) -> None:
-        self.size = size
-        self._nodes: OrderedDict[bytes, Node] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, node_hash: bytes) -> Node | None:
-        with self._lock:
-            node = self._nodes.get(node_hash)
-            if node is not None:
-                self._nodes.move_to_end(node_hash)
-            return node
-
-    def put(self, node_hash: bytes, node: Node) -> None:
-        with self._lock:
-            self._nodes[node_hash] = node
-            if len(self._nodes) > self.size:
-                self._nodes.popitem(last=False)
 
 
 class Trie:

@@ -1,5 +1,6 @@
 """Nodes of the hexary Merkle Patricia trie (Yellow Paper appendix D): layout, nibbles,
-hex-prefix encoding, RLP encoding with cached references, and decoding from the store.
+hex-prefix encoding, RLP encoding with cached references, decoding from the store, and the
+NodeCache of decoded nodes that tries on one store share.
 
 In memory a node is a plain list, tagged by its first element, with two cache slots at the end:
 
@@ -18,7 +19,9 @@ embeds for this node: its RLP if shorter than 32 bytes, else RLP(keccak256(its R
 """
 from __future__ import annotations
 
+import threading
 from binascii import hexlify, unhexlify
+from collections import OrderedDict
 from typing import Union
 
 from pydevnet.state.hashing import keccak256
@@ -191,3 +194,28 @@ def node_from_rlp(item: bytes | list, ref: bytes | None) -> Node:
     if child is None:
         raise BadNode("extension without a child")
     return [EXT, path, child, ref, True]
+
+
+class NodeCache:
+    """Decoded nodes by hash, shared by every trie opened on one store (least recently used
+    evicted). Sharing is safe because a loaded node is never changed: updates copy the path they
+    touch, and loading a child only replaces its hash by the identical node. Several threads may
+    read through one cache (eth_call runs beside mining): a lock keeps the LRU order intact."""
+
+    def __init__(self, size: int = 50_000) -> None:
+        self.size = size
+        self._nodes: OrderedDict[bytes, Node] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, node_hash: bytes) -> Node | None:
+        with self._lock:
+            node = self._nodes.get(node_hash)
+            if node is not None:
+                self._nodes.move_to_end(node_hash)
+            return node
+
+    def put(self, node_hash: bytes, node: Node) -> None:
+        with self._lock:
+            self._nodes[node_hash] = node
+            if len(self._nodes) > self.size:
+                self._nodes.popitem(last=False)

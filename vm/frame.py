@@ -54,7 +54,7 @@ class Frame:
 
     __slots__ = ("stack", "memory", "gas", "code", "code_size", "jumpdests", "run_gas",
                  "program", "address", "caller", "value", "data", "depth", "is_static",
-                 "return_data", "output", "error", "state", "block", "tx", "pc")
+                 "return_data", "output", "error", "state", "block", "tx")
 
     def __init__(self, state: StateDB, block: BlockEnv, tx: TxEnv, *, caller: bytes,
                  address: bytes, value: int, data: bytes, code: bytes, gas: int, depth: int,
@@ -80,4 +80,3 @@ class Frame:
         self.state = state
         self.block = block
         self.tx = tx
-        self.pc = 0

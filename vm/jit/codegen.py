@@ -15,14 +15,13 @@ _Source, which holds the virtual stack and the lines.
 from typing import NamedTuple
 
 from pydevnet.vm.errors import Halt, InvalidJump, OutOfGas
-from pydevnet.vm.opcodes.arithmetic import M, SIGN
+from pydevnet.vm.jit.ops import (BINARY, DUP1, DUP16, PUSH0, PUSH32, STACK_IO, SWAP1, SWAP16,
+                                 UNARY, FOLD_ENV, M, SIGN, end, is_const, specialise)
 from pydevnet.vm.gas import STACK_LIMIT, expand_memory
 from pydevnet.vm.spec import EXACT_GAS, JUMP, JUMPDEST, JUMPI, Spec
 
 MAX_OPS = 256  # instructions per unit
 
-_PUSH0, _PUSH1, _PUSH32 = 0x5F, 0x60, 0x7F
-_DUP1, _DUP16, _SWAP1, _SWAP16 = 0x80, 0x8F, 0x90, 0x9F
 _POP, _PC, _GAS, _MLOAD, _MSTORE, _CALLDATALOAD = 0x50, 0x58, 0x5A, 0x51, 0x52, 0x35
 
 
@@ -33,67 +32,6 @@ class CodeView(NamedTuple):
     size: int
     dests: frozenset
     run_gas: list
-
-
-# (items read, items left) of every opcode; an unassigned opcode reads nothing.
-STACK_IO = [(0, 0)] * 256
-for _ops, _io in (
-        ((0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x0A, 0x0B, 0x10, 0x11, 0x12, 0x13, 0x14,
-          0x16, 0x17, 0x18, 0x1A, 0x1B, 0x1C, 0x1D, 0x20), (2, 1)),
-        ((0x08, 0x09), (3, 1)),
-        ((0x15, 0x19, 0x31, 0x35, 0x3B, 0x3F, 0x40, 0x49, 0x51, 0x54, 0x5C), (1, 1)),
-        ((0x30, 0x32, 0x33, 0x34, 0x36, 0x38, 0x3A, 0x3D, 0x41, 0x42, 0x43, 0x44, 0x45, 0x46,
-          0x47, 0x48, 0x4A, 0x58, 0x59, 0x5A, 0x5F) + tuple(range(_PUSH1, _PUSH32 + 1)), (0, 1)),
-        ((0x37, 0x39, 0x3E, 0x5E), (3, 0)),
-        ((0x3C,), (4, 0)),
-        ((0x50, 0x56, 0xFF), (1, 0)),
-        ((0x52, 0x53, 0x55, 0x57, 0x5D, 0xF3, 0xFD), (2, 0)),
-        ((0xF0,), (3, 1)), ((0xF1, 0xF2), (7, 1)), ((0xF4, 0xFA), (6, 1)), ((0xF5,), (4, 1))):
-    for _op in _ops:
-        STACK_IO[_op] = _io
-for _n in range(1, 17):
-    STACK_IO[_DUP1 + _n - 1] = (_n, _n + 1)
-    STACK_IO[_SWAP1 + _n - 1] = (_n + 1, _n + 1)
-for _n in range(5):
-    STACK_IO[0xA0 + _n] = (_n + 2, 0)
-
-# Inlined pure ops: a is the top of the stack, b the one below (as the handlers pop them).
-BINARY = {
-    0x01: "({a} + {b}) & M", 0x02: "({a} * {b}) & M", 0x03: "({a} - {b}) & M",
-    0x04: "{a} // {b} if {b} else 0", 0x06: "{a} % {b} if {b} else 0",
-    0x10: "1 if {a} < {b} else 0", 0x11: "1 if {a} > {b} else 0",
-    0x12: "1 if ({a} ^ SIGN) < ({b} ^ SIGN) else 0", 0x13: "1 if ({a} ^ SIGN) > ({b} ^ SIGN) else 0",
-    0x14: "1 if {a} == {b} else 0",
-    0x16: "{a} & {b}", 0x17: "{a} | {b}", 0x18: "{a} ^ {b}",
-    0x1A: "({b} >> (248 - ({a} << 3))) & 255 if {a} < 32 else 0",
-    0x1B: "({b} << {a}) & M if {a} < 256 else 0", 0x1C: "{b} >> {a} if {a} < 256 else 0",
-}
-UNARY = {0x15: "0 if {a} else 1", 0x19: "M ^ {a}"}
-_FOLD_ENV = {"M": M, "SIGN": SIGN}
-
-
-def _is_const(x: str) -> bool:
-    return x.isdigit()
-
-
-def _end(o: str) -> str:
-    return str(int(o) + 32) if _is_const(o) else f"{o} + 32"
-
-
-def _specialise(op: int, a: str, b: str) -> str | None:
-    """A simpler form of a binary op when its shift, index or divisor is a literal."""
-    if op in (0x1B, 0x1C, 0x1A) and _is_const(a):
-        k = int(a)
-        if k >= (32 if op == 0x1A else 256):
-            return "0"
-        if op == 0x1B:
-            return f"({b} << {k}) & M"
-        if op == 0x1C:
-            return f"{b} >> {k}"
-        return f"({b} >> {248 - 8 * k}) & 255"
-    if op in (0x04, 0x06) and _is_const(b):
-        return f"{a} {'//' if op == 0x04 else '%'} {b}" if int(b) else "0"
-    return None
 
 
 class _Source:
@@ -218,7 +156,7 @@ class _Unit:
 
     def step(self, op: int) -> int | None:
         """Emit `op`; the pc to go on at, or None when the unit has ended."""
-        if _PUSH0 <= op <= _PUSH32 or _DUP1 <= op <= _SWAP16 or op in (_POP, JUMPDEST, _PC):
+        if PUSH0 <= op <= PUSH32 or DUP1 <= op <= SWAP16 or op in (_POP, JUMPDEST, _PC):
             return self.stack_op(op)
         if op in BINARY:
             self.binary(op)
@@ -262,14 +200,14 @@ class _Unit:
     # -- emitters by family --------------------------------------------------------------------
     def stack_op(self, op: int) -> int:
         src, pc = self.src, self.pc
-        if _PUSH0 <= op <= _PUSH32:
-            nxt = pc + 1 + op - _PUSH0
+        if PUSH0 <= op <= PUSH32:
+            nxt = pc + 1 + op - PUSH0
             src.vs.append(str(int.from_bytes(self.c.code[pc + 1:nxt], "big")))
             return nxt
-        if _DUP1 <= op <= _DUP16:
-            src.vs.append(src.peek(op - _DUP1 + 1))
-        elif _SWAP1 <= op <= _SWAP16:
-            d = op - _SWAP1 + 2
+        if DUP1 <= op <= DUP16:
+            src.vs.append(src.peek(op - DUP1 + 1))
+        elif SWAP1 <= op <= SWAP16:
+            d = op - SWAP1 + 2
             src.pull(d)
             vs = src.vs
             vs[-1], vs[-d] = vs[-d], vs[-1]
@@ -283,17 +221,17 @@ class _Unit:
         src = self.src
         a, b = src.pop(), src.pop()
         expr = BINARY[op].format(a=a, b=b)
-        if _is_const(a) and _is_const(b):
-            src.vs.append(str(eval(expr, _FOLD_ENV)))
+        if is_const(a) and is_const(b):
+            src.vs.append(str(eval(expr, FOLD_ENV)))
             return
-        expr = _specialise(op, a, b) or expr
-        src.vs.append(expr if _is_const(expr) else src.value(expr))
+        expr = specialise(op, a, b) or expr
+        src.vs.append(expr if is_const(expr) else src.value(expr))
 
     def unary(self, op: int) -> None:
         src = self.src
         a = src.pop()
         expr = UNARY[op].format(a=a)
-        src.vs.append(str(eval(expr, _FOLD_ENV)) if _is_const(a) else src.value(expr))
+        src.vs.append(str(eval(expr, FOLD_ENV)) if is_const(a) else src.value(expr))
 
     def memory_op(self, op: int) -> None:
         src = self.src
@@ -305,12 +243,12 @@ class _Unit:
             return
         v = src.local(src.pop()) if op == _MSTORE else None
         src.emit("mem = f.memory")
-        src.emit(f"if {_end(o)} > len(mem): expand_memory(f, {o}, 32)")
+        src.emit(f"if {end(o)} > len(mem): expand_memory(f, {o}, 32)")
         if op == _MLOAD:
-            src.vs.append(src.value(f'int.from_bytes(mem[{o}:{_end(o)}], "big")'))
+            src.vs.append(src.value(f'int.from_bytes(mem[{o}:{end(o)}], "big")'))
             return
-        word = (repr(int(v).to_bytes(32, "big")) if _is_const(v) else f'{v}.to_bytes(32, "big")')
-        src.emit(f"mem[{o}:{_end(o)}] = {word}")
+        word = (repr(int(v).to_bytes(32, "big")) if is_const(v) else f'{v}.to_bytes(32, "big")')
+        src.emit(f"mem[{o}:{end(o)}] = {word}")
 
     def jump_to(self, dest: int) -> int | None:
         """A jump to the literal `dest`: where to go on compiling, or None once the unit's exit
@@ -326,7 +264,7 @@ class _Unit:
     def jump(self) -> int | None:
         src = self.src
         d = src.pop()
-        if _is_const(d):
+        if is_const(d):
             return self.jump_to(int(d))
         d = src.local(d)
         src.flush()
@@ -338,11 +276,11 @@ class _Unit:
     def jumpi(self) -> int | None:
         src, nxt = self.src, self.pc + 1
         d, c = src.pop(), src.pop()
-        if _is_const(c):
+        if is_const(c):
             if not int(c):  # never taken
                 src.charge(self.c.run_gas[nxt])
                 return self.leave_for(nxt)
-            if _is_const(d):  # always taken
+            if is_const(d):  # always taken
                 return self.jump_to(int(d))
         d, c = src.local(d), src.local(c)
         src.emit(f"if {c}:")
@@ -355,7 +293,7 @@ class _Unit:
 
     def taken_branch(self, d: str) -> list[str]:
         """The lines of a JUMPI's taken branch to `d` (the stack already written back)."""
-        if not _is_const(d):
+        if not is_const(d):
             return [f"if {d} not in dests: raise InvalidJump", f"g = f.gas - run_gas[{d}]",
                     "if g < 0: raise OutOfGas", "f.gas = g", f"return {d}"]
         dest = int(d)
