@@ -57,6 +57,12 @@ class CallRequest:
         self.nonce = nonce
         self.blob_versioned_hashes = blob_versioned_hashes
 
+    def replace(self, **changes) -> "CallRequest":
+        """A copy with `changes` (field names as above)."""
+        fields = {name: getattr(self, name) for name in self.__slots__}
+        fields.update(changes)
+        return CallRequest(**fields)
+
 
 class StateOverride:
     __slots__ = ("balance", "nonce", "code", "state", "state_diff")
@@ -207,7 +213,7 @@ def estimate_gas(fresh_state, env: BlockEnv, req: CallRequest, gas_cap: int) -> 
     """The least gas limit with which `req` succeeds: a binary search of real executions.
     `fresh_state()` must return a new disposable view for every run."""
     hi = min(req.gas, gas_cap) if req.gas is not None else gas_cap
-    first = execute_call(fresh_state(), env, _with_gas(req, hi), hi)  # invalid: raises
+    first = execute_call(fresh_state(), env, req.replace(gas=hi), hi)  # invalid: raises
     if not first.success:
         if first.reverted:
             raise ExecutionReverted(first.output)
@@ -226,15 +232,9 @@ def estimate_gas(fresh_state, env: BlockEnv, req: CallRequest, gas_cap: int) -> 
     return hi
 
 
-def _with_gas(req: CallRequest, gas: int) -> CallRequest:
-    return CallRequest(req.sender, req.to, gas, req.gas_price, req.max_fee_per_gas,
-                       req.max_priority_fee_per_gas, req.value, req.data, req.access_list,
-                       req.nonce, req.blob_versioned_hashes)
-
-
 def _run(fresh_state, env: BlockEnv, req: CallRequest, gas: int) -> CallResult:
     try:
-        return execute_call(fresh_state(), env, _with_gas(req, gas), gas)
+        return execute_call(fresh_state(), env, req.replace(gas=gas), gas)
     except InvalidTransaction:
         return CallResult(False, b"", gas, None, [], None)
 
@@ -267,9 +267,7 @@ def create_access_list(store, root: bytes, env: BlockEnv, req: CallRequest, gas_
     for _ in range(8):
         st = _RecordingState(store, root, node_cache)
         apply_overrides(st, overrides)
-        probe = CallRequest(req.sender, req.to, req.gas, req.gas_price, req.max_fee_per_gas,
-                            req.max_priority_fee_per_gas, req.value, req.data, tuple(access),
-                            req.nonce, req.blob_versioned_hashes)
+        probe = req.replace(access_list=tuple(access))
         result = execute_call(st, env, probe, gas_cap)
         if result.created:
             excluded.add(result.created)
