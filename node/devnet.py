@@ -117,7 +117,7 @@ class Devnet(Queries, Tracing, DevState, DevChain):
             return self.submit(tx)
         if sidecar is None:
             raise MissingSidecar()
-        validate_stateless(tx, self.chain_id)  # the cheap rules before the KZG proofs
+        validate_stateless(tx, self.chain_id, self.chain.spec.blob.max_per_tx)  # before KZG
         verify_sidecar(tx, sidecar)
         return self.submit(tx, bytes(raw))
 
@@ -195,7 +195,7 @@ class Devnet(Queries, Tracing, DevState, DevChain):
     def _admit(self, tx: Transaction) -> bool:
         """The pool's checks, each with its own error; returns True if the tx waits in the queue
         behind a nonce gap."""
-        validate_stateless(tx, self.chain_id)
+        validate_stateless(tx, self.chain_id, self.chain.spec.blob.max_per_tx)
         if tx.hash in self.pool or self.chain.db.lookup(tx.hash) is not None:
             raise AlreadyKnown(f"0x{tx.hash.hex()}")
         state = self.chain.head_state()

@@ -4,12 +4,9 @@ they run on the VM worker like everything else that touches the chain.
 """
 from pydevnet.state.hashing import EMPTY_TRIE_ROOT
 from pydevnet.state.trie import SecureTrie
-from pydevnet.node.tx.blobs import blob_gas_used_ratio, header_blob_base_fee
 from pydevnet.node.chain.blocks import Block, Header, Receipt
-from pydevnet.node.chain.chain import next_excess_blob_gas
 from pydevnet.node.filters import LogEntry, LogFilter, block_logs
 from pydevnet.node.tx.types import Transaction
-from pydevnet.vm.gas import blob_base_fee
 
 LATEST, EARLIEST, PENDING, SAFE, FINALIZED = "latest", "earliest", "pending", "safe", "finalized"
 MAX_LOG_RANGE = 100_000
@@ -43,15 +40,16 @@ class TxLocation:
 
 
 class ReceiptView:
-    __slots__ = ("receipt", "tx", "header", "index", "first_log_index")
+    __slots__ = ("receipt", "tx", "header", "index", "first_log_index", "blob_gas_price")
 
     def __init__(self, receipt: Receipt, tx: Transaction, header: Header, index: int,
-                 first_log_index: int) -> None:
+                 first_log_index: int, blob_gas_price: int) -> None:
         self.receipt = receipt
         self.tx = tx
         self.header = header
         self.index = index
         self.first_log_index = first_log_index
+        self.blob_gas_price = blob_gas_price  # the block's blob base fee (EIP-4844)
 
 
 class Queries:
@@ -114,8 +112,9 @@ class Queries:
         txs = self.chain.db.transactions(header.hash)
         receipts = self.chain.db.receipts(header.hash)
         out, n = [], 0
+        blob_price = self.chain.blob_base_fee_of(header)
         for i, (tx, r) in enumerate(zip(txs, receipts)):
-            out.append(ReceiptView(r, tx, header, i, n))
+            out.append(ReceiptView(r, tx, header, i, n, blob_price))
             n += len(r.logs)
         return out
 
@@ -200,8 +199,9 @@ class Queries:
         base = [h.base_fee for h in headers] + [self.chain.genesis.unit_price]
         ratios = [h.gas_used / h.gas_limit for h in headers]
         rewards = [[0] * len(percentiles) for _ in headers] if percentiles else None
-        blob_base = [header_blob_base_fee(h) for h in headers]
-        blob_base.append(blob_base_fee(next_excess_blob_gas(newest)))
-        blob_ratios = [blob_gas_used_ratio(h) for h in headers]
+        chain = self.chain
+        blob_base = [chain.blob_base_fee_of(h) for h in headers]
+        blob_base.append(chain.spec.blob.base_fee(chain.next_excess_blob_gas(newest)))
+        blob_ratios = [h.blob_gas_used / chain.spec.blob.max_gas for h in headers]
         return oldest, base, ratios, rewards, blob_base, blob_ratios
 

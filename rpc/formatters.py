@@ -7,7 +7,6 @@ blockTimestamp and transactionIndex, and (as geth shows it) an EIP-1559 transact
 its maxFeePerGas. Typed transactions carry both yParity and v; blob transactions (EIP-4844) their
 maxFeePerBlobGas and blobVersionedHashes, and their receipts blobGasUsed and blobGasPrice.
 """
-from pydevnet.node.tx.blobs import header_blob_base_fee
 from pydevnet.node.chain.blocks import Block, Header, Receipt
 from pydevnet.node.filters import LogEntry
 from pydevnet.node.queries import ReceiptView
@@ -120,7 +119,7 @@ def receipt_json(view: ReceiptView) -> dict:
         "effectiveGasPrice": qty(r.effective_gas_price),
     }
     if tx.max_fee_per_blob_gas is not None:
-        out.update(blobGasUsed=qty(r.blob_gas_used), blobGasPrice=qty(header_blob_base_fee(h)))
+        out.update(blobGasUsed=qty(r.blob_gas_used), blobGasPrice=qty(view.blob_gas_price))
     return out
 
 

@@ -7,7 +7,6 @@ from typing import Callable
 
 from pydevnet.state.statedb import StateDB
 from pydevnet.vm.analysis import CODE_PADDING, Analysis, analyse
-from pydevnet.vm.gas import blob_base_fee
 from pydevnet.vm.spec import Spec
 
 
@@ -32,7 +31,7 @@ class BlockEnv:
         self.base_fee = base_fee
         self.chain_id = chain_id
         self.excess_blob_gas = excess_blob_gas
-        self.blob_base_fee = blob_base_fee(excess_blob_gas)
+        self.blob_base_fee = spec.blob.base_fee(excess_blob_gas)
         self.block_hash = block_hash or (lambda n: None)
 
 

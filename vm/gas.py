@@ -68,11 +68,7 @@ MAX_TX_NONCE = 2 ** 64 - 1  # EIP-2681: nonces stay below this
 # EIP-4844 blobs
 GAS_BLOBHASH = GAS_VERYLOW
 GAS_PER_BLOB = 1 << 17
-MIN_BLOB_BASE_FEE = 1
-BLOB_BASE_FEE_UPDATE_FRACTION = 3338477
-MAX_BLOB_GAS_PER_BLOCK = 6 * GAS_PER_BLOB
-TARGET_BLOB_GAS_PER_BLOCK = 3 * GAS_PER_BLOB
-MAX_BLOBS_PER_TX = MAX_BLOB_GAS_PER_BLOCK // GAS_PER_BLOB  # a transaction must fit in one block
+MIN_BLOB_BASE_FEE = 1  # a fork's blob target, limit and update fraction: vm/spec.py BlobSchedule
 VERSIONED_HASH_VERSION_KZG = 0x01
 
 # Memory offsets beyond this can never be paid for with a 64-bit gas budget; treating them as
@@ -131,12 +127,3 @@ def fake_exponential(factor: int, numerator: int, denominator: int) -> int:
         i += 1
     return output // denominator
 
-
-def blob_base_fee(excess_blob_gas: int) -> int:
-    """EIP-4844: the price of a unit of blob gas in a block with this excess blob gas."""
-    return fake_exponential(MIN_BLOB_BASE_FEE, excess_blob_gas, BLOB_BASE_FEE_UPDATE_FRACTION)
-
-
-def calc_excess_blob_gas(parent_excess_blob_gas: int, parent_blob_gas_used: int) -> int:
-    """EIP-4844: a block's excess blob gas, from its parent's excess and blob gas used."""
-    return max(0, parent_excess_blob_gas + parent_blob_gas_used - TARGET_BLOB_GAS_PER_BLOCK)

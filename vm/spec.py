@@ -9,8 +9,10 @@ with the EIP named beside each change.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import NamedTuple
 
+from pydevnet.vm.gas import GAS_PER_BLOB, MIN_BLOB_BASE_FEE, fake_exponential
 from pydevnet.vm.opcodes import flow as F
 
 JUMP, JUMPI, JUMPDEST = 0x56, 0x57, 0x5B
@@ -23,19 +25,53 @@ Opcode = tuple[str, Callable, int]  # mnemonic, handler, static gas
 _ids = itertools.count()
 
 
+class BlobSchedule(NamedTuple):
+    """A fork's blob parameters (EIP-4844; raised by EIP-7691 in Prague and by the BPO forks):
+    blobs per block targeted and allowed, the base fee's update fraction, and the most blobs one
+    transaction may carry."""
+    target: int
+    max: int
+    update_fraction: int
+    max_per_tx: int
+
+    @property
+    def target_gas(self) -> int:
+        return self.target * GAS_PER_BLOB
+
+    @property
+    def max_gas(self) -> int:
+        return self.max * GAS_PER_BLOB
+
+    def base_fee(self, excess_blob_gas: int) -> int:
+        """The price of a unit of blob gas in a block with this excess blob gas."""
+        return fake_exponential(MIN_BLOB_BASE_FEE, excess_blob_gas, self.update_fraction)
+
+    def next_excess(self, parent_excess: int, parent_used: int) -> int:
+        """A block's excess blob gas, from its parent's excess and blob gas used."""
+        return max(0, parent_excess + parent_used - self.target_gas)
+
+
+CANCUN_BLOBS = BlobSchedule(target=3, max=6, update_fraction=3338477, max_per_tx=6)  # EIP-4844
+
+
 class Spec:
     """One fork. `handlers`/`static_gas` serve the traced loop, `run_handlers`/`run_enders` the
-    fast loop and the run compiler (see vm/table.py); `precompiles` maps address -> function."""
+    fast loop and the run compiler (see vm/table.py); `precompiles` maps address -> function;
+    `eips` are the EIPs in force whose rules are not tables (`spec.has(7702)`); `blob` is the
+    blob schedule."""
 
     __slots__ = ("name", "id", "opcodes", "handlers", "static_gas", "names", "run_handlers",
-                 "run_enders", "halts", "precompiles")
+                 "run_enders", "halts", "precompiles", "eips", "blob")
 
     def __init__(self, name: str, opcodes: Mapping[int, Opcode],
-                 precompiles: Mapping[bytes, Callable]) -> None:
+                 precompiles: Mapping[bytes, Callable], eips: Iterable[int] = (),
+                 blob: BlobSchedule = CANCUN_BLOBS) -> None:
         self.name = name
         self.id = next(_ids)  # part of the analysis cache's key
         self.opcodes = dict(opcodes)
         self.precompiles = dict(precompiles)
+        self.eips = frozenset(eips)
+        self.blob = blob
         self.handlers = [F.invalid] * 256
         self.static_gas = [0] * 256
         self.names = [f"opcode 0x{i:02x} not defined" for i in range(256)]
@@ -52,10 +88,16 @@ class Spec:
         for op in EXACT_GAS:
             self.run_handlers[op] = F.then_charge_run(self.handlers[op])
 
+    def has(self, eip: int) -> bool:
+        return eip in self.eips
+
     def derive(self, name: str, opcodes: Mapping[int, Opcode] = {},
-               precompiles: Mapping[bytes, Callable] = {}) -> Spec:
-        """A later fork: this one's tables with `opcodes` and `precompiles` added or replaced."""
-        return Spec(name, {**self.opcodes, **opcodes}, {**self.precompiles, **precompiles})
+               precompiles: Mapping[bytes, Callable] = {}, eips: Iterable[int] = (),
+               blob: BlobSchedule | None = None) -> Spec:
+        """A later fork: this one's tables with `opcodes` and `precompiles` added or replaced,
+        `eips` added, and its blob schedule if given."""
+        return Spec(name, {**self.opcodes, **opcodes}, {**self.precompiles, **precompiles},
+                    self.eips | frozenset(eips), blob or self.blob)
 
     def __repr__(self) -> str:
         return f"Spec({self.name})"

@@ -32,7 +32,6 @@ from pydevnet.node.chain.fees import UnitPriceFees
 from pydevnet.node.chain.transition import apply_transaction
 from pydevnet.vm.forks import spec_for
 from pydevnet.vm.frame import BlockEnv
-from pydevnet.vm.gas import blob_base_fee, calc_excess_blob_gas
 
 
 log = logging.getLogger("devnet")
@@ -96,11 +95,6 @@ def genesis_header(genesis: Genesis, state_root: bytes) -> Header:
                   number=0, gas_limit=genesis.gas_limit, gas_used=0,
                   timestamp=genesis.timestamp, extra_data=genesis.extra_data,
                   mix_hash=bytes(32), base_fee=genesis.unit_price)
-
-
-def next_excess_blob_gas(parent: Header) -> int:
-    """EIP-4844: the excess blob gas of the block after `parent`."""
-    return calc_excess_blob_gas(parent.excess_blob_gas, parent.blob_gas_used)
 
 
 class Chain:
@@ -220,11 +214,20 @@ class Chain:
                         gas_limit=self.genesis.gas_limit,
                         prevrandao=int.from_bytes(keccak256(parent.hash), "big"),
                         base_fee=self.genesis.unit_price, chain_id=self.genesis.chain_id,
-                        excess_blob_gas=next_excess_blob_gas(parent), block_hash=self.block_hash)
+                        excess_blob_gas=self.next_excess_blob_gas(parent),
+                        block_hash=self.block_hash)
+
+    def next_excess_blob_gas(self, parent: Header) -> int:
+        """EIP-4844: the excess blob gas of the block after `parent`."""
+        return self.spec.blob.next_excess(parent.excess_blob_gas, parent.blob_gas_used)
 
     def next_blob_base_fee(self) -> int:
         """The blob base fee of the block after the head (EIP-4844)."""
-        return blob_base_fee(next_excess_blob_gas(self.head))
+        return self.spec.blob.base_fee(self.next_excess_blob_gas(self.head))
+
+    def blob_base_fee_of(self, header: Header) -> int:
+        """The blob base fee block `header` charged."""
+        return self.spec.blob.base_fee(header.excess_blob_gas)
 
     def env_of(self, header: Header) -> BlockEnv:
         """The environment block `header` itself ran in (for eth_call at that block)."""

@@ -15,7 +15,7 @@ from pydevnet.vm.errors import (CodeSizeExceeded, CodeStoreOutOfGas, InvalidCode
                                 InvalidOpcode, OutOfGas, PrecompileError, ReturnDataOutOfBounds,
                                 Revert, StackOverflow, StackUnderflow, WriteProtection)
 from pydevnet.vm.frame import BlockEnv, TxEnv
-from pydevnet.vm.gas import GAS_PER_BLOB, MAX_BLOB_GAS_PER_BLOCK, MAX_REFUND_QUOTIENT
+from pydevnet.vm.gas import GAS_PER_BLOB, MAX_REFUND_QUOTIENT
 from pydevnet.vm.opcodes.system import CALL, CREATE, ERR_COLLISION, create_address
 
 
@@ -55,9 +55,9 @@ def _check_blob_fees(tx, block: BlockEnv, blob_gas_used: int) -> int:
     if tx.type != 3:
         return 0
     used = GAS_PER_BLOB * len(tx.blob_versioned_hashes)
-    if used > MAX_BLOB_GAS_PER_BLOCK - blob_gas_used:
-        raise BlobGasLimitReached(f"blob gas {used}, block blob gas available "
-                                  f"{MAX_BLOB_GAS_PER_BLOCK - blob_gas_used}")
+    available = block.spec.blob.max_gas - blob_gas_used
+    if used > available:
+        raise BlobGasLimitReached(f"blob gas {used}, block blob gas available {available}")
     if tx.max_fee_per_blob_gas < block.blob_base_fee:
         raise BlobFeeCapTooLow(f"max fee per blob gas {tx.max_fee_per_blob_gas}, blob base fee "
                                f"{block.blob_base_fee}")
@@ -69,7 +69,7 @@ def validate(state: StateDB, block: BlockEnv, tx, sender: bytes, policy,
     """Every check of execution-specs' validate_transaction and check_transaction: the stateless
     ones (validate_stateless, with the block's chain id), then block and state checks.
     Returns (intrinsic gas, effective gas price, blob gas used)."""
-    validate_stateless(tx, block.chain_id)
+    validate_stateless(tx, block.chain_id, block.spec.blob.max_per_tx)
     if tx.gas_limit > block.gas_limit - block_gas_used:
         raise GasLimitExceeded(f"gas {tx.gas_limit}, block gas available "
                                f"{block.gas_limit - block_gas_used}")

@@ -11,25 +11,14 @@ import ckzg
 
 from pydevnet.node.tx.errors import InvalidBlobProof
 from pydevnet.node.tx.decode import BlobSidecar, check_sidecar_hashes
-from pydevnet.node.chain.blocks import Header
 from pydevnet.node.tx.types import Transaction
-from pydevnet.vm.gas import GAS_PER_BLOB, MAX_BLOB_GAS_PER_BLOCK, blob_base_fee
+from pydevnet.vm.gas import GAS_PER_BLOB
 from pydevnet.vm.precompiles.kzg import trusted_setup
 
 
 def blob_gas(tx: Transaction) -> int:
     """The blob gas a transaction uses: GAS_PER_BLOB per versioned hash (0 for other types)."""
     return GAS_PER_BLOB * len(tx.blob_versioned_hashes)
-
-
-def header_blob_base_fee(header: Header) -> int:
-    """The blob base fee a block charged (its receipts' blobGasPrice), from its excess blob gas."""
-    return blob_base_fee(header.excess_blob_gas)
-
-
-def blob_gas_used_ratio(header: Header) -> float:
-    """eth_feeHistory's blobGasUsedRatio: the block's blob gas over the per-block maximum."""
-    return header.blob_gas_used / MAX_BLOB_GAS_PER_BLOCK
 
 
 def verify_sidecar(tx: Transaction, sidecar: BlobSidecar) -> None:

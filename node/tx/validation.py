@@ -13,9 +13,10 @@ from pydevnet.node.tx.errors import (BlobHashVersion, BlobTxCreate, FeeOverflow,
                                      IntrinsicGasTooLow, MissingBlobHashes, NonceMax,
                                      TipAboveFeeCap, TooManyBlobs, WrongChainId)
 from pydevnet.node.tx.types import BLOB_TX_TYPE, UINT256_LIMIT, Transaction, check_field_widths
+from pydevnet.vm.spec import CANCUN_BLOBS
 from pydevnet.vm.gas import (GAS_ACCESS_LIST_ADDRESS, GAS_ACCESS_LIST_STORAGE_KEY,
                              GAS_INITCODE_WORD, GAS_TX, GAS_TX_CREATE, GAS_TX_DATA_NONZERO,
-                             GAS_TX_DATA_ZERO, MAX_BLOBS_PER_TX, MAX_INITCODE_SIZE, MAX_TX_NONCE,
+                             GAS_TX_DATA_ZERO, MAX_INITCODE_SIZE, MAX_TX_NONCE,
                              VERSIONED_HASH_VERSION_KZG)
 
 
@@ -47,8 +48,9 @@ def _check_fees(tx: Transaction) -> None:
         raise FeeOverflow("gas limit * fee cap overflows 256 bits")
 
 
-def _check_blob_rules(tx: Transaction) -> None:
-    """EIP-4844: a blob tx calls an address and carries 1..6 versioned hashes of version 0x01."""
+def _check_blob_rules(tx: Transaction, max_blobs: int) -> None:
+    """EIP-4844: a blob tx calls an address and carries 1..max_blobs (the fork's) versioned
+    hashes of version 0x01."""
     if tx.type != BLOB_TX_TYPE:
         return
     if tx.to is None:
@@ -56,15 +58,16 @@ def _check_blob_rules(tx: Transaction) -> None:
     count = len(tx.blob_versioned_hashes)
     if count == 0:
         raise MissingBlobHashes()
-    if count > MAX_BLOBS_PER_TX:
-        raise TooManyBlobs(f"have {count}, permitted {MAX_BLOBS_PER_TX}")
+    if count > max_blobs:
+        raise TooManyBlobs(f"have {count}, permitted {max_blobs}")
     for i, versioned_hash in enumerate(tx.blob_versioned_hashes):
         if versioned_hash[0] != VERSIONED_HASH_VERSION_KZG:
             raise BlobHashVersion(f"blob {i} has version {versioned_hash[0]}, supported "
                                   f"{VERSIONED_HASH_VERSION_KZG}")
 
 
-def validate_stateless(tx: Transaction, chain_id: int | None = None) -> None:
+def validate_stateless(tx: Transaction, chain_id: int | None = None,
+                       max_blobs: int = CANCUN_BLOBS.max_per_tx) -> None:
     """Every check that needs neither state nor block; raises the distinct InvalidTransaction.
 
     `chain_id` None skips the chain id check; otherwise a typed or EIP-155 tx must carry it.
@@ -79,7 +82,7 @@ def validate_stateless(tx: Transaction, chain_id: int | None = None) -> None:
     _check_fees(tx)
     if tx.to is None and len(tx.data) > MAX_INITCODE_SIZE:
         raise InitcodeTooLarge(f"{len(tx.data)} bytes > {MAX_INITCODE_SIZE}")
-    _check_blob_rules(tx)
+    _check_blob_rules(tx, max_blobs)
     gas = tx_intrinsic_gas(tx)
     if gas > tx.gas_limit:
         raise IntrinsicGasTooLow(f"gas limit {tx.gas_limit} < intrinsic gas {gas}")

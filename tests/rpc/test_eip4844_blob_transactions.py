@@ -7,7 +7,8 @@ from pydevnet.state.hashing import keccak256
 from pydevnet.node.tx.decode import network_encoding
 from tests.node.blob_helpers import blob_raw, blob_tx
 from tests.rpc.helpers import UNIT, keys, validate_result
-from pydevnet.vm.gas import GAS_PER_BLOB, blob_base_fee
+from pydevnet.vm.gas import GAS_PER_BLOB
+from pydevnet.vm.spec import CANCUN_BLOBS
 
 # BLOBHASH(0) -> slot 0, BLOBHASH(1) -> slot 1, BLOBBASEFEE -> slot 2
 STORE_BLOB_ENV = bytes.fromhex("600049600055" "600149600155" "4a600255" "00")
@@ -67,7 +68,7 @@ async def test_full_blocks_raise_the_blob_base_fee_a_contract_sees_and_the_fee_i
     head = await rpc.call("eth_getBlockByNumber", "latest", False)
     assert head["blobGasUsed"] == hex(6 * GAS_PER_BLOB)
     assert head["excessBlobGas"] == hex(5 * 3 * GAS_PER_BLOB)
-    fee = blob_base_fee(6 * 3 * GAS_PER_BLOB)
+    fee = CANCUN_BLOBS.base_fee(6 * 3 * GAS_PER_BLOB)
     assert fee == 2 and await rpc.call("eth_blobBaseFee") == hex(fee)
     history = await rpc.call("eth_feeHistory", "0x3", "latest", [])
     validate_result("eth_feeHistory", history)
