@@ -10,11 +10,13 @@ folders and are installed beneath it:
 - `pydevnet.state` (state/) stores, RLP, the Merkle Patricia trie, accounts, journal, StateDB
 
 Imports flow one way, rpc -> node -> vm -> state. This package is the public face: `Devnet` (the
-node, in-process) and `main` (the `devnet` command; `python -m pydevnet` is the same).
+node in-process, pydevnet/api.py), its providers for web3.py (pydevnet/web3_provider.py), the
+pytest plugin (pydevnet/pytest_plugin.py) and `main` (the `devnet` command; `python -m pydevnet`
+is the same).
 """
-from pydevnet.node.devnet import Devnet, MiningMode
+from pydevnet.api import Account, Devnet, RPCError
 
-__all__ = ["Devnet", "MiningMode", "main", "__version__"]
+__all__ = ["Devnet", "Account", "RPCError", "main", "__version__"]
 
 
 def main(argv: list[str] | None = None) -> int:

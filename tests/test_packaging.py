@@ -88,10 +88,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_wheel_runs_outside_the_tree(wheel: Path, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory) -> tuple[Path, Path, dict]:
+    """(venv, a working directory outside the tree, env): the wheel alone in a fresh venv,
+    the dependencies through a path entry to this environment's site-packages."""
+    tmp_path = tmp_path_factory.mktemp("installed")
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
-    py, devnet = venv / "bin" / "python", venv / "bin" / "devnet"
+    py = venv / "bin" / "python"
     subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", "--no-index",
                     str(wheel)], check=True, capture_output=True)
     site = Path(subprocess.run([str(py), "-c", "import sysconfig; print(sysconfig.get_paths()"
@@ -101,6 +105,12 @@ def test_wheel_runs_outside_the_tree(wheel: Path, tmp_path: Path) -> None:
     work = tmp_path / "elsewhere"
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return venv, work, env
+
+
+def test_wheel_runs_outside_the_tree(installed) -> None:
+    venv, work, env = installed
+    py, devnet = venv / "bin" / "python", venv / "bin" / "devnet"
     where = subprocess.run([str(py), "-c", "import pydevnet, pydevnet.node.devnet as d; "
                             "print(pydevnet.__file__); print(d.__file__)"], check=True,
                            capture_output=True, text=True, cwd=work, env=env).stdout.split()
@@ -129,3 +139,27 @@ def test_wheel_runs_outside_the_tree(wheel: Path, tmp_path: Path) -> None:
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+USER_PROJECT = """
+def test_transfer(w3, devnet):
+    a, b = devnet.accounts[0].address, devnet.accounts[1].address
+    w3.eth.send_transaction({"from": a, "to": b, "value": 10**18})
+    assert w3.eth.get_balance(b) == 10_001 * 10**18
+
+def test_isolated(w3, devnet):
+    assert w3.eth.get_balance(devnet.accounts[1].address) == 10_000 * 10**18
+"""
+
+
+def test_a_user_project_gets_the_fixtures_from_the_installed_wheel(installed) -> None:
+    """pip install <wheel>, then a test project with no conftest: the plugin's fixtures are
+    there through the pytest11 entry point."""
+    venv, work, env = installed
+    project = work / "project"
+    project.mkdir()
+    (project / "test_token.py").write_text(USER_PROJECT)
+    out = subprocess.run([str(venv / "bin" / "python"), "-m", "pytest", "-q",
+                          "-p", "no:cacheprovider", str(project)], capture_output=True,
+                         text=True, cwd=project, env=env, timeout=120)
+    assert out.returncode == 0 and "2 passed" in out.stdout, out.stdout + out.stderr
