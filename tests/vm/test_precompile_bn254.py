@@ -2,7 +2,7 @@
 
 The add/mul results are checked against py_ecc (an independent implementation); the pairing
 against bilinearity and the point-validation rules (field range, curve, twist, subgroup). The
-precompiles run on mcl (C), so py_ecc here is an independent implementation.
+precompiles run on mcl (C).
 """
 import time
 
