@@ -9,8 +9,8 @@ reduced modulo the group order. The arithmetic is mcl's, in C (bn254_mcl.py): th
 version took 1.4 ms a multiplication, 7 s for 30M gas of ecMul. The pairing (0x08) lives in
 bn254_pairing.py.
 """
+import pydevnet.vm.precompiles.bn254_mcl as mcl
 from pydevnet.vm.errors import PrecompileError
-from pydevnet.vm.precompiles import bn254_mcl as mcl
 from pydevnet.vm.precompiles.pricing import BN254_ADD_GAS, BN254_MUL_GAS, WORD_SIZE, charge
 
 FIELD_MODULUS = 0x30644E72E131A029B85045B68181585D97816A916871CA8D3C208C16D87CFD47

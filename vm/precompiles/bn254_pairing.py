@@ -12,8 +12,8 @@ exponentiation; pairs with a point at infinity contribute 1 and are left out (af
 py_ecc's pure Python took about 0.2 s a pair, minutes for a 30M-gas call; mcl takes well under
 a millisecond.
 """
+import pydevnet.vm.precompiles.bn254_mcl as mcl
 from pydevnet.vm.errors import PrecompileError
-from pydevnet.vm.precompiles import bn254_mcl as mcl
 from pydevnet.vm.precompiles.bn254 import POINT_SIZE, decode_g1, field_elements
 from pydevnet.vm.precompiles.pricing import (BN254_PAIRING_BASE_GAS, BN254_PAIRING_PER_PAIR_GAS,
                                              WORD_SIZE, charge)
