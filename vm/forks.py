@@ -14,6 +14,7 @@ case.
 Rules that are not tables are listed as EIP numbers (`spec.has(7702)`); the code that applies a
 rule asks the block's spec.
 """
+from pydevnet.vm.precompiles import PRAGUE_PRECOMPILES
 from pydevnet.vm.spec import BlobSchedule, Spec
 from pydevnet.vm.table import CANCUN
 
@@ -25,7 +26,8 @@ OSAKA_BLOBS = BlobSchedule(target=6, max=9, update_fraction=5007716, max_per_tx=
 BPO1_BLOBS = BlobSchedule(target=10, max=15, update_fraction=8346193, max_per_tx=6)
 BPO2_BLOBS = BlobSchedule(target=14, max=21, update_fraction=11684671, max_per_tx=6)
 
-PRAGUE = CANCUN.derive("prague", eips=PRAGUE_EIPS, blob=PRAGUE_BLOBS)
+PRAGUE = CANCUN.derive("prague", precompiles=PRAGUE_PRECOMPILES, eips=PRAGUE_EIPS,
+                       blob=PRAGUE_BLOBS)
 OSAKA = PRAGUE.derive("osaka", eips=OSAKA_EIPS, blob=OSAKA_BLOBS)
 BPO1 = OSAKA.derive("bpo1", blob=BPO1_BLOBS)
 BPO2 = OSAKA.derive("bpo2", blob=BPO2_BLOBS)

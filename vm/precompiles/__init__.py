@@ -1,14 +1,17 @@
-"""The precompiled contracts 0x01-0x0a of Cancun, as pure functions of (input, available gas).
+"""The precompiled contracts, as pure functions of (input, available gas): 0x01-0x0a of Cancun
+(PRECOMPILES) and the BLS12-381 contracts Prague adds (PRAGUE_PRECOMPILES); vm/forks.py derives
+each fork's table from the one before.
 
 Each one returns (gas_used, output), raises vm.errors.OutOfGas when its price exceeds the gas
 available (checked before any costly work) and vm.errors.PrecompileError when the spec says the
 input fails the call; both burn all the call's gas, which the caller handles. Prices live in
 pricing.py. Contracts: ecrecover (Frontier), sha256, ripemd160, identity (Frontier), modexp
 (EIP-198, EIP-2565), BN254 add/mul/pairing (EIP-196, EIP-197, EIP-1108), blake2f (EIP-152) and KZG
-point evaluation (EIP-4844).
+point evaluation (EIP-4844); from Prague the BLS12-381 contracts 0x0b-0x11 (EIP-2537).
 """
 from collections.abc import Callable
 
+from pydevnet.vm.precompiles import bls12_381
 from pydevnet.vm.precompiles.blake2f import blake2f
 from pydevnet.vm.precompiles.bn254 import bn254_add, bn254_mul
 from pydevnet.vm.precompiles.bn254_pairing import bn254_pairing
@@ -40,4 +43,15 @@ PRECOMPILES: dict[bytes, Precompile] = {
     address(0x0A): point_evaluation,
 }
 
-__all__ = ["PRECOMPILES", "Precompile", "address"]
+# EIP-2537 (Prague)
+PRAGUE_PRECOMPILES: dict[bytes, Precompile] = {
+    address(0x0B): bls12_381.g1_add,
+    address(0x0C): bls12_381.g1_msm,
+    address(0x0D): bls12_381.g2_add,
+    address(0x0E): bls12_381.g2_msm,
+    address(0x0F): bls12_381.pairing_check,
+    address(0x10): bls12_381.map_fp_to_g1,
+    address(0x11): bls12_381.map_fp2_to_g2,
+}
+
+__all__ = ["PRAGUE_PRECOMPILES", "PRECOMPILES", "Precompile", "address"]
