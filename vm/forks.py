@@ -14,7 +14,7 @@ case.
 Rules that are not tables are listed as EIP numbers (`spec.has(7702)`); the code that applies a
 rule asks the block's spec.
 """
-from pydevnet.vm.precompiles import PRAGUE_PRECOMPILES
+from pydevnet.vm.precompiles import OSAKA_PRECOMPILES, PRAGUE_PRECOMPILES
 from pydevnet.vm.spec import BlobSchedule, Spec
 from pydevnet.vm.table import CANCUN
 
@@ -28,7 +28,8 @@ BPO2_BLOBS = BlobSchedule(target=14, max=21, update_fraction=11684671, max_per_t
 
 PRAGUE = CANCUN.derive("prague", precompiles=PRAGUE_PRECOMPILES, eips=PRAGUE_EIPS,
                        blob=PRAGUE_BLOBS)
-OSAKA = PRAGUE.derive("osaka", eips=OSAKA_EIPS, blob=OSAKA_BLOBS)
+OSAKA = PRAGUE.derive("osaka", precompiles=OSAKA_PRECOMPILES, eips=OSAKA_EIPS,
+                      blob=OSAKA_BLOBS)
 BPO1 = OSAKA.derive("bpo1", blob=BPO1_BLOBS)
 BPO2 = OSAKA.derive("bpo2", blob=BPO2_BLOBS)
 

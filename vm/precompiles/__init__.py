@@ -1,13 +1,14 @@
 """The precompiled contracts, as pure functions of (input, available gas): 0x01-0x0a of Cancun
-(PRECOMPILES) and the BLS12-381 contracts Prague adds (PRAGUE_PRECOMPILES); vm/forks.py derives
-each fork's table from the one before.
+(PRECOMPILES), the BLS12-381 contracts Prague adds (PRAGUE_PRECOMPILES) and Osaka's changes
+(OSAKA_PRECOMPILES); vm/forks.py derives each fork's table from the one before.
 
 Each one returns (gas_used, output), raises vm.errors.OutOfGas when its price exceeds the gas
 available (checked before any costly work) and vm.errors.PrecompileError when the spec says the
 input fails the call; both burn all the call's gas, which the caller handles. Prices live in
 pricing.py. Contracts: ecrecover (Frontier), sha256, ripemd160, identity (Frontier), modexp
 (EIP-198, EIP-2565), BN254 add/mul/pairing (EIP-196, EIP-197, EIP-1108), blake2f (EIP-152) and KZG
-point evaluation (EIP-4844); from Prague the BLS12-381 contracts 0x0b-0x11 (EIP-2537).
+point evaluation (EIP-4844); from Prague the BLS12-381 contracts 0x0b-0x11 (EIP-2537); from Osaka
+P256VERIFY at 0x100 (EIP-7951).
 """
 from collections.abc import Callable
 
@@ -19,6 +20,7 @@ from pydevnet.vm.precompiles.ecrecover import ecrecover
 from pydevnet.vm.precompiles.hashes import identity, ripemd160, sha256
 from pydevnet.vm.precompiles.kzg import point_evaluation
 from pydevnet.vm.precompiles.modexp import modexp
+from pydevnet.vm.precompiles.p256verify import p256verify
 
 ADDRESS_SIZE = 20
 
@@ -54,4 +56,8 @@ PRAGUE_PRECOMPILES: dict[bytes, Precompile] = {
     address(0x11): bls12_381.map_fp2_to_g2,
 }
 
-__all__ = ["PRAGUE_PRECOMPILES", "PRECOMPILES", "Precompile", "address"]
+OSAKA_PRECOMPILES: dict[bytes, Precompile] = {
+    address(0x100): p256verify,  # EIP-7951
+}
+
+__all__ = ["OSAKA_PRECOMPILES", "PRAGUE_PRECOMPILES", "PRECOMPILES", "Precompile", "address"]
