@@ -8,7 +8,7 @@ input fails the call; both burn all the call's gas, which the caller handles. Pr
 pricing.py. Contracts: ecrecover (Frontier), sha256, ripemd160, identity (Frontier), modexp
 (EIP-198, EIP-2565), BN254 add/mul/pairing (EIP-196, EIP-197, EIP-1108), blake2f (EIP-152) and KZG
 point evaluation (EIP-4844); from Prague the BLS12-381 contracts 0x0b-0x11 (EIP-2537); from Osaka
-P256VERIFY at 0x100 (EIP-7951).
+P256VERIFY at 0x100 (EIP-7951) and modexp bounded and repriced (EIP-7823, EIP-7883).
 """
 from collections.abc import Callable
 
@@ -19,7 +19,7 @@ from pydevnet.vm.precompiles.bn254_pairing import bn254_pairing
 from pydevnet.vm.precompiles.ecrecover import ecrecover
 from pydevnet.vm.precompiles.hashes import identity, ripemd160, sha256
 from pydevnet.vm.precompiles.kzg import point_evaluation
-from pydevnet.vm.precompiles.modexp import modexp
+from pydevnet.vm.precompiles.modexp import modexp, modexp_osaka
 from pydevnet.vm.precompiles.p256verify import p256verify
 
 ADDRESS_SIZE = 20
@@ -57,6 +57,7 @@ PRAGUE_PRECOMPILES: dict[bytes, Precompile] = {
 }
 
 OSAKA_PRECOMPILES: dict[bytes, Precompile] = {
+    address(0x05): modexp_osaka,  # EIP-7823, EIP-7883
     address(0x100): p256verify,  # EIP-7951
 }
 
