@@ -21,6 +21,7 @@ JUMP, JUMPI, JUMPDEST = 0x56, 0x57, 0x5B
 EXACT_GAS = (0x5A, 0x55, 0xF0, 0xF1, 0xF2, 0xF4, 0xF5, 0xFA)  # GAS SSTORE CREATE CALL* CREATE2
 HALTS = (0x00, 0xF3, 0xFD, 0xFE, 0xFF)  # STOP RETURN REVERT INVALID SELFDESTRUCT
 
+BLOB_BASE_COST = 2 ** 13  # EIP-7918: execution gas a blob costs at least, at the base fee
 Opcode = tuple[str, Callable, int]  # mnemonic, handler, static gas
 _ids = itertools.count()
 
@@ -46,9 +47,20 @@ class BlobSchedule(NamedTuple):
         """The price of a unit of blob gas in a block with this excess blob gas."""
         return fake_exponential(MIN_BLOB_BASE_FEE, excess_blob_gas, self.update_fraction)
 
-    def next_excess(self, parent_excess: int, parent_used: int) -> int:
-        """A block's excess blob gas, from its parent's excess and blob gas used."""
-        return max(0, parent_excess + parent_used - self.target_gas)
+    def next_excess(self, parent_excess: int, parent_used: int,
+                    reserve_base_fee: int | None = None) -> int:
+        """A block's excess blob gas, from its parent's excess and blob gas used (EIP-4844).
+
+        With `reserve_base_fee` (the parent's base fee, where EIP-7918 is in force): while
+        BLOB_BASE_COST gas at that base fee costs more than a blob's gas at the parent's blob
+        base fee, the excess only grows, by the parent's blob gas above the target share
+        (used x (max - target) / max), so the blob price climbs back to that reserve."""
+        if parent_excess + parent_used < self.target_gas:
+            return 0
+        if reserve_base_fee is not None and (BLOB_BASE_COST * reserve_base_fee
+                                             > GAS_PER_BLOB * self.base_fee(parent_excess)):
+            return parent_excess + parent_used * (self.max - self.target) // self.max
+        return parent_excess + parent_used - self.target_gas
 
 
 CANCUN_BLOBS = BlobSchedule(target=3, max=6, update_fraction=3338477, max_per_tx=6)  # EIP-4844
