@@ -1,10 +1,14 @@
 """Blocks, headers, receipts and the logs bloom, encoded by Ethereum's rules so any client can
-verify every hash and root: the block hash is keccak256(rlp(header)) over the 20 Cancun header
-fields (EIP-1559 base fee, EIP-4895 withdrawals root, EIP-4844 blob gas, EIP-4788 beacon root),
-the transactions and receipts roots are tries keyed by rlp(index), and receipts are EIP-2718 typed.
+verify every hash and root: the block hash is keccak256(rlp(header)) over the header fields in
+fork order, 20 in Cancun (EIP-1559 base fee, EIP-4895 withdrawals root, EIP-4844 blob gas,
+EIP-4788 beacon root) and 21 from Prague (EIP-7685 requests hash; Osaka adds none); the
+transactions, receipts and withdrawals roots are tries keyed by rlp(index), and receipts are
+EIP-2718 typed.
 """
+from typing import NamedTuple
+
 from pydevnet.state.hashing import EMPTY_TRIE_ROOT, keccak256
-from pydevnet.state.rlp import decode, decode_int, encode
+from pydevnet.state.rlp import RLPError, decode, decode_int, encode
 from pydevnet.state.trie import trie_root
 
 ZERO_HASH = bytes(32)
@@ -18,29 +22,41 @@ _HEADER_FIELDS = ("parent_hash", "ommers_hash", "coinbase", "state_root", "trans
                   "receipts_root", "logs_bloom", "difficulty", "number", "gas_limit",
                   "gas_used", "timestamp", "extra_data", "mix_hash", "nonce", "base_fee",
                   "withdrawals_root", "blob_gas_used", "excess_blob_gas",
-                  "parent_beacon_block_root")
+                  "parent_beacon_block_root", "requests_hash")
+# A header of a later fork only appends fields: one that ends early (a Cancun header has no
+# requests_hash) leaves them None, and encodes as it was.
+_OPTIONAL_FIELDS = ("requests_hash",)
 _INT_FIELDS = {"difficulty", "number", "gas_limit", "gas_used", "timestamp", "base_fee",
                "blob_gas_used", "excess_blob_gas"}
 
 
 class Header:
-    """A Cancun block header; `hash` is keccak256(rlp(header))."""
+    """A block header of Cancun or later; `hash` is keccak256(rlp(header)). `requests_hash` is
+    None in a Cancun header (absent from its encoding)."""
 
     __slots__ = _HEADER_FIELDS + ("_hash", "_rlp")
 
     def __init__(self, **fields) -> None:
         defaults = {"ommers_hash": EMPTY_OMMERS_HASH, "logs_bloom": EMPTY_BLOOM, "difficulty": 0,
                     "nonce": bytes(8), "withdrawals_root": EMPTY_TRIE_ROOT, "blob_gas_used": 0,
-                    "excess_blob_gas": 0, "parent_beacon_block_root": ZERO_HASH}
+                    "excess_blob_gas": 0, "parent_beacon_block_root": ZERO_HASH,
+                    "requests_hash": None}
         defaults.update(fields)
         for name in _HEADER_FIELDS:
             setattr(self, name, defaults[name])
         self._hash = None
         self._rlp = None
 
+    def fields(self) -> list:
+        """The encoded fields in order, the absent optional ones left out."""
+        items = [getattr(self, f) for f in _HEADER_FIELDS]
+        while items[-1] is None:
+            items.pop()
+        return items
+
     def encode(self) -> bytes:
         if self._rlp is None:
-            self._rlp = encode([getattr(self, f) for f in _HEADER_FIELDS])
+            self._rlp = encode(self.fields())
         return self._rlp
 
     @property
@@ -51,11 +67,20 @@ class Header:
 
     @classmethod
     def decode(cls, data: bytes) -> "Header":
-        items = decode(data)
+        return cls.from_fields(decode(data), bytes(data))
+
+    @classmethod
+    def from_fields(cls, items: list, rlp: bytes | None = None) -> "Header":
+        """A header from its decoded RLP list: a Cancun one (20 fields) or a later one."""
+        if not isinstance(items, list) or not (
+                len(_HEADER_FIELDS) - len(_OPTIONAL_FIELDS) <= len(items) <= len(_HEADER_FIELDS)):
+            raise RLPError("a header is a list of 20 or 21 fields")
         fields = {name: (decode_int(v) if name in _INT_FIELDS else v)
                   for name, v in zip(_HEADER_FIELDS, items)}
+        for name in _HEADER_FIELDS[len(items):]:
+            fields[name] = None
         h = cls(**fields)
-        h._rlp = bytes(data)
+        h._rlp = rlp
         return h
 
 
@@ -144,14 +169,32 @@ def receipts_root(receipts: list[Receipt]) -> bytes:
     return trie_root((encode(i), r.consensus_encoding()) for i, r in enumerate(receipts))
 
 
+class Withdrawal(NamedTuple):
+    """EIP-4895: a validator withdrawal credited by the block, its amount in gwei."""
+    index: int
+    validator_index: int
+    address: bytes
+    amount: int
+
+    def encode(self) -> bytes:
+        return encode(list(self))
+
+
+def withdrawals_root(withdrawals: list[Withdrawal]) -> bytes:
+    return trie_root((encode(i), w.encode()) for i, w in enumerate(withdrawals))
+
+
 class Block:
-    """A header and its transactions (ommers and withdrawals are always empty here)."""
+    """A header, its transactions and its withdrawals (ommers are always empty; the node's own
+    blocks have no withdrawals)."""
 
-    __slots__ = ("header", "transactions")
+    __slots__ = ("header", "transactions", "withdrawals")
 
-    def __init__(self, header: Header, transactions: list) -> None:
+    def __init__(self, header: Header, transactions: list,
+                 withdrawals: list[Withdrawal] = ()) -> None:
         self.header = header
         self.transactions = transactions
+        self.withdrawals = list(withdrawals)
 
     @property
     def hash(self) -> bytes:
@@ -162,12 +205,13 @@ class Block:
         return self.header.number
 
     def body_encoding(self) -> bytes:
-        return encode([[_tx_item(tx.raw) for tx in self.transactions], [], []])
+        return encode([[_tx_item(tx.raw) for tx in self.transactions], [],
+                       [list(w) for w in self.withdrawals]])
 
     def encode(self) -> bytes:
         """The whole block: rlp([header, transactions, ommers, withdrawals])."""
-        return encode([decode(self.header.encode()),
-                       [_tx_item(tx.raw) for tx in self.transactions], [], []])
+        return encode([self.header.fields(), [_tx_item(tx.raw) for tx in self.transactions], [],
+                       [list(w) for w in self.withdrawals]])
 
 
 def _tx_item(raw: bytes):
