@@ -14,7 +14,12 @@ Osaka: a length over 1024 bytes fails the call (EIP-7823: an exceptional halt, a
 it is the same whether it is found before or after the price); the price (EIP-7883) has a minimum
 of 500, no divisor, a complexity of at least 16 (doubled past 32 bytes) and 16 iterations for each
 exponent byte past the first 32.
+
+The exponentiation is GMP's (gmpy2.powmod), 8 to 16 times CPython's pow on these sizes: with pow,
+30M gas of 32-byte modexp calls took about 4 s under EIP-2565's price (bench/precompiles.py).
 """
+import gmpy2
+
 from pydevnet.vm.errors import PrecompileError
 from pydevnet.vm.precompiles.pricing import (MODEXP_COMPLEXITY_WORD_SIZE, MODEXP_EXPONENT_BYTE_BITS,
                                              MODEXP_EXPONENT_HEAD_SIZE, MODEXP_GAS_DIVISOR,
@@ -105,7 +110,7 @@ def _compute(data: bytes) -> bytes:
         return bytes(mod_len)
     base = int.from_bytes(_read(data, HEADER_SIZE, base_len), "big")
     exponent = int.from_bytes(_read(data, HEADER_SIZE + base_len, exp_len), "big")
-    return pow(base, exponent, modulus).to_bytes(mod_len, "big")
+    return int(gmpy2.powmod(base, exponent, modulus)).to_bytes(mod_len, "big")
 
 
 def modexp(data: bytes, gas: int) -> tuple[int, bytes]:
