@@ -31,7 +31,13 @@ class InvalidJump(ExceptionalHalt):
 
 
 class InvalidOpcode(ExceptionalHalt):
-    pass
+    """INVALID (0xfe) or an opcode the fork does not define: `opcode` and `fork` (the spec's
+    name) say which, so the node can name it (node/chain/transition.py describe_error)."""
+
+    def __init__(self, opcode: int | None = None, fork: str | None = None) -> None:
+        super().__init__()
+        self.opcode = opcode
+        self.fork = fork
 
 
 class WriteProtection(ExceptionalHalt):

@@ -14,6 +14,8 @@ case.
 Rules that are not tables are listed as EIP numbers (`spec.has(7702)`); the code that applies a
 rule asks the block's spec.
 """
+from pydevnet.vm.gas import GAS_LOW
+from pydevnet.vm.opcodes import bitwise as B
 from pydevnet.vm.precompiles import OSAKA_PRECOMPILES, PRAGUE_PRECOMPILES
 from pydevnet.vm.spec import BlobSchedule, Spec
 from pydevnet.vm.table import CANCUN
@@ -25,11 +27,12 @@ PRAGUE_BLOBS = BlobSchedule(target=6, max=9, update_fraction=5007716, max_per_tx
 OSAKA_BLOBS = BlobSchedule(target=6, max=9, update_fraction=5007716, max_per_tx=6)  # EIP-7594
 BPO1_BLOBS = BlobSchedule(target=10, max=15, update_fraction=8346193, max_per_tx=6)
 BPO2_BLOBS = BlobSchedule(target=14, max=21, update_fraction=11684671, max_per_tx=6)
+OSAKA_OPCODES = {0x1E: ("CLZ", B.clz, GAS_LOW)}  # EIP-7939
 
 PRAGUE = CANCUN.derive("prague", precompiles=PRAGUE_PRECOMPILES, eips=PRAGUE_EIPS,
                        blob=PRAGUE_BLOBS)
-OSAKA = PRAGUE.derive("osaka", precompiles=OSAKA_PRECOMPILES, eips=OSAKA_EIPS,
-                      blob=OSAKA_BLOBS)
+OSAKA = PRAGUE.derive("osaka", opcodes=OSAKA_OPCODES, precompiles=OSAKA_PRECOMPILES,
+                      eips=OSAKA_EIPS, blob=OSAKA_BLOBS)
 BPO1 = OSAKA.derive("bpo1", blob=BPO1_BLOBS)
 BPO2 = OSAKA.derive("bpo2", blob=BPO2_BLOBS)
 

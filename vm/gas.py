@@ -1,8 +1,10 @@
-"""The Cancun gas schedule: every constant named after the EIP that set it, and the helpers that
+"""The gas schedule: every constant named after the EIP that set it, and the helpers that
 handlers use to charge the dynamic part of an opcode's cost (the loop charges the static part).
 
 EIPs: 150 (63/64ths), 160 (EXP), 1108 (BN254, see precompiles/pricing.py), 2028 (calldata),
-2200/3529 (SSTORE and refunds), 2929/2930 (warm and cold access), 3860 (initcode), 1153, 5656, 4844.
+2200/3529 (SSTORE and refunds), 2929/2930 (warm and cold access), 3860 (initcode), 1153, 5656, 4844;
+Prague's 7702 (set-code authorizations) and 7623 (calldata floor); Osaka's 7825 (transaction gas
+cap). Which of them apply is the block's spec's (vm/forks.py).
 """
 from pydevnet.vm.errors import OutOfGas
 
@@ -64,6 +66,11 @@ GAS_TX_DATA_NONZERO = 16  # EIP-2028 (was 68)
 GAS_ACCESS_LIST_ADDRESS = 2400  # EIP-2930
 GAS_ACCESS_LIST_STORAGE_KEY = 1900  # EIP-2930
 MAX_TX_NONCE = 2 ** 64 - 1  # EIP-2681: nonces stay below this
+PER_EMPTY_ACCOUNT_COST = 25000  # EIP-7702: intrinsic gas per authorization
+PER_AUTH_BASE_COST = 12500  # EIP-7702: refunded down to this for an authority that exists
+TOKENS_PER_NONZERO_BYTE = 4  # EIP-7623: a zero data byte is one token, a non-zero byte four
+GAS_TX_FLOOR_PER_TOKEN = 10  # EIP-7623: TOTAL_COST_FLOOR_PER_TOKEN
+MAX_TX_GAS = 2 ** 24  # EIP-7825: the most gas one transaction may have (Osaka)
 
 # EIP-4844 blobs
 GAS_BLOBHASH = GAS_VERYLOW

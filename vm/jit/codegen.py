@@ -158,9 +158,10 @@ class _Unit:
         """Emit `op`; the pc to go on at, or None when the unit has ended."""
         if PUSH0 <= op <= PUSH32 or DUP1 <= op <= SWAP16 or op in (_POP, JUMPDEST, _PC):
             return self.stack_op(op)
-        if op in BINARY:
+        defined = op in self.c.spec.opcodes  # an op the fork lacks is `invalid`, never inlined
+        if defined and op in BINARY:
             self.binary(op)
-        elif op in UNARY:
+        elif defined and op in UNARY:
             self.unary(op)
         elif op in (_MLOAD, _MSTORE, _CALLDATALOAD):
             self.memory_op(op)

@@ -1,4 +1,5 @@
-"""Comparison and bitwise logic: LT ... SAR (0x10-0x1d); shifts are EIP-145's."""
+"""Comparison and bitwise logic: LT ... SAR (0x10-0x1d), shifts EIP-145's; CLZ (0x1e, EIP-7939,
+Osaka)."""
 from pydevnet.vm.opcodes.arithmetic import M, SIGN
 
 
@@ -100,4 +101,11 @@ def sar(f, pc):
         s[-1] = ((x - (1 << 256)) >> shift) & M if shift < 256 else M
     else:
         s[-1] = x >> shift if shift < 256 else 0
+    return pc + 1
+
+
+def clz(f, pc):
+    # EIP-7939: the number of leading zero bits of the word, 256 for zero
+    s = f.stack
+    s[-1] = 256 - s[-1].bit_length()
     return pc + 1

@@ -65,7 +65,7 @@ def revert(f, pc):
 
 
 def invalid(f, pc):
-    raise InvalidOpcode
+    raise InvalidOpcode(f.code[pc], f.block.spec.name)
 
 
 # -- run-charging forms for the fast loop (vm/table.py RUN_HANDLERS): a jump charges the static gas

@@ -2,8 +2,10 @@
 
 Gas follows EIP-150 (all but one 64th forwarded), EIP-2929 (the table charges the warm access,
 handlers the cold surcharge), EIP-3860 (initcode size and word cost), EIP-1014 (CREATE2),
-EIP-6780 (SELFDESTRUCT deletes only accounts created in the same transaction) and EIP-7610
-(creating over non-empty storage is a collision). The child frame itself runs in vm.message.
+EIP-6780 (SELFDESTRUCT deletes only accounts created in the same transaction), EIP-7610
+(creating over non-empty storage is a collision) and EIP-7702 (a call to an account holding a
+delegation designator runs the delegate's code and pays for the delegate's access as well, warm
+or cold). The child frame itself runs in vm.message.
 """
 from pydevnet.state.hashing import EMPTY_CODE_HASH, keccak256
 from pydevnet.state.rlp import encode
@@ -11,8 +13,8 @@ from pydevnet.vm import message
 from pydevnet.vm.errors import Halt, OutOfGas, WriteProtection
 from pydevnet.vm.gas import (CALL_DEPTH_LIMIT, GAS_CALL_STIPEND, GAS_CALL_VALUE,
                              GAS_COLD_ACCOUNT_ACCESS, GAS_INITCODE_WORD, GAS_KECCAK256_WORD,
-                             GAS_NEW_ACCOUNT, MAX_INITCODE_SIZE, MAX_TX_NONCE, all_but_one_64th,
-                             charge, expand_memory)
+                             GAS_NEW_ACCOUNT, GAS_WARM_ACCESS, MAX_INITCODE_SIZE, MAX_TX_NONCE,
+                             all_but_one_64th, charge, expand_memory)
 from pydevnet.vm.opcodes.environment import COLD_EXTRA, to_address
 
 CREATE, CALL, CALLCODE, DELEGATECALL, CREATE2, STATICCALL = 0xF0, 0xF1, 0xF2, 0xF4, 0xF5, 0xFA
@@ -96,13 +98,25 @@ def create2(f, pc):
     return _create(f, pc, value, o, n, s.pop())
 
 
+def _delegation(f, to: bytes) -> tuple[int, bytes | None]:
+    """EIP-7702: (the delegate's access cost, its code) when `to` holds a delegation designator,
+    the delegate made warm; (0, None) for any other code."""
+    st = f.state
+    delegate = message.delegate_of(st.get_code(to), f.block.spec)
+    if delegate is None:
+        return 0, None
+    cost = GAS_COLD_ACCOUNT_ACCESS if st.warm_address(delegate) else GAS_WARM_ACCESS
+    return cost, st.get_code(delegate)
+
+
 def _call(f, pc, kind: int, child_gas: int, caller: bytes, target: bytes, code_addr: bytes,
-          value: int, transfer: bool, is_static: bool, io: tuple) -> int:
+          value: int, transfer: bool, is_static: bool, io: tuple, code: bytes | None) -> int:
     """Run the child (gas already deducted) and deliver its result (execution-specs'
-    generic_call): push 1 or 0, copy the output, return unused gas."""
+    generic_call): push 1 or 0, copy the output, return unused gas. `code` is a delegate's
+    (EIP-7702), None to run code_addr's."""
     if f.tx.tracer is not None:
         return _call_traced(f, pc, kind, child_gas, caller, target, code_addr, value, transfer,
-                            is_static, io)
+                            is_static, io, code)
     in_o, in_n = io[0], io[1]
     s = f.stack
     f.return_data = b""
@@ -113,7 +127,7 @@ def _call(f, pc, kind: int, child_gas: int, caller: bytes, target: bytes, code_a
         return pc + 1
     ok, gas_left, out, _ = message.call(f.state, f.block, f.tx, caller, target, code_addr, value,
                                      _read_memory(f, in_o, in_n), child_gas, f.depth + 1,
-                                     is_static, transfer)
+                                     is_static, transfer, code)
     return _deliver(f, pc, ok, gas_left, out, io)
 
 
@@ -153,6 +167,8 @@ def call(f, pc):
     io = _pop_io(f)
     st = f.state
     extra = COLD_EXTRA if st.warm_address(to) else 0
+    delegate_cost, code = _delegation(f, to)
+    extra += delegate_cost
     if value:
         if f.is_static:
             raise WriteProtection
@@ -160,7 +176,7 @@ def call(f, pc):
         if not st.is_alive(to):
             extra += GAS_NEW_ACCOUNT
     g = _forward(f, requested, extra, value)
-    return _call(f, pc, CALL, g, f.address, to, to, value, True, f.is_static, io)
+    return _call(f, pc, CALL, g, f.address, to, to, value, True, f.is_static, io, code)
 
 
 def callcode(f, pc):
@@ -170,10 +186,13 @@ def callcode(f, pc):
     value = s.pop()
     io = _pop_io(f)
     extra = COLD_EXTRA if f.state.warm_address(to) else 0
+    delegate_cost, code = _delegation(f, to)
+    extra += delegate_cost
     if value:
         extra += GAS_CALL_VALUE
     g = _forward(f, requested, extra, value)
-    return _call(f, pc, CALLCODE, g, f.address, f.address, to, value, True, f.is_static, io)
+    return _call(f, pc, CALLCODE, g, f.address, f.address, to, value, True, f.is_static, io,
+                 code)
 
 
 def delegatecall(f, pc):
@@ -181,9 +200,11 @@ def delegatecall(f, pc):
     requested = s.pop()
     to = to_address(s.pop())
     io = _pop_io(f)
-    g = _forward(f, requested, COLD_EXTRA if f.state.warm_address(to) else 0, 0)
+    extra = COLD_EXTRA if f.state.warm_address(to) else 0
+    delegate_cost, code = _delegation(f, to)
+    g = _forward(f, requested, extra + delegate_cost, 0)
     return _call(f, pc, DELEGATECALL, g, f.caller, f.address, to, f.value, False, f.is_static,
-                 io)
+                 io, code)
 
 
 def staticcall(f, pc):
@@ -191,8 +212,10 @@ def staticcall(f, pc):
     requested = s.pop()
     to = to_address(s.pop())
     io = _pop_io(f)
-    g = _forward(f, requested, COLD_EXTRA if f.state.warm_address(to) else 0, 0)
-    return _call(f, pc, STATICCALL, g, f.address, to, to, 0, True, True, io)
+    extra = COLD_EXTRA if f.state.warm_address(to) else 0
+    delegate_cost, code = _delegation(f, to)
+    g = _forward(f, requested, extra + delegate_cost, 0)
+    return _call(f, pc, STATICCALL, g, f.address, to, to, 0, True, True, io, code)
 
 
 def selfdestruct(f, pc):
@@ -252,7 +275,8 @@ def _create_traced(f, pc: int, value: int, initcode: bytes, salt: int | None,
 
 
 def _call_traced(f, pc, kind: int, child_gas: int, caller: bytes, target: bytes,
-                 code_addr: bytes, value: int, transfer: bool, is_static: bool, io: tuple) -> int:
+                 code_addr: bytes, value: int, transfer: bool, is_static: bool, io: tuple,
+                 code: bytes | None) -> int:
     tracer = f.tx.tracer
     depth = f.depth + 1
     data = _read_memory(f, io[0], io[1])
@@ -267,6 +291,7 @@ def _call_traced(f, pc, kind: int, child_gas: int, caller: bytes, target: bytes,
         f.stack.append(0)
         return pc + 1
     ok, gas_left, out, err = message.call(f.state, f.block, f.tx, caller, target, code_addr,
-                                          value, data, child_gas, depth, is_static, transfer)
+                                          value, data, child_gas, depth, is_static, transfer,
+                                          code)
     tracer.exit(depth, child_gas - gas_left, out, err)
     return _deliver(f, pc, ok, gas_left, out, io)
