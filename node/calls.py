@@ -5,15 +5,19 @@ machinery as a transaction (vm.message) after the same warm-up (EIP-2929/2930/36
 signature, nonce check or fee unless the request names a price. State overrides (balance, nonce,
 code, state, stateDiff) are applied to the view first. Gas estimation is a binary search over
 real executions; the access list records every address and slot touched, reverted frames too.
+The block's fork rules apply as to a transaction: a target holding an EIP-7702 delegation
+designator runs its delegate's code, the gas is at least the EIP-7623 calldata floor (limit and
+gas used), and from Osaka no call gets more gas than EIP-7825's cap.
 """
 from pydevnet.state.statedb import StateDB
-from pydevnet.node.tx.errors import InsufficientFunds, IntrinsicGasTooLow, InvalidTransaction
-from pydevnet.node.tx.validation import intrinsic_gas
+from pydevnet.node.tx.errors import (FloorDataGasTooLow, InsufficientFunds, IntrinsicGasTooLow,
+                                     InvalidTransaction)
+from pydevnet.node.tx.validation import floor_gas, intrinsic_gas
 from pydevnet.node.chain.transition import describe_error, trace_top_exit, warm_up
 from pydevnet.vm import message
 from pydevnet.vm.errors import Revert
 from pydevnet.vm.frame import BlockEnv, TxEnv
-from pydevnet.vm.gas import MAX_REFUND_QUOTIENT
+from pydevnet.vm.gas import MAX_REFUND_QUOTIENT, MAX_TX_GAS
 from pydevnet.vm.opcodes.system import CALL, CREATE, create_address
 
 ZERO_ADDRESS = bytes(20)
@@ -147,14 +151,30 @@ def _price(req: CallRequest, env: BlockEnv) -> int:
     return 0
 
 
-def execute_call(state: StateDB, env: BlockEnv, req: CallRequest, gas_cap: int,
-                 tracer: object = None) -> CallResult:
-    """Run `req` against `state` (which it modifies: pass a disposable view)."""
-    sender = req.sender or ZERO_ADDRESS
+def _tx_gas_cap(env: BlockEnv, gas_cap: int) -> int:
+    """The node's gas cap, within EIP-7825's per-transaction cap from Osaka."""
+    return min(gas_cap, MAX_TX_GAS) if env.spec.has(7825) else gas_cap
+
+
+def _call_gas(req: CallRequest, env: BlockEnv, gas_cap: int) -> tuple[int, int, int]:
+    """(gas, intrinsic gas, EIP-7623 floor) of a call: the request's gas or the cap, whichever
+    is less; IntrinsicGasTooLow or FloorDataGasTooLow when it covers either not."""
+    gas_cap = _tx_gas_cap(env, gas_cap)
     gas = min(req.gas if req.gas is not None else gas_cap, gas_cap)
     intrinsic = intrinsic_gas(req.data, req.to is None, req.access_list)
     if gas < intrinsic:
         raise IntrinsicGasTooLow(f"gas {gas}, minimum needed {intrinsic}")
+    floor = floor_gas(req.data, env.spec)
+    if gas < floor:
+        raise FloorDataGasTooLow(f"gas {gas}, floor data gas {floor}")
+    return gas, intrinsic, floor
+
+
+def execute_call(state: StateDB, env: BlockEnv, req: CallRequest, gas_cap: int,
+                 tracer: object = None) -> CallResult:
+    """Run `req` against `state` (which it modifies: pass a disposable view)."""
+    sender = req.sender or ZERO_ADDRESS
+    gas, intrinsic, floor = _call_gas(req, env, gas_cap)
     price = _price(req, env)
     balance = state.get_balance(sender)
     if balance < req.value:
@@ -180,14 +200,16 @@ def execute_call(state: StateDB, env: BlockEnv, req: CallRequest, gas_cap: int,
         ok, left, out, err = message.create(state, env, txenv, sender, created, req.value,
                                             req.data, gas - intrinsic, 0)
     else:
+        code = message.delegated_code(state, env.spec, req.to)
         if tracer is not None:
             tracer.enter(CALL, sender, req.to, req.value, req.data, gas - intrinsic, 0)
         ok, left, out, err = message.call(state, env, txenv, sender, req.to, req.to, req.value,
-                                          req.data, gas - intrinsic, 0, False)
+                                          req.data, gas - intrinsic, 0, False, True, code)
     if tracer is not None:
         trace_top_exit(tracer, state, created, ok, gas - intrinsic - left, out, err)
     used = gas - left
     used -= min(used // MAX_REFUND_QUOTIENT, max(state.refund, 0))
+    used = max(used, floor)
     return CallResult(ok, out, used, err, list(state.logs), created if ok else None)
 
 
@@ -212,6 +234,7 @@ def raise_for_result(result: CallResult) -> None:
 def estimate_gas(fresh_state, env: BlockEnv, req: CallRequest, gas_cap: int) -> int:
     """The least gas limit with which `req` succeeds: a binary search of real executions.
     `fresh_state()` must return a new disposable view for every run."""
+    gas_cap = _tx_gas_cap(env, gas_cap)
     hi = min(req.gas, gas_cap) if req.gas is not None else gas_cap
     first = execute_call(fresh_state(), env, req.replace(gas=hi), hi)  # invalid: raises
     if not first.success:

@@ -1,12 +1,16 @@
-"""The ethereum/tests GeneralStateTests runner behind `devnet statetest`.
+"""The state-test runner behind `devnet statetest`: ethereum/tests GeneralStateTests and the
+execution-spec-tests (EEST) state tests, which share the format.
 
-Every post entry of the chosen fork is one case: the pre-state is built once per test in a memory
-store, the transaction is decoded from the entry's `txbytes` (so our decoder is exercised too),
-checked, executed with Ethereum's fee rules, and the committed state root and the hash of the logs
-are compared with the fixture's. An entry with `expectException` passes when the transaction is
-rejected and the state is untouched.
+Every post entry of the chosen fork (Cancun, Prague, Osaka: vm/forks.py) is one case: the
+pre-state is built once per test in a memory store, the transaction is decoded from the entry's
+`txbytes` (so our decoder is exercised too), checked, executed with Ethereum's fee rules, and the
+committed state root and the hash of the logs are compared with the fixture's. An entry with
+`expectException` passes when the transaction is rejected and the state is untouched. An EEST
+fixture's `config` gives the chain id and the fork's blob schedule (`blobSchedule`), which then
+replace the defaults (chain id 1, the spec's own schedule).
 """
 import json
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -19,8 +23,8 @@ from pydevnet.node.chain.fees import EthereumFees
 from pydevnet.node.tx.decode import decode_transaction
 from pydevnet.node.chain.transition import apply_transaction
 from pydevnet.vm.frame import BlockEnv
-from pydevnet.vm.forks import spec_for
-from pydevnet.vm.spec import Spec
+from pydevnet.vm.forks import spec_for, with_blob_schedule
+from pydevnet.vm.spec import BlobSchedule, Spec
 
 STATE_TEST_CHAIN_ID = 1
 _FEES = EthereumFees()
@@ -61,14 +65,39 @@ def _test_block_hash(n: int) -> bytes:
     return keccak256(str(n).encode())
 
 
-def block_env(env: dict, spec: Spec) -> BlockEnv:
+def fixture_spec(test: dict, fork: str) -> Spec:
+    """The fork's spec under the fixture's blob schedule for that fork, if it gives one. The most
+    blobs a transaction may carry is not in the schedule: from Osaka it is EIP-7594's constant,
+    before that the block's maximum."""
+    spec = spec_for(fork)
+    entry = test.get("config", {}).get("blobSchedule", {}).get(fork)
+    if entry is None:
+        return spec
+    most = _int(entry["max"])
+    schedule = BlobSchedule(target=_int(entry["target"]), max=most,
+                            update_fraction=_int(entry["baseFeeUpdateFraction"]),
+                            max_per_tx=spec.blob.max_per_tx if spec.has(7594) else most)
+    return _scheduled(spec, schedule)
+
+
+@lru_cache(maxsize=64)
+def _scheduled(spec: Spec, schedule: BlobSchedule) -> Spec:
+    """One spec per (fork, schedule), so the analyses cached by spec are shared across tests."""
+    return with_blob_schedule(spec, schedule)
+
+
+def fixture_chain_id(test: dict) -> int:
+    return _int(test.get("config", {}).get("chainid", str(STATE_TEST_CHAIN_ID)))
+
+
+def block_env(env: dict, spec: Spec, chain_id: int = STATE_TEST_CHAIN_ID) -> BlockEnv:
     random = env.get("currentRandom", env.get("currentDifficulty", "0x0"))
     return BlockEnv(
         spec=spec,
         coinbase=_bytes(env["currentCoinbase"]), number=_int(env["currentNumber"]),
         timestamp=_int(env["currentTimestamp"]), gas_limit=_int(env["currentGasLimit"]),
         prevrandao=_int(random), base_fee=_int(env.get("currentBaseFee", "0x0")),
-        chain_id=STATE_TEST_CHAIN_ID, excess_blob_gas=_int(env.get("currentExcessBlobGas", "0x0")),
+        chain_id=chain_id, excess_blob_gas=_int(env.get("currentExcessBlobGas", "0x0")),
         block_hash=_test_block_hash)
 
 
@@ -113,12 +142,12 @@ def run_entry(store: MemoryStore, pre_root: bytes, env: BlockEnv, post: dict,
 
 def run_test(file: str, name: str, test: dict, fork: str = "Cancun",
              only: int | None = None, tracer: object = None) -> Iterator[CaseResult]:
-    spec = spec_for(fork)  # UnknownFork before anything runs
+    spec = fixture_spec(test, fork)  # UnknownFork before anything runs
     entries = test["post"].get(fork, [])
     if not entries:
         return
     store, pre_root = build_pre_state(test["pre"])
-    env = block_env(test["env"], spec)
+    env = block_env(test["env"], spec, fixture_chain_id(test))
     for i, post in enumerate(entries):
         if only is not None and i != only:
             continue

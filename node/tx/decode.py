@@ -1,12 +1,15 @@
 """Decoding signed transactions from their wire bytes, strictly.
 
 EIP-2718 envelope: a first byte >= 0xc0 starts a legacy RLP list; a byte in [0, 0x7f] is a
-transaction type followed by an RLP list payload (1, 2 and 3 are supported; 0 and the others
-are UnsupportedType); anything else (an RLP string header) is not a transaction. Every field
-must be canonical (state/rlp.py's strict decoder plus no leading zeros in integers), of the right
-kind (a string, not a list, and the reverse) and size (addresses 20 bytes or empty for a create,
-storage keys and blob versioned hashes 32 bytes), and the list must have exactly the type's
-fields. Legacy v is 27/28 or chain_id * 2 + 35/36 (EIP-155); typed y_parity is 0 or 1.
+transaction type followed by an RLP list payload (1, 2, 3 and 4 are supported; 0 and the others
+are UnsupportedType; whether the block's fork takes the type is validation's); anything else (an
+RLP string header) is not a transaction. Every field must be canonical (state/rlp.py's strict
+decoder plus no leading zeros in integers), of the right kind (a string, not a list, and the
+reverse) and size (addresses 20 bytes or empty for a create, storage keys and blob versioned
+hashes 32 bytes), and the list must have exactly the type's fields. A set-code transaction
+(EIP-7702) names its destination (20 bytes, never a create) and each authorization is a list of
+six: chain id, 20-byte address, nonce, y_parity, r, s, each within its bounds. Legacy v is 27/28
+or chain_id * 2 + 35/36 (EIP-155); typed y_parity is 0 or 1.
 
 A blob transaction (EIP-4844) may arrive in its network form,
 `0x03 ++ rlp([tx_payload_body, blobs, commitments, proofs])`. decode_transaction checks the sidecar
@@ -24,8 +27,9 @@ from typing import Any, Callable, NamedTuple
 
 from pydevnet.node.tx.errors import (BlobSidecarMismatch, DecodeError, InvalidSignature,
                                      OversizedData, UnsupportedType)
-from pydevnet.node.tx.types import (BLOB_TX_TYPE, FIELD_LAYOUTS, LEGACY_TX_TYPE, Transaction,
-                                    check_field_widths, legacy_chain_id)
+from pydevnet.node.tx.authorization import Authorization
+from pydevnet.node.tx.types import (BLOB_TX_TYPE, FIELD_LAYOUTS, LEGACY_TX_TYPE, SET_CODE_TX_TYPE,
+                                    Transaction, check_field_widths, legacy_chain_id)
 from pydevnet.state.rlp import RLPError, decode, encode
 from pydevnet.vm.precompiles.kzg import kzg_to_versioned_hash
 
@@ -110,8 +114,24 @@ def _blob_hashes(item: Any, name: str) -> tuple:
     return tuple(_sized(h, "blob versioned hash", _HASH_SIZE) for h in _list(item, name))
 
 
+def _authorization_list(item: Any, name: str) -> tuple:
+    """EIP-7702: [[chain_id, address (20 bytes), nonce, y_parity, r, s], ...]."""
+    auths = []
+    for entry in _list(item, name):
+        entry = _list(entry, "authorization")
+        if len(entry) != 6:
+            raise DecodeError(f"authorization has {len(entry)} items, expected 6")
+        auths.append(Authorization(
+            _int(entry[0], "authorization chain id"),
+            _sized(entry[1], "authorization address", _ADDRESS_SIZE),
+            *(_int(x, f"authorization {n}") for x, n in zip(entry[2:], ("nonce", "y_parity",
+                                                                         "r", "s")))))
+    return tuple(auths)
+
+
 _PARSERS: dict[str, Callable[[Any, str], Any]] = {
     "to": _to, "data": _data, "access_list": _access_list, "blob_versioned_hashes": _blob_hashes,
+    "authorization_list": _authorization_list,
 }
 
 
@@ -196,6 +216,8 @@ def _decode_with_sidecar(raw: bytes) -> tuple[Transaction, BlobSidecar | None]:
     if tx_type == BLOB_TX_TYPE:
         items, sidecar = _unwrap_blob_network_form(items)
     fields = _parse_fields(tx_type, items)
+    if tx_type == SET_CODE_TX_TYPE and fields["to"] is None:
+        raise DecodeError("to: a set code transaction needs a 20-byte destination (EIP-7702)")
     if tx_type == LEGACY_TX_TYPE:
         fields["chain_id"] = legacy_chain_id(fields["v"])
     elif fields["v"] > 1:

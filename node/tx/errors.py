@@ -52,6 +52,12 @@ class IntrinsicGasTooLow(InvalidTransaction):
     message = "intrinsic gas too low"
 
 
+class FloorDataGasTooLow(InvalidTransaction):
+    """A gas limit below the EIP-7623 calldata floor (Prague)."""
+
+    message = "insufficient gas for floor data gas cost"
+
+
 class GasLimitExceeded(InvalidTransaction):
     message = "exceeds block gas limit"
 
@@ -60,6 +66,12 @@ class GasLimitTooHigh(InvalidTransaction):
     """gasLimit above 2**64 - 1."""
 
     message = "gas limit too high"
+
+
+class TxGasLimitTooHigh(InvalidTransaction):
+    """gasLimit above EIP-7825's cap of 2**24 (Osaka)."""
+
+    message = "transaction gas limit too high"
 
 
 class FeeTooLow(InvalidTransaction):
@@ -151,3 +163,17 @@ class IntegerOverflow(DecodeError):
     """An integer field wider than its wire type (uint64 nonce, uint256 value, chain id or v)."""
 
     message = "rlp: integer field overflows its type"
+
+
+class SetCodeTxInvalid(InvalidTransaction):
+    """Type-4 rules (EIP-7702); the subclasses below tell the failures apart."""
+
+    message = "invalid set code transaction"
+
+
+class SetCodeTxCreate(SetCodeTxInvalid):
+    message = "EIP-7702 transaction cannot be used to create contract"
+
+
+class EmptyAuthorizationList(SetCodeTxInvalid):
+    message = "EIP-7702 transaction with empty auth list"

@@ -1,15 +1,18 @@
 """Signing transactions: with a private key (the dev accounts, eth_signTransaction), or with a
-deterministic placeholder for an impersonated sender (anvil_impersonateAccount).
+deterministic placeholder for an impersonated sender (anvil_impersonateAccount). EIP-7702
+authorizations are signed by node/tx/authorization.py's sign_authorization.
 """
 from typing import Any
 
 from pydevnet.node.tx.crypto import SECP256K1N, sign_hash
 from pydevnet.node.tx.types import (ACCESS_LIST_TX_TYPE, BLOB_TX_TYPE, DYNAMIC_FEE_TX_TYPE,
-                                    LEGACY_TX_TYPE, Transaction)
+                                    LEGACY_TX_TYPE, SET_CODE_TX_TYPE, Transaction)
 from pydevnet.state.hashing import keccak256
 
 
 def _infer_type(fields: dict[str, Any]) -> int:
+    if fields.get("authorization_list"):
+        return SET_CODE_TX_TYPE
     if fields.get("blob_versioned_hashes") or fields.get("max_fee_per_blob_gas") is not None:
         return BLOB_TX_TYPE
     if fields.get("max_fee_per_gas") is not None:

@@ -1,13 +1,15 @@
 """The signed transaction: one immutable value type for every EIP-2718 transaction type.
 
 Types: 0 legacy (with EIP-155 replay protection or without), 1 access list (EIP-2930),
-2 dynamic fee (EIP-1559), 3 blob (EIP-4844). The wire layout of each type is one tuple in
+2 dynamic fee (EIP-1559), 3 blob (EIP-4844), 4 set code (EIP-7702, its authorizations in
+authorization.py). The wire layout of each type is one tuple in
 FIELD_LAYOUTS, used by both the encoder here and the decoder in decode.py, so the two cannot
 drift apart. The canonical encoding is the RLP list for legacy transactions and
 `type byte ++ rlp(payload)` for typed ones (EIP-2718); the hash is keccak256 of it.
 """
 from typing import Any, Optional
 
+from pydevnet.node.tx.authorization import Authorization, check_authorization_widths
 from pydevnet.node.tx.errors import FeeOverflow, GasLimitTooHigh, IntegerOverflow, InvalidSignature
 from pydevnet.node.tx.crypto import recover_address
 from pydevnet.state.hashing import keccak256
@@ -17,6 +19,7 @@ LEGACY_TX_TYPE = 0
 ACCESS_LIST_TX_TYPE = 1  # EIP-2930
 DYNAMIC_FEE_TX_TYPE = 2  # EIP-1559
 BLOB_TX_TYPE = 3  # EIP-4844
+SET_CODE_TX_TYPE = 4  # EIP-7702
 
 UINT64_LIMIT = 2**64
 UINT256_LIMIT = 2**256
@@ -34,17 +37,19 @@ FIELD_LAYOUTS: dict[int, tuple[str, ...]] = {
                           "access_list") + _SIGNATURE,
     DYNAMIC_FEE_TX_TYPE: _EIP1559_BODY + _SIGNATURE,
     BLOB_TX_TYPE: _EIP1559_BODY + ("max_fee_per_blob_gas", "blob_versioned_hashes") + _SIGNATURE,
+    SET_CODE_TX_TYPE: _EIP1559_BODY + ("authorization_list",) + _SIGNATURE,
 }
 _FEE_FIELDS = {
     LEGACY_TX_TYPE: ("gas_price",),
     ACCESS_LIST_TX_TYPE: ("gas_price",),
     DYNAMIC_FEE_TX_TYPE: ("max_priority_fee_per_gas", "max_fee_per_gas"),
     BLOB_TX_TYPE: ("max_priority_fee_per_gas", "max_fee_per_gas", "max_fee_per_blob_gas"),
+    SET_CODE_TX_TYPE: ("max_priority_fee_per_gas", "max_fee_per_gas"),
 }
 _ALL_FEE_FIELDS = ("gas_price", "max_priority_fee_per_gas", "max_fee_per_gas",
                    "max_fee_per_blob_gas")
 _FIELDS = ("type", "chain_id", "nonce", "gas_limit", "to", "value", "data") + _ALL_FEE_FIELDS + (
-    "access_list", "blob_versioned_hashes", "v", "r", "s")
+    "access_list", "blob_versioned_hashes", "authorization_list", "v", "r", "s")
 
 
 def legacy_chain_id(v: int) -> Optional[int]:
@@ -61,7 +66,7 @@ def _encode_field(name: str, value: Any) -> Any:
         return b"" if value is None else value
     if name == "access_list":
         return [[address, [key.to_bytes(32, "big") for key in keys]] for address, keys in value]
-    return value  # ints, bytes and the tuple of blob hashes encode as they are
+    return value  # ints, bytes, the blob hashes and the authorization tuples encode as they are
 
 
 def _check_shape(fields: dict[str, Any]) -> None:
@@ -82,12 +87,15 @@ def _check_shape(fields: dict[str, Any]) -> None:
             raise ValueError(f"a type {tx_type} transaction {verb} {name}")
     if tx_type != LEGACY_TX_TYPE and fields.get("chain_id") is None:
         raise ValueError(f"a type {tx_type} transaction needs chain_id")
+    if fields.get("authorization_list") and tx_type != SET_CODE_TX_TYPE:
+        raise ValueError(f"a type {tx_type} transaction has no authorization_list")
 
 
 def _normalize(fields: dict[str, Any]) -> dict[str, Any]:
     """Defaults filled in, containers turned into tuples and bytes, so the value is immutable."""
     values = {"type": LEGACY_TX_TYPE, "chain_id": None, "to": None, "value": 0, "data": b"",
-              "access_list": (), "blob_versioned_hashes": (), "v": 0, "r": 0, "s": 0}
+              "access_list": (), "blob_versioned_hashes": (), "authorization_list": (), "v": 0,
+              "r": 0, "s": 0}
     values.update({name: None for name in _ALL_FEE_FIELDS})
     values.update(fields)
     _check_shape(values)
@@ -99,7 +107,15 @@ def _normalize(fields: dict[str, Any]) -> dict[str, Any]:
     values["access_list"] = tuple((bytes(address), tuple(keys))
                                   for address, keys in values["access_list"])
     values["blob_versioned_hashes"] = tuple(bytes(h) for h in values["blob_versioned_hashes"])
+    values["authorization_list"] = tuple(_authorization(a) for a in values["authorization_list"])
     return values
+
+
+def _authorization(item: Any) -> Authorization:
+    chain_id, address, nonce, y_parity, r, s = item
+    if len(address) != 20:
+        raise ValueError(f"an authorization's address has 20 bytes, not {len(address)}")
+    return Authorization(chain_id, bytes(address), nonce, y_parity, r, s)
 
 
 class Transaction:
@@ -228,7 +244,8 @@ class Transaction:
 
 def check_field_widths(tx: Transaction) -> None:
     """Each integer must fit its wire type: uint64 nonce (EIP-2681) and gas limit, uint256 for the
-    rest. The signature values are left to the signature checks (EIP-2)."""
+    rest, and an authorization's EIP-7702 bounds. The signature values are left to the signature
+    checks (EIP-2)."""
     if not 0 <= tx.nonce < UINT64_LIMIT:
         raise IntegerOverflow("nonce exceeds 64 bits")
     if not 0 <= tx.gas_limit < UINT64_LIMIT:
@@ -242,3 +259,5 @@ def check_field_widths(tx: Transaction) -> None:
         raise IntegerOverflow("chain id exceeds 256 bits")
     if not 0 <= tx.v < UINT256_LIMIT:
         raise IntegerOverflow("v exceeds 256 bits")
+    for auth in tx.authorization_list:
+        check_authorization_widths(auth)

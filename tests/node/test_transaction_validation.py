@@ -71,7 +71,7 @@ def test_empty_input_is_a_decode_error() -> None:
         decode_transaction(b"")
 
 
-@pytest.mark.parametrize("type_byte", [0x00, 0x04, 0x05, 0x7F])
+@pytest.mark.parametrize("type_byte", [0x00, 0x05, 0x7F])  # 0x04 is EIP-7702's (Prague)
 def test_unknown_type_byte_is_unsupported(type_byte: int) -> None:
     payload = _signed(2).raw[1:]
     with pytest.raises(errors.UnsupportedType):
