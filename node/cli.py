@@ -1,4 +1,5 @@
-"""The `devnet` command line: the node's options, the startup banner, and `devnet statetest`.
+"""The `devnet` command line: the node's options, the startup banner, `devnet statetest` and
+`devnet blocktest`.
 
 `parse_node_args(argv)` builds the Devnet from the options; rpc/main.py (the console entry point,
 since only rpc/ may import the server) prints the banner from `banner()` and serves it.
@@ -21,7 +22,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="devnet",
         description="pydevnet: a deterministic local Ethereum development node. "
-                    "'devnet statetest PATH...' runs ethereum/tests GeneralStateTests instead.")
+                    "'devnet statetest PATH...' runs ethereum/tests GeneralStateTests instead, "
+                    "'devnet blocktest PATH...' execution-spec-tests blockchain tests.")
     p.add_argument("--host", default=DEFAULT_HOST,
                    help="interface to listen on (default %(default)s; 0.0.0.0 in Docker)")
     p.add_argument("--port", type=int, default=DEFAULT_PORT,
@@ -33,6 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--genesis", metavar="FILE",
                    help="genesis.json to start a new chain from (default: the built-in "
                         "one: chain id 31337, 25 gwei unit price, 20 dev accounts)")
+    p.add_argument("--hardfork", metavar="NAME", type=str.lower,
+                   help="the fork of a new chain: cancun, prague, osaka, bpo1 or bpo2 (default: "
+                        "genesis.json's config.fork, else Cancun); an existing data dir keeps "
+                        "its own, and naming another is an error")
     p.add_argument("--block-time", type=float, metavar="SECONDS",
                    help="mine a block every SECONDS with all pending transactions instead "
                         "of one block per transaction; also the timestamp step")
@@ -64,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
 def parse_node_args(argv: list[str] | None = None):
     """Parse the node options and open the Devnet; returns (args, devnet). Exits with a
     message naming the problem on a bad genesis or an unusable data dir."""
-    from pydevnet.node.config import Genesis, GenesisError, load_genesis
+    from pydevnet.node.config import SUPPORTED_FORKS, Genesis, GenesisError, load_genesis
     from pydevnet.node.chain.chain import GenesisMismatch
     from pydevnet.node.chain.db import LayoutError
     from pydevnet.node.devnet import Devnet, MiningMode
@@ -76,6 +82,11 @@ def parse_node_args(argv: list[str] | None = None):
         genesis = load_genesis(args.genesis) if args.genesis else Genesis()
     except GenesisError as e:
         sys.exit(f"devnet: {e}")
+    if args.hardfork is not None:
+        if args.hardfork not in SUPPORTED_FORKS:
+            sys.exit(f"devnet: --hardfork: {args.hardfork!r} is not supported (supported: "
+                     f"{', '.join(SUPPORTED_FORKS)})")
+        genesis.fork = args.hardfork
     if args.rpc_gas_cap < 0 or args.rpc_timeout < 0:
         sys.exit("devnet: --rpc-gas-cap and --rpc-timeout must not be negative")
     if args.block_time is not None:
@@ -116,8 +127,10 @@ def banner(args, devnet) -> str:
     """The startup banner: accounts and keys, wallet, chain id, unit price, gas limit, genesis
     hash, data dir and URL (Anvil's layout)."""
     from pydevnet.node.accounts import to_checksum_address
+    from pydevnet.node.config import fork_title
     g = devnet.genesis
-    lines = ["", "pydevnet: a deterministic Ethereum devnet (Cancun, fixed unit price)", "",
+    lines = ["", f"pydevnet: a deterministic Ethereum devnet ({fork_title(g.fork)}, fixed unit "
+                 f"price)", "",
              "Available Accounts", "=================="]
     accts = list(devnet.accounts.values())
     for a in accts:
@@ -186,6 +199,35 @@ def _run_statetests(args: argparse.Namespace) -> int:
                                   "indexes": r.indexes, "pass": r.passed,
                                   "expected": r.expected_root, "actual": r.actual_root,
                                   "detail": r.detail}))
+            elif not r.passed:
+                print(r.line())
+            passed += r.passed
+            failed += not r.passed
+            sys.stdout.flush()
+    print(f"{passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+def blocktest_main(argv: list[str]) -> int:
+    p = argparse.ArgumentParser(prog="devnet blocktest",
+                                description="Run execution-spec-tests blockchain tests (files or "
+                                            "directories): import every block by Ethereum's "
+                                            "rules, then check the head and the post state.")
+    p.add_argument("paths", nargs="+", metavar="PATH", help="test files or directories")
+    p.add_argument("--json", action="store_true", help="print one JSON object per test")
+    p.add_argument("--case", help="only the test with this name")
+    args = p.parse_args(argv)
+    return run_in_vm_thread(_run_blocktests, args)
+
+
+def _run_blocktests(args: argparse.Namespace) -> int:
+    from pydevnet.node.blocktest import iter_files, run_file
+    passed = failed = 0
+    for path in iter_files(args.paths):
+        for r in run_file(path, args.case):
+            if args.json:
+                print(json.dumps({"file": r.file, "name": r.name, "network": r.network,
+                                  "pass": r.passed, "detail": r.detail}))
             elif not r.passed:
                 print(r.line())
             passed += r.passed

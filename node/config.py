@@ -20,8 +20,14 @@ DEFAULT_COINBASE = bytes.fromhex("c014ba5ec014ba5ec014ba5ec014ba5ec014ba5e")
 DEFAULT_EXTRA_DATA = b"pydevnet"
 DEFAULT_BALANCE = 10_000 * ETHER
 DEFAULT_ACCOUNTS = 20
-SUPPORTED_FORKS = ("cancun",)
+SUPPORTED_FORKS = ("cancun", "prague", "osaka", "bpo1", "bpo2")  # vm/forks.py has their rules
+DEFAULT_FORK = "cancun"  # the chain's fork when neither genesis.json nor --hardfork names one
 MAX_EXTRA_DATA = 32
+
+
+def fork_title(name: str) -> str:
+    """A fork's name as written: Cancun, Prague, Osaka, BPO1, BPO2."""
+    return name.upper() if name.lower().startswith("bpo") else name.capitalize()
 
 
 class GenesisError(ValueError):
@@ -43,7 +49,7 @@ class Genesis:
     """The validated contents of genesis.json."""
 
     def __init__(self, *, chain_id: int = DEFAULT_CHAIN_ID, unit_price: int = DEFAULT_UNIT_PRICE,
-                 block_period: int = DEFAULT_BLOCK_PERIOD, fork: str = "cancun",
+                 block_period: int = DEFAULT_BLOCK_PERIOD, fork: str | None = None,
                  gas_limit: int = DEFAULT_GAS_LIMIT, timestamp: int = DEFAULT_TIMESTAMP,
                  coinbase: bytes = DEFAULT_COINBASE, extra_data: bytes = DEFAULT_EXTRA_DATA,
                  mnemonic: str = DEFAULT_MNEMONIC, derivation_path: str = DEFAULT_PATH,
@@ -52,7 +58,10 @@ class Genesis:
         self.chain_id = chain_id
         self.unit_price = unit_price
         self.block_period = block_period
-        self.fork = fork
+        self._fork = DEFAULT_FORK
+        self.fork_chosen = False
+        if fork is not None:
+            self.fork = fork
         self.gas_limit = gas_limit
         self.timestamp = timestamp
         self.coinbase = coinbase
@@ -64,6 +73,19 @@ class Genesis:
             alloc = {a.address: AllocAccount(DEFAULT_BALANCE)
                      for a in dev_accounts(mnemonic, accounts, derivation_path)}
         self.alloc = alloc
+
+
+    @property
+    def fork(self) -> str:
+        """The chain's fork, lower case. Set (by config.fork, --hardfork or an assignment), it
+        is chosen: a data dir of another fork is then an error; left at DEFAULT_FORK, an existing
+        data dir's fork is taken (node/chain/chain.py)."""
+        return self._fork
+
+    @fork.setter
+    def fork(self, name: str) -> None:
+        self._fork = name.lower()
+        self.fork_chosen = True
 
 
 def _field(name: str, msg: str) -> GenesisError:
@@ -127,9 +149,10 @@ def parse_genesis(data: Any) -> Genesis:
     cfg = data.get("config", {})
     if not isinstance(cfg, dict):
         raise _field("config", "expected an object")
-    fork = str(cfg.get("fork", "cancun")).lower()
-    if fork not in SUPPORTED_FORKS:
-        raise _field("config.fork", f"{cfg.get('fork')!r} is not supported (supported: Cancun)")
+    fork = cfg.get("fork")
+    if fork is not None and (not isinstance(fork, str) or fork.lower() not in SUPPORTED_FORKS):
+        raise _field("config.fork", f"{fork!r} is not supported (supported: "
+                                    f"{', '.join(map(fork_title, SUPPORTED_FORKS))})")
     mnemonic = cfg.get("mnemonic", DEFAULT_MNEMONIC)
     if not isinstance(mnemonic, str) or len(mnemonic.split()) not in (12, 15, 18, 21, 24):
         raise _field("config.mnemonic", "expected a BIP-39 mnemonic of 12 to 24 words")
@@ -170,7 +193,8 @@ def genesis_to_json(g: Genesis) -> dict:
     """The canonical genesis.json for `g` (used to write the default file)."""
     return {
         "config": {"chainId": g.chain_id, "unitPrice": g.unit_price,
-                   "blockPeriod": g.block_period, "fork": "Cancun", "mnemonic": g.mnemonic,
+                   "blockPeriod": g.block_period, "fork": fork_title(g.fork),
+                   "mnemonic": g.mnemonic,
                    "derivationPath": g.derivation_path, "accounts": g.accounts},
         "timestamp": hex(g.timestamp), "gasLimit": hex(g.gas_limit),
         "coinbase": "0x" + g.coinbase.hex(), "extraData": "0x" + g.extra_data.hex(),

@@ -1,9 +1,9 @@
 """Running the server: `serve()` for a Devnet built elsewhere, and `main()`, the `devnet` console
 entry point (it lives in rpc/ because only rpc/ may import the server).
 
-`main(argv)` delegates `devnet statetest ...` to node.cli.statetest_main; otherwise it builds the
-Devnet with node.cli.parse_node_args, prints node.cli's banner once the port is bound, and serves
-until SIGINT or SIGTERM.
+`main(argv)` delegates `devnet statetest ...` to node.cli.statetest_main and `devnet blocktest ...`
+to node.cli.blocktest_main; otherwise it builds the Devnet with node.cli.parse_node_args, prints
+node.cli's banner once the port is bound, and serves until SIGINT or SIGTERM.
 """
 import asyncio
 import signal
@@ -110,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     from pydevnet.node import cli
     if argv[:1] == ["statetest"]:
         return cli.statetest_main(argv[1:])
+    if argv[:1] == ["blocktest"]:
+        return cli.blocktest_main(argv[1:])
     args, devnet = cli.parse_node_args(argv)
     origins = [o.strip() for o in args.cors.split(",") if o.strip()] or ["*"]
 

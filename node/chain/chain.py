@@ -2,15 +2,27 @@
 
 Blocks are deterministic: timestamp = parent timestamp + block period (unless a dev method set the
 next timestamp, or --wallclock is on) and mixHash (PREVRANDAO) = keccak256(parent hash); every
-block's base fee is the unit price. Blob gas follows EIP-4844: a block carries at most 6 blobs (a
-blob transaction that does not fit waits in the pool for the next block), blobGasUsed counts them
-and excessBlobGas comes from the parent, which sets the blob base fee. Mining applies transactions through the one state transition
-(node/chain/transition.py) with the fixed-unit-price fee policy, then writes the state nodes, the block,
-its receipts and lookups and the head pointer in one atomic, synced batch.
+block's base fee is the unit price. Blob gas follows EIP-4844 and the fork's blob schedule: a
+block carries at most the fork's most blobs (a blob transaction that does not fit waits in the
+pool for the next block), blobGasUsed counts them and excessBlobGas comes from the parent (under
+EIP-7918 from Osaka), which sets the blob base fee.
+
+The chain has one fork (genesis.json's config.fork or --hardfork), recorded in the data dir. From
+Prague its genesis holds the system contracts (node/chain/system.py) as geth's dev mode does, and
+every block makes their system calls: first EIP-4788 with parentBeaconBlockRoot (keccak256 of
+the parent hash; a Cancun chain keeps the zero root and the genesis it always had) and EIP-2935
+with the parent hash, then the transactions, then the EIP-7002 and EIP-7251 calls whose requests
+the header commits to in requestsHash (EIP-7685). As in geth's dev mode, no deposit contract is
+configured, so there are no EIP-6110 deposit requests. From Osaka a block stays within EIP-7934's
+RLP size (a transaction that would pass it waits for the next block).
+
+Mining applies transactions through the one state transition (node/chain/transition.py) with the
+fixed-unit-price fee policy, then writes the state nodes, the block, its receipts and lookups and
+the head pointer in one atomic, synced batch.
 
 Dev setters (anvil_setBalance, ...) change the state on top of the head without touching its
-header: the changed root is the head's state override (persisted in node/chain/db.py), which every read of
-that block's state and the next block's execution use. A header's hash thus stays keccak(rlp) of
+header: the changed root is the head's state override (persisted in node/chain/db.py), which
+every read of that block's state and the next block's execution use. A header's hash thus stays keccak(rlp) of
 what was mined, and the next header's stateRoot includes the change.
 """
 import hashlib
@@ -22,16 +34,21 @@ from pydevnet.state.hashing import keccak256
 from pydevnet.state.statedb import StateDB
 from pydevnet.state.store import KVStore
 from pydevnet.state.trie import NodeCache
-from pydevnet.node.chain.blocks import (Block, Header, Receipt, logs_bloom, receipts_root,
-                                        transactions_root)
-from pydevnet.node.chain.db import (K_CHAIN_ID, K_GENESIS, K_GENESIS_SPEC, K_SCHEMA, SCHEMA_VERSION,
-                                   ChainDB)
-from pydevnet.node.config import Genesis
+from pydevnet.node.chain import system
+from pydevnet.node.chain.blocks import (ZERO_HASH, Block, Header, Receipt, logs_bloom,
+                                        receipts_root, transactions_root)
+from pydevnet.node.chain.db import (K_CHAIN_ID, K_FORK, K_GENESIS, K_GENESIS_SPEC, K_SCHEMA,
+                                    SCHEMA_VERSION, ChainDB)
+from pydevnet.node.chain.errors import InvalidBlock
+from pydevnet.node.chain.headers import MAX_RLP_BLOCK_SIZE, next_excess_blob_gas
+from pydevnet.node.chain.requests import EMPTY_REQUESTS_HASH, requests_hash
+from pydevnet.node.config import AllocAccount, Genesis, fork_title
 from pydevnet.node.tx.errors import BlobGasLimitReached, InvalidTransaction
 from pydevnet.node.chain.fees import UnitPriceFees
 from pydevnet.node.chain.transition import apply_transaction
 from pydevnet.vm.forks import spec_for
 from pydevnet.vm.frame import BlockEnv
+from pydevnet.vm.spec import Spec
 
 
 log = logging.getLogger("devnet")
@@ -48,7 +65,14 @@ class TimestampLimit(Exception):
 
 
 class GenesisMismatch(Exception):
-    """The data dir holds a chain started from another genesis."""
+    """The data dir holds a chain started from another genesis (or of another fork)."""
+
+
+# A bound on a block's RLP besides its transactions (the header, at most ~700 bytes, and the
+# list prefixes), and on what a transaction adds beyond its own bytes (a typed one's string
+# prefix), so a block filled against EIP-7934's cap with them stays within it.
+BLOCK_RLP_OVERHEAD = 1024
+TX_RLP_OVERHEAD = 8
 
 
 class MinedBlock:
@@ -61,9 +85,18 @@ class MinedBlock:
         self.results = results  # TxResult per included transaction
 
 
+def genesis_alloc(genesis: Genesis) -> dict[bytes, AllocAccount]:
+    """The genesis accounts: the fork's system contracts (nonce 1, their code, as geth's dev mode
+    predeploys them), then genesis.json's alloc, which wins at the same address."""
+    alloc = {c.address: AllocAccount(nonce=1, code=c.code)
+             for c in system.predeploys(spec_for(genesis.fork))}
+    alloc.update(genesis.alloc)
+    return alloc
+
+
 def genesis_state(store: KVStore, genesis: Genesis, batch: dict) -> bytes:
     st = StateDB(store)
-    for addr, acct in genesis.alloc.items():
+    for addr, acct in genesis_alloc(genesis).items():
         st.set_balance(addr, acct.balance)
         if acct.nonce:
             st.set_nonce(addr, acct.nonce)
@@ -79,8 +112,9 @@ def genesis_state(store: KVStore, genesis: Genesis, batch: dict) -> bytes:
 def genesis_digest(genesis: Genesis) -> bytes:
     """A digest of everything that shapes the genesis state (the alloc, in address order)."""
     h = hashlib.sha256()
-    for addr in sorted(genesis.alloc):
-        acct = genesis.alloc[addr]
+    alloc = genesis_alloc(genesis)
+    for addr in sorted(alloc):
+        acct = alloc[addr]
         h.update(addr + acct.balance.to_bytes(32, "big") + acct.nonce.to_bytes(8, "big")
                  + len(acct.code).to_bytes(4, "big") + acct.code
                  + len(acct.storage).to_bytes(4, "big"))
@@ -90,11 +124,19 @@ def genesis_digest(genesis: Genesis) -> bytes:
 
 
 def genesis_header(genesis: Genesis, state_root: bytes) -> Header:
+    spec = spec_for(genesis.fork)
     return Header(parent_hash=bytes(32), coinbase=genesis.coinbase, state_root=state_root,
                   transactions_root=transactions_root([]), receipts_root=receipts_root([]),
                   number=0, gas_limit=genesis.gas_limit, gas_used=0,
                   timestamp=genesis.timestamp, extra_data=genesis.extra_data,
-                  mix_hash=bytes(32), base_fee=genesis.unit_price)
+                  mix_hash=bytes(32), base_fee=genesis.unit_price,
+                  requests_hash=EMPTY_REQUESTS_HASH if spec.has(7685) else None)
+
+
+def beacon_root(spec: Spec, parent_hash: bytes) -> bytes:
+    """The parentBeaconBlockRoot of the node's blocks (there is no beacon chain): keccak256 of
+    the parent hash from Prague, zero in a Cancun chain (as its blocks always had)."""
+    return keccak256(parent_hash) if spec.has(2935) else ZERO_HASH
 
 
 class Chain:
@@ -103,7 +145,6 @@ class Chain:
         self.genesis = genesis
         self.db = ChainDB(store)
         self.fees = UnitPriceFees(genesis.unit_price)
-        self.spec = spec_for(genesis.fork)
         self.wallclock = wallclock
         self.next_timestamp: int | None = None  # set by dev methods
         self.time_offset = 0  # a one-time jump added to the next block's timestamp
@@ -111,6 +152,8 @@ class Chain:
         if moved:
             log.info("data dir moved to storage schema %d (%d trie nodes re-keyed)",
                      SCHEMA_VERSION, moved)
+        self._check_fork()
+        self.spec = spec_for(genesis.fork)
         header = self._open_genesis()
         self.genesis_hash = header.hash
         head = self.db.header(self.db.head_hash())
@@ -120,6 +163,20 @@ class Chain:
                                            or head.state_root)
         self.node_cache = NodeCache()  # decoded trie nodes, shared by every state view below
         self._state: StateDB | None = None
+
+    def _check_fork(self) -> None:
+        """An existing data dir keeps its fork: taken when the genesis names none, an error when
+        it names another (a data dir from before forks were recorded is Cancun's)."""
+        if self.db.is_empty():
+            return
+        stored = self.db.fork() or "cancun"
+        if not self.genesis.fork_chosen:
+            self.genesis.fork = stored
+        elif self.genesis.fork != stored:
+            raise GenesisMismatch(
+                f"the data dir holds a {fork_title(stored)} chain, but config.fork (or "
+                f"--hardfork) says {fork_title(self.genesis.fork)}: use another --datadir or "
+                f"--hardfork {stored}")
 
     def _open_genesis(self) -> Header:
         """Write the genesis block into a new store, or check that the store's chain started
@@ -135,6 +192,7 @@ class Chain:
             batch[K_CHAIN_ID] = genesis.chain_id.to_bytes(8, "big")
             batch[K_SCHEMA] = str(SCHEMA_VERSION).encode()
             batch[K_GENESIS_SPEC] = spec
+            batch[K_FORK] = genesis.fork.encode()
             db.block_batch(Block(header, []), [], batch, [])
             db.write(batch)
             return header
@@ -150,8 +208,8 @@ class Chain:
         if chain_id != genesis.chain_id:
             raise GenesisMismatch(f"the data dir holds chain id {chain_id}, but this genesis "
                                   f"says {genesis.chain_id}")
-        if db.genesis_spec() != spec:
-            db.write({K_GENESIS_SPEC: spec})
+        if db.genesis_spec() != spec or db.fork() is None:
+            db.write({K_GENESIS_SPEC: spec, K_FORK: genesis.fork.encode()})
         return header
 
     # -- reads ---------------------------------------------------------------------------------
@@ -218,8 +276,8 @@ class Chain:
                         block_hash=self.block_hash)
 
     def next_excess_blob_gas(self, parent: Header) -> int:
-        """EIP-4844: the excess blob gas of the block after `parent`."""
-        return self.spec.blob.next_excess(parent.excess_blob_gas, parent.blob_gas_used)
+        """EIP-4844: the excess blob gas of the block after `parent` (EIP-7918 from Osaka)."""
+        return next_excess_blob_gas(self.spec, parent)
 
     def next_blob_base_fee(self) -> int:
         """The blob base fee of the block after the head (EIP-4844)."""
@@ -237,6 +295,11 @@ class Chain:
                         base_fee=header.base_fee, chain_id=self.genesis.chain_id,
                         excess_blob_gas=header.excess_blob_gas, block_hash=self.block_hash)
 
+    def begin_block(self, state: StateDB, env: BlockEnv, header: Header) -> None:
+        """Redo the system calls `header`'s block made before its transactions (EIP-4788,
+        EIP-2935), on its parent's state: a replay of its transactions starts from there."""
+        system.begin_block(state, env, header.parent_hash, header.parent_beacon_block_root)
+
     def _timestamp(self, parent: Header) -> int:
         if self.next_timestamp is not None:
             return self.next_timestamp
@@ -247,16 +310,41 @@ class Chain:
 
     # -- mining --------------------------------------------------------------------------------
     def _build(self, state: StateDB, env: BlockEnv, txs: list, batch: dict) -> MinedBlock:
-        """Apply as many of `txs` as are valid to `state` and assemble the block on the head;
-        the new state nodes go into `batch`. A blob transaction the block has no blob gas left
-        for is left out, not rejected, and so are its sender's later ones (their nonces would
-        not follow): they stay in the pool for the next block."""
+        """Apply as many of `txs` as are valid to `state` and assemble the block on the head,
+        with the fork's system calls before and after them; the new state nodes go into
+        `batch`."""
         parent = self.head
+        root_of_beacon = beacon_root(self.spec, parent.hash)
+        system.begin_block(state, env, parent.hash, root_of_beacon)
+        included, receipts, rejected, results = self._apply(state, env, txs)
+        requests = self._requests(state, env) if self.spec.has(7685) else None
+        root = state.commit(batch)
+        header = Header(
+            parent_hash=parent.hash, coinbase=env.coinbase, state_root=root,
+            transactions_root=transactions_root([t.raw for t in included]),
+            receipts_root=receipts_root(receipts),
+            logs_bloom=logs_bloom([x for r in receipts for x in r.logs]), number=env.number,
+            gas_limit=env.gas_limit, gas_used=receipts[-1].cumulative_gas_used if receipts else 0,
+            timestamp=env.timestamp, extra_data=b"", mix_hash=env.prevrandao.to_bytes(32, "big"),
+            base_fee=env.base_fee, blob_gas_used=sum(r.blob_gas_used for r in receipts),
+            excess_blob_gas=env.excess_blob_gas, parent_beacon_block_root=root_of_beacon,
+            requests_hash=None if requests is None else requests_hash(requests))
+        return MinedBlock(Block(header, included), receipts, rejected, results)
+
+    def _apply(self, state: StateDB, env: BlockEnv, txs: list) -> tuple[list, list, list, list]:
+        """(included, receipts, rejected, results): every valid one of `txs` that fits. A blob
+        transaction the block has no blob gas left for, or one that would take the block past
+        EIP-7934's size, is left out, not rejected, and so are its sender's later ones (their nonces would not follow): they stay in the pool for the next
+        block."""
         included, receipts, rejected, results = [], [], [], []
         gas_used = blob_gas_used = 0
+        size_left = MAX_RLP_BLOCK_SIZE - BLOCK_RLP_OVERHEAD if self.spec.has(7934) else None
         deferred: set[bytes] = set()
         for tx in txs:
             if tx.sender in deferred:
+                continue
+            if size_left is not None and len(tx.raw) + TX_RLP_OVERHEAD > size_left:
+                deferred.add(tx.sender)
                 continue
             try:
                 r = apply_transaction(state, env, tx, tx.sender, self.fees, gas_used,
@@ -269,21 +357,23 @@ class Chain:
                 continue
             gas_used += r.gas_used
             blob_gas_used += r.blob_gas_used
+            if size_left is not None:
+                size_left -= len(tx.raw) + TX_RLP_OVERHEAD
             included.append(tx)
             results.append(r)
             receipts.append(Receipt(tx.type, 1 if r.success else 0, gas_used, r.logs,
                                     r.gas_used, r.gas_price, r.contract_address,
                                     r.blob_gas_used))
-        root = state.commit(batch)
-        header = Header(
-            parent_hash=parent.hash, coinbase=env.coinbase, state_root=root,
-            transactions_root=transactions_root([t.raw for t in included]),
-            receipts_root=receipts_root(receipts),
-            logs_bloom=logs_bloom([x for r in receipts for x in r.logs]), number=env.number,
-            gas_limit=env.gas_limit, gas_used=gas_used, timestamp=env.timestamp,
-            extra_data=b"", mix_hash=env.prevrandao.to_bytes(32, "big"), base_fee=env.base_fee,
-            blob_gas_used=blob_gas_used, excess_blob_gas=env.excess_blob_gas)
-        return MinedBlock(Block(header, included), receipts, rejected, results)
+        return included, receipts, rejected, results
+
+    def _requests(self, state: StateDB, env: BlockEnv) -> list[bytes]:
+        """EIP-7685: the block's requests, from the EIP-7002 and EIP-7251 system calls (no
+        deposit contract is configured). A request contract that a dev method broke (its code
+        removed, or code that fails) contributes nothing and is logged: the devnet keeps mining
+        where Ethereum would call the block invalid."""
+        def broken(e: InvalidBlock) -> None:
+            log.warning("%s: this block carries no requests from it", e)
+        return system.dequeue_requests(state, env, on_error=broken)
 
     def mine(self, txs: list, timestamp: int | None = None) -> MinedBlock:
         """Build, commit and persist the next block with as many of `txs` as are valid."""

@@ -4,7 +4,7 @@ Key layout (schema 2): every record kind has its own one-byte prefix, trie nodes
 included, so a prefix scan (the pool restore) can only ever see its own kind:
   b"V"             schema version (b"2")     b"S"            digest of the genesis spec
   b"H"             head block hash         b"G"            genesis hash
-  b"I"             chain id (8 bytes)
+  b"I"             chain id (8 bytes)      b"F"            the chain's fork (b"osaka", ...)
   b"t" + hash      trie node (state/trie.py)  b"c" + hash    contract code (state/statedb.py)
   b"n" + num(8)    canonical block hash    b"h" + hash     header RLP
   b"b" + hash      body RLP                b"r" + hash     receipt records RLP
@@ -16,6 +16,9 @@ included, so a prefix scan (the pool restore) can only ever see its own kind:
                    block builds on it, while the header (and its hash) never changes
   b"i" + txhash    the impersonated sender of a pooled or mined transaction whose signature is a
                    placeholder (anvil_impersonateAccount); the signature does not recover to it
+
+A header is decoded whatever its fork (node/chain/blocks.py), so a data dir of Cancun headers
+reads as before; one without the b"F" record (written before forks were recorded) is Cancun's.
 
 Schema 1 (no b"V" record) kept trie nodes under their bare 32-byte hash, in the same key space as
 the records, so a pool scan also returned every node whose hash began with b"p". Opening such a
@@ -41,6 +44,7 @@ K_GENESIS_SPEC = b"S"
 K_HEAD = b"H"
 K_GENESIS = b"G"
 K_CHAIN_ID = b"I"
+K_FORK = b"F"
 P_NUMBER = b"n"
 P_HEADER = b"h"
 P_BODY = b"b"
@@ -49,8 +53,9 @@ P_LOOKUP = b"l"
 P_POOL = b"p"
 P_OVERRIDE = b"o"
 P_IMPERSONATED = b"i"
-PREFIXES = (K_SCHEMA, K_GENESIS_SPEC, K_HEAD, K_GENESIS, K_CHAIN_ID, NODE_PREFIX, CODE_PREFIX,
-            P_NUMBER, P_HEADER, P_BODY, P_RECEIPTS, P_LOOKUP, P_POOL, P_OVERRIDE, P_IMPERSONATED)
+PREFIXES = (K_SCHEMA, K_GENESIS_SPEC, K_HEAD, K_GENESIS, K_CHAIN_ID, K_FORK, NODE_PREFIX,
+            CODE_PREFIX, P_NUMBER, P_HEADER, P_BODY, P_RECEIPTS, P_LOOKUP, P_POOL, P_OVERRIDE,
+            P_IMPERSONATED)
 assert len({p[:1] for p in PREFIXES}) == len(PREFIXES), "two record kinds share a key prefix"
 
 SCHEMA_VERSION = 2
@@ -113,6 +118,11 @@ class ChainDB:
 
     def genesis_spec(self) -> bytes | None:
         return self.store.get(K_GENESIS_SPEC)
+
+    def fork(self) -> str | None:
+        """The chain's fork as recorded, None in a data dir from before forks were recorded."""
+        raw = self.store.get(K_FORK)
+        return None if raw is None else raw.decode()
 
     # -- reads ---------------------------------------------------------------------------------
     def head_hash(self) -> bytes | None:
