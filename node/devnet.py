@@ -19,6 +19,7 @@ from typing import Any, Callable
 from pydevnet.state.store import KVStore
 from pydevnet.node.accounts import dev_accounts
 from pydevnet.node.chain.chain import Chain, MinedBlock
+from pydevnet.node.chain.transition import may_send
 from pydevnet.node.config import Genesis
 from pydevnet.node.dev_chain import DevChain
 from pydevnet.node.dev_state import DevState
@@ -31,7 +32,10 @@ from pydevnet.node.calls import (CallRequest, CallResult, apply_overrides, creat
 from pydevnet.node.filters import FilterRegistry, LogFilter, block_logs
 from pydevnet.node.miner import IntervalMiner, MiningMode
 from pydevnet.node.queries import PENDING, Queries
+from pydevnet.node.tracers.otterscan import Otterscan
+from pydevnet.node.tracers.parity import ParityTracing
 from pydevnet.node.tracers.replay import Tracing
+from pydevnet.node.tracers.struct_logger import DEFAULT_TRACE_MAX_BYTES
 from pydevnet.node.signing import personal_message_hash, signature
 from pydevnet.node.tx.signing import impersonated_transaction, sign_transaction
 from pydevnet.node.tx.types import BLOB_TX_TYPE, Transaction
@@ -39,7 +43,6 @@ from pydevnet.node.tx.validation import validate_stateless
 from pydevnet.node.tx.decode import decode_pooled_transaction
 from pydevnet.node.pool import TxPool
 from pydevnet.node.workers import VMWorker, WorkerPool, guarded
-from pydevnet.state.hashing import EMPTY_CODE_HASH
 
 log = logging.getLogger("devnet")
 DEFAULT_RPC_GAS_CAP = 50_000_000  # geth's --rpc.gascap
@@ -53,16 +56,18 @@ class UnknownAccount(InvalidTransaction):
     message = "unknown account"
 
 
-class Devnet(Queries, Tracing, DevState, DevChain):
+class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain):
     def __init__(self, store: KVStore, genesis: Genesis, mining: MiningMode = MiningMode.AUTO,
                  wallclock: bool = False, block_time: float | None = None,
                  rpc_gas_cap: int = DEFAULT_RPC_GAS_CAP,
                  rpc_timeout: float = DEFAULT_RPC_TIMEOUT,
-                 reader_threads: int = READER_THREADS) -> None:
+                 reader_threads: int = READER_THREADS,
+                 trace_max_bytes: int = DEFAULT_TRACE_MAX_BYTES) -> None:
         self.worker = VMWorker()
         self.readers = WorkerPool(reader_threads, "kvm-reader")
         self.rpc_gas_cap = rpc_gas_cap  # 0: no cap beyond the block gas limit's for estimates
         self.rpc_timeout = rpc_timeout  # 0: no limit
+        self.trace_max_bytes = trace_max_bytes  # a trace's answer; 0: no limit
         self.block_time = block_time
         self._miner = IntervalMiner(self.worker, self.mine_pending)
         self.genesis = genesis
@@ -117,7 +122,7 @@ class Devnet(Queries, Tracing, DevState, DevChain):
             return self.submit(tx)
         if sidecar is None:
             raise MissingSidecar()
-        validate_stateless(tx, self.chain_id, self.chain.spec.blob.max_per_tx)  # before KZG
+        validate_stateless(tx, self.chain_id, self.chain.spec)  # before KZG
         verify_sidecar(tx, sidecar)
         return self.submit(tx, bytes(raw))
 
@@ -195,7 +200,7 @@ class Devnet(Queries, Tracing, DevState, DevChain):
     def _admit(self, tx: Transaction) -> bool:
         """The pool's checks, each with its own error; returns True if the tx waits in the queue
         behind a nonce gap."""
-        validate_stateless(tx, self.chain_id, self.chain.spec.blob.max_per_tx)
+        validate_stateless(tx, self.chain_id, self.chain.spec)  # EIP-7825's cap among them
         if tx.hash in self.pool or self.chain.db.lookup(tx.hash) is not None:
             raise AlreadyKnown(f"0x{tx.hash.hex()}")
         state = self.chain.head_state()
@@ -217,7 +222,7 @@ class Devnet(Queries, Tracing, DevState, DevChain):
         balance = state.get_balance(sender)
         if balance < cost:
             raise InsufficientFunds(f"address 0x{sender.hex()} have {balance} want {cost}")
-        if not tx.impersonated and state.get_code_hash(sender) != EMPTY_CODE_HASH:  # EIP-3607
+        if not tx.impersonated and not may_send(state, self.chain.spec, sender):  # EIP-3607/7702
             raise SenderNotEOA(f"address 0x{sender.hex()}")
         self.pool.add(tx)
         return tx.nonce >= self.pool.pending_nonce(sender, nonce)

@@ -18,8 +18,9 @@ ZERO = "0x0"
 
 
 def header_json(h: Header) -> dict:
-    """The header fields (eth_subscribe newHeads, and the base of every block object)."""
-    return {
+    """The header fields (eth_subscribe newHeads, and the base of every block object); a
+    Prague or later header's requestsHash (EIP-7685) too."""
+    out = {
         "number": qty(h.number), "hash": hexdata(h.hash), "parentHash": hexdata(h.parent_hash),
         "nonce": hexdata(h.nonce), "mixHash": hexdata(h.mix_hash),
         "sha3Uncles": hexdata(h.ommers_hash), "logsBloom": hexdata(h.logs_bloom),
@@ -32,6 +33,9 @@ def header_json(h: Header) -> dict:
         "excessBlobGas": qty(h.excess_blob_gas),
         "parentBeaconBlockRoot": hexdata(h.parent_beacon_block_root),
     }
+    if h.requests_hash is not None:
+        out["requestsHash"] = hexdata(h.requests_hash)
+    return out
 
 
 def block_json(block: Block, full: bool, pending: bool = False) -> dict:
@@ -147,25 +151,3 @@ def fee_history_json(history: tuple) -> dict:
     if rewards is not None:
         out["reward"] = [[qty(x) for x in row] for row in rewards]
     return out
-
-
-def struct_log_json(e: dict) -> dict:
-    out = {k: e[k] for k in ("pc", "op", "gas", "gasCost", "depth")}
-    if "stack" in e:
-        out["stack"] = [hex(x) for x in e["stack"]]
-    if "memory" in e:
-        m = e["memory"]
-        out["memory"] = ["0x" + m[i:i + 32].hex() for i in range(0, len(m), 32)]
-    if "returnData" in e:
-        out["returnData"] = hexdata(e["returnData"])
-    if "storage" in e:
-        out["storage"] = {word(k): word(v) for k, v in e["storage"].items()}
-    if "error" in e:
-        out["error"] = e["error"]
-    return out
-
-
-def trace_json(t) -> dict:
-    """OpcodeTransactionTrace (execution-apis schemas/opcode-tracer.yaml)."""
-    return {"gas": t.gas_used, "failed": not t.success, "returnValue": hexdata(t.output),
-            "structLogs": [struct_log_json(e) for e in t.logs]}

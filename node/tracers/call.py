@@ -3,6 +3,10 @@ STATICCALL, CREATE, CREATE2 and SELFDESTRUCT), each with its sender, target, val
 used, input, output and error, and with `withLog` the logs each emitted, placed among its child
 calls (`position`: how many children had returned when it was emitted).
 
+A failed creation keeps the address it would have had in `to` (geth's JSON leaves it out; Parity's
+traces show it). Calls to precompiles are marked (`precompile`): geth's flatCallTracer and
+4byteTracer leave them out.
+
 Only the VM's enter/exit hooks are used (`steps` is False, so frames keep the fast loop). Logs
 come from the StateDB's log list, read at every enter and exit: what appeared since the last
 read belongs to the innermost open message. Logs of failed messages (and of their children) are
@@ -11,9 +15,11 @@ dropped at the end, as the chain drops them. Frames hold plain values; rpc/ form
 from pydevnet.node.calls import revert_reason
 from pydevnet.node.chain.transition import describe_error
 from pydevnet.vm.errors import Revert
-from pydevnet.vm.opcodes.system import CREATE, CREATE2
+from pydevnet.vm.opcodes.system import CALL, CALLCODE, DELEGATECALL, STATICCALL
 from pydevnet.vm.table import CANCUN
 from pydevnet.vm.tracing import Tracer
+
+CALLS = frozenset((CALL, CALLCODE, DELEGATECALL, STATICCALL))
 
 
 class CallTracerConfig:
@@ -26,10 +32,10 @@ class CallTracerConfig:
 
 class CallFrame:
     __slots__ = ("kind", "sender", "to", "value", "gas", "gas_used", "input", "output",
-                 "error", "revert_reason", "calls", "logs")
+                 "error", "revert_reason", "calls", "logs", "precompile")
 
-    def __init__(self, kind: int, sender: bytes, to: bytes | None, value: int | None,
-                 data: bytes, gas: int) -> None:
+    def __init__(self, kind: int, sender: bytes, to: bytes, value: int | None,
+                 data: bytes, gas: int, precompile: bool = False) -> None:
         self.kind = kind  # the opcode
         self.sender = sender
         self.to = to
@@ -42,6 +48,7 @@ class CallFrame:
         self.revert_reason: str | None = None
         self.calls: list[CallFrame] = []
         self.logs: list[tuple] = []  # (address, topics, data, index in block, position)
+        self.precompile = precompile
 
     @property
     def type_name(self) -> str:
@@ -54,8 +61,6 @@ class CallFrame:
             self.output = output
             return
         self.error = describe(error)
-        if self.kind in (CREATE, CREATE2):
-            self.to = None
         if isinstance(error, Revert) and output:
             self.output = output
             if len(output) >= 4:
@@ -73,10 +78,12 @@ def describe(error) -> str:
 class CallTracer(Tracer):
     steps = False
 
-    def __init__(self, config: CallTracerConfig, state, log_base: int = 0) -> None:
+    def __init__(self, config: CallTracerConfig, state, log_base: int = 0,
+                 precompiles=()) -> None:
         self.config = config
         self.state = state
         self.log_base = log_base  # logs of the block's earlier transactions
+        self.precompiles = precompiles
         self.root: CallFrame | None = None
         self._open: list[CallFrame] = []
         self._depth = -1
@@ -104,7 +111,8 @@ class CallTracer(Tracer):
         self._depth = depth
         if depth > 0 and (self.config.only_top_call or not self._open):
             return
-        frame = CallFrame(kind, sender, to, value, data, gas)
+        frame = CallFrame(kind, sender, to, value, data, gas,
+                          kind in CALLS and to in self.precompiles)
         if depth == 0:
             self.root = frame
         self._open.append(frame)

@@ -63,7 +63,8 @@ class PrestateTracer(Tracer):
         self.pre: dict[bytes, Account] = {}
         sender, to, coinbase = first
         self.created: set[bytes] = set()
-        self.deleted: set[bytes] = set()
+        self.deleted: set[bytes] = set()  # created, then self-destructed (EIP-6780)
+        self.destructed: set[bytes] = set()  # every account that ran SELFDESTRUCT
         if creation:
             self.created.add(to)
         for addr in first:
@@ -96,8 +97,10 @@ class PrestateTracer(Tracer):
             self._slot(f.address, s[-1])
         elif op in _ADDRESS_ON_TOP and s:
             self._account(to_address(s[-1]))
-            if op == SELFDESTRUCT and f.address in self.created:
-                self.deleted.add(f.address)  # EIP-6780
+            if op == SELFDESTRUCT:
+                self.destructed.add(f.address)
+                if f.address in self.created:
+                    self.deleted.add(f.address)  # EIP-6780
         elif op in _CALLS and len(s) >= 5:
             self._account(to_address(s[-2]))
         elif op == CREATE:

@@ -1,5 +1,5 @@
 """Thin method adapters by namespace: decode (done by the dispatcher), call the devnet on its VM
 worker, encode. Importing this package registers every method in rpc.registry.METHODS."""
 from pydevnet.rpc.methods import (blocks, dev, execute, filters, info, sign, state, subscribe)  # noqa: F401
-from pydevnet.rpc.methods import debug, dev_state, txpool  # noqa: F401
+from pydevnet.rpc.methods import debug, dev_state, ots, trace, txpool  # noqa: F401
 from pydevnet.rpc.methods import kardia  # noqa: F401 -- last: it aliases methods registered above

@@ -5,20 +5,29 @@ debug_getRawReceipts, debug_getRawTransaction).
 Without `tracer`, geth's default opcode ("struct") logger: TraceConfig's disableStack,
 disableStorage, enableMemory, enableReturnData and limit are honoured. geth's built-in tracers by
 name: "callTracer" (tracerConfig onlyTopCall, withLog), "prestateTracer" (tracerConfig diffMode,
-disableCode, disableStorage, includeEmpty) and "noopTracer" ({}). Any other name, JavaScript
-tracers included, is refused with -32602, as is an unknown tracerConfig field. `timeout` (a Go
-duration such as "10s" or "500ms"; default --rpc-timeout, geth's 5s) stops a trace with geth's
-"execution timeout". Traces run on a reader thread, beside the writer. debug_traceCall also takes
-stateOverrides (as eth_call's third parameter); blockOverrides are ignored. The block variants
-answer [{txHash, result}]."""
+disableCode, disableStorage, includeEmpty), "4byteTracer", "flatCallTracer" (tracerConfig
+convertParityErrors, includePrecompiles), "muxTracer" (tracerConfig: tracer name -> its config;
+the result: tracer name -> its result) and "noopTracer" ({}). Any other name, JavaScript tracers
+included, is refused with -32602, as is an unknown tracerConfig field. `timeout` (a Go duration
+such as "10s" or "500ms"; default --rpc-timeout, geth's 5s) stops a trace with geth's "execution
+timeout"; an answer past --trace-max-bytes stops it with -32000. Traces run on a reader thread,
+beside the writer. debug_traceCall also takes stateOverrides (as eth_call's third parameter);
+blockOverrides are ignored. The block variants answer [{txHash, result}].
+
+An unknown transaction is -32000 "transaction not found", as in geth, except the zero hash:
+titanoboa asks for it to learn whether the node traces (an error other than -32602 turns its
+tracing off), so it gets Anvil's answer to any unknown hash, an empty opcode trace."""
 import re
 from typing import Any
 
-from pydevnet.node.tracers.call import CallTracerConfig
-from pydevnet.node.tracers.prestate import PrestateConfig
 from pydevnet.node.queries import LATEST, BlockRef
-from pydevnet.node.tracers.struct_logger import TraceConfig
-from pydevnet.node.tracers.replay import NoopConfig
+from pydevnet.node.tracers.call import CallTracerConfig
+from pydevnet.node.tracers.flat import FlatCallConfig
+from pydevnet.node.tracers.fourbyte import FourByteConfig
+from pydevnet.node.tracers.mux import MuxConfig
+from pydevnet.node.tracers.prestate import PrestateConfig
+from pydevnet.node.tracers.session import NoopConfig
+from pydevnet.node.tracers.struct_logger import TraceConfig, TraceTooLarge
 from pydevnet.rpc import codec, params
 from pydevnet.rpc.codec import hexdata
 from pydevnet.rpc.errors import ParamError, RPCError
@@ -35,7 +44,13 @@ _TRACER_FLAGS = {
                                         "disableStorage": "disable_storage",
                                         "includeEmpty": "include_empty"}),
     "noopTracer": (NoopConfig, {}),
+    "4byteTracer": (FourByteConfig, {}),
+    "flatCallTracer": (FlatCallConfig, {"convertParityErrors": "convert_parity_errors",
+                                        "includePrecompiles": "include_precompiles"}),
 }
+MUX = "muxTracer"
+PROBE_HASH = bytes(32)  # titanoboa's question: does this node trace?
+EMPTY_TRACE = {"failed": False, "gas": 0, "returnValue": "0x", "structLogs": []}  # Anvil's
 
 
 def trace_config(v: Any) -> Any:
@@ -58,9 +73,14 @@ def trace_config(v: Any) -> Any:
 
 
 def _named_tracer(name: Any, tracer_config: Any) -> Any:
+    if name == MUX:
+        return _mux(tracer_config)
     if not isinstance(name, str) or name not in _TRACER_FLAGS:
-        raise ParamError(f"tracer {name!r} is not supported: only callTracer, prestateTracer, "
-                         "noopTracer and the default opcode logger (no JavaScript tracers)")
+        shown = repr(name) if not isinstance(name, str) or len(name) <= 40 \
+            else repr(name[:40]) + "..."
+        raise ParamError(f"tracer {shown} is not supported: only callTracer, prestateTracer, "
+                         "4byteTracer, flatCallTracer, muxTracer, noopTracer and the default "
+                         "opcode logger (no JavaScript tracers)")
     make, flags = _TRACER_FLAGS[name]
     cfg = make()
     if tracer_config is None:
@@ -75,6 +95,16 @@ def _named_tracer(name: Any, tracer_config: Any) -> Any:
         if key in tracer_config:
             setattr(cfg, attr, codec.boolean(tracer_config[key]))
     return cfg
+
+
+def _mux(tracer_config: Any) -> MuxConfig:
+    """muxTracer's config: each named tracer's own config (null for its defaults)."""
+    if tracer_config is None:
+        return MuxConfig()
+    if not isinstance(tracer_config, dict):
+        raise ParamError(f"cannot unmarshal {codec.json_type(tracer_config)} into muxTracer "
+                         "config")
+    return MuxConfig({name: _named_tracer(name, sub) for name, sub in tracer_config.items()})
 
 
 _DURATION = re.compile(r"([0-9]+(?:\.[0-9]*)?|\.[0-9]+)(ns|us|µs|ms|s|m|h)")
@@ -124,28 +154,35 @@ def _cfg(cfg: Any) -> Any:
     return cfg if cfg is not None else TraceConfig()
 
 
-async def _trace(ctx: Ctx, fn, timeout: float | None, *args) -> Any:
-    return await ctx.execute(fn, *args, timeout=timeout, timeout_message=TRACE_TIMEOUT)
+async def traced(ctx: Ctx, fn, *args, timeout: float | None = None) -> Any:
+    """fn(*args) on a reader under the trace's deadline; a trace past --trace-max-bytes is a
+    -32000 error."""
+    try:
+        return await ctx.execute(fn, *args, timeout=timeout, timeout_message=TRACE_TIMEOUT)
+    except TraceTooLarge as e:
+        raise RPCError(str(e)) from None
 
 
 @rpc("debug_traceTransaction", codec.hash32, CONFIG)
-async def trace_transaction(ctx: Ctx, tx_hash: bytes, options: tuple) -> dict:
+async def trace_transaction(ctx: Ctx, tx_hash: bytes, options: tuple) -> Any:
     cfg, timeout = options
-    return traced_json(await _trace(ctx, ctx.devnet.trace_transaction, timeout, tx_hash,
-                                    _cfg(cfg)))
+    if tx_hash == PROBE_HASH and await ctx.read(ctx.devnet.transaction, tx_hash) is None:
+        return dict(EMPTY_TRACE)
+    return traced_json(await traced(ctx, ctx.devnet.trace_transaction, tx_hash, _cfg(cfg),
+                                    timeout=timeout))
 
 
 @rpc("debug_traceCall", params.call_args, opt(codec.block_ref, LATEST),
      opt(call_trace_config, (None, None, None)))
-async def trace_call(ctx: Ctx, args: CallArgs, ref, config: tuple) -> dict:
+async def trace_call(ctx: Ctx, args: CallArgs, ref, config: tuple) -> Any:
     cfg, overrides, timeout = config
-    return traced_json(await _trace(ctx, ctx.devnet.trace_call, timeout, args.request, ref,
-                                    _cfg(cfg), overrides))
+    return traced_json(await traced(ctx, ctx.devnet.trace_call, args.request, ref, _cfg(cfg),
+                                    overrides, timeout=timeout))
 
 
 async def _trace_block(ctx: Ctx, ref, options: tuple) -> list[dict]:
     cfg, timeout = options
-    traces = await _trace(ctx, ctx.devnet.trace_block, timeout, ref, _cfg(cfg))
+    traces = await traced(ctx, ctx.devnet.trace_block, ref, _cfg(cfg), timeout=timeout)
     return [{"txHash": hexdata(h), "result": traced_json(t)} for h, t in traces]
 
 

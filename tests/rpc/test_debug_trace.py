@@ -77,7 +77,7 @@ async def test_trace_errors(rpc):
     err = await rpc.error("debug_traceBlockByNumber", "3")
     assert err["code"] == -32602 and "hex string without 0x prefix" in err["message"]
     _, receipt = await _traced_tx(rpc)
-    for tracer in ("4byteTracer", "{step: function() {}, result: function() {}}"):
+    for tracer in ("opcountTracer", "{step: function() {}, result: function() {}}"):
         err = await rpc.error("debug_traceTransaction", receipt["transactionHash"],
                               {"tracer": tracer})
         assert err["code"] == -32602 and "not supported" in err["message"]
