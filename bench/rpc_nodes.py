@@ -110,14 +110,18 @@ def _anvil_bin() -> Path | None:
     return found[0] if found else None
 
 
+# our web3_clientVersion: Anvil's, with pydevnet named in it (rpc/methods/info.py)
+DEVNET_PREFIX = "anvil/v1.7.1 (compatible; pydevnet/"
+
+
 def devnet_kinds() -> list[Kind]:
     common = ["--port", "{port}", "--quiet"]
     version = _devnet_version()
     missing = None if DEVNET_BIN.exists() else f"no {DEVNET_BIN}: run `make install`"
     return [
-        Kind("devnet-memory", "devnet", "pydevnet/", [str(DEVNET_BIN), "--memory", *common],
+        Kind("devnet-memory", "devnet", DEVNET_PREFIX, [str(DEVNET_BIN), "--memory", *common],
              missing=missing, version=version),
-        Kind("devnet-datadir", "devnet", "pydevnet/",
+        Kind("devnet-datadir", "devnet", DEVNET_PREFIX,
              [str(DEVNET_BIN), "--datadir", "{scratch}/datadir", *common],
              missing=missing, version=version),
     ]

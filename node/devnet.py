@@ -22,7 +22,10 @@ from pydevnet.node.chain.chain import Chain, MinedBlock
 from pydevnet.node.chain.transition import may_send
 from pydevnet.node.config import Genesis
 from pydevnet.node.dev_chain import DevChain
+from pydevnet.node.dev_settings import DevSettings
 from pydevnet.node.dev_state import DevState
+from pydevnet.node.dev_tokens import DevTokens
+from pydevnet.node.chain.rewind import DevHistory
 from pydevnet.node.tx.blobs import blob_gas, verify_sidecar
 from pydevnet.node.tx.errors import (AlreadyKnown, BlobFeeCapTooLow, FeeTooLow, GasLimitExceeded,
                                      InsufficientFunds, InvalidTransaction, MissingSidecar,
@@ -56,19 +59,22 @@ class UnknownAccount(InvalidTransaction):
     message = "unknown account"
 
 
-class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain):
+class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain, DevHistory,
+             DevSettings, DevTokens):
     def __init__(self, store: KVStore, genesis: Genesis, mining: MiningMode = MiningMode.AUTO,
                  wallclock: bool = False, block_time: float | None = None,
                  rpc_gas_cap: int = DEFAULT_RPC_GAS_CAP,
                  rpc_timeout: float = DEFAULT_RPC_TIMEOUT,
                  reader_threads: int = READER_THREADS,
-                 trace_max_bytes: int = DEFAULT_TRACE_MAX_BYTES) -> None:
+                 trace_max_bytes: int = DEFAULT_TRACE_MAX_BYTES,
+                 mixed_mining: bool = False) -> None:
         self.worker = VMWorker()
         self.readers = WorkerPool(reader_threads, "kvm-reader")
         self.rpc_gas_cap = rpc_gas_cap  # 0: no cap beyond the block gas limit's for estimates
         self.rpc_timeout = rpc_timeout  # 0: no limit
         self.trace_max_bytes = trace_max_bytes  # a trace's answer; 0: no limit
         self.block_time = block_time
+        self.mixed_mining = mixed_mining  # Anvil's --mixed-mining: automine plus the interval
         self._miner = IntervalMiner(self.worker, self.mine_pending)
         self.genesis = genesis
         self.store = store
@@ -90,6 +96,7 @@ class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain):
         self._snapshots: dict[int, tuple[bytes, bytes]] = {}  # id -> (head hash, state root)
         self.impersonated: set[bytes] = set()
         self.auto_impersonate = False
+        self._remember_settings()
         self.worker.run(self._restore_pool)
 
     @property
@@ -356,7 +363,8 @@ class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain):
     # -- lifecycle -----------------------------------------------------------------------------
     def start(self) -> None:
         """Start background work: the interval miner in INTERVAL mode."""
-        if self.mining is MiningMode.INTERVAL:
+        if self.mining is MiningMode.INTERVAL or (self.mixed_mining and self.block_time
+                                                  and self.mining is MiningMode.AUTO):
             self._miner.start(self.block_time)
 
     def stop(self) -> None:

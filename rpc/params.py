@@ -62,6 +62,15 @@ class CallArgs:
         self.has_from = has_from
 
 
+def _number(bits: int = codec.UINT256_BITS) -> Callable[[Any], int]:
+    """A quantity field of a transaction object: hex, or a JSON number as Anvil takes it
+    (web3.py's modify_transaction sends gas, nonce and value as numbers)."""
+    return lambda v: codec.int_or_quantity(v, bits)
+
+
+_U256, _U64 = _number(), _number(codec.UINT64_BITS)
+
+
 def call_args(v: Any) -> CallArgs:
     obj = _object(v, "transaction object")
     data = _field(obj, "data", codec.data)
@@ -69,24 +78,24 @@ def call_args(v: Any) -> CallArgs:
     if data is not None and inp is not None and data != inp:
         raise ParamError('both "data" and "input" are set and not equal. Please use "input" '
                          "to pass transaction call data")
-    gas_price = _field(obj, "gasPrice", codec.quantity)
-    max_fee = _field(obj, "maxFeePerGas", codec.quantity)
-    tip = _field(obj, "maxPriorityFeePerGas", codec.quantity)
+    gas_price = _field(obj, "gasPrice", _U256)
+    max_fee = _field(obj, "maxFeePerGas", _U256)
+    tip = _field(obj, "maxPriorityFeePerGas", _U256)
     if gas_price is not None and (max_fee is not None or tip is not None):
         raise ParamError("both gasPrice and (maxFeePerGas or maxPriorityFeePerGas) specified")
     if max_fee is not None and tip is not None and tip > max_fee:
         raise ParamError(f"maxFeePerGas ({max_fee}) < maxPriorityFeePerGas ({tip})")
     if obj.get("blobVersionedHashes") or obj.get("maxFeePerBlobGas") is not None:
         raise ParamError("blob transactions (type 3) are not supported by this devnet")
-    _field(obj, "type", lambda t: codec.quantity(t, 8))  # validated, then inferred from fees
+    _field(obj, "type", _number(8))  # validated, then inferred from fees
     req = CallRequest(
         sender=_field(obj, "from", codec.address), to=_field(obj, "to", codec.address),
-        gas=_field(obj, "gas", codec.uint64), gas_price=gas_price, max_fee_per_gas=max_fee,
-        max_priority_fee_per_gas=tip, value=_field(obj, "value", codec.quantity, 0),
+        gas=_field(obj, "gas", _U64), gas_price=gas_price, max_fee_per_gas=max_fee,
+        max_priority_fee_per_gas=tip, value=_field(obj, "value", _U256, 0),
         data=inp if inp is not None else (data or b""),
         access_list=_field(obj, "accessList", access_list, ()),
-        nonce=_field(obj, "nonce", codec.uint64))
-    return CallArgs(req, _field(obj, "chainId", codec.quantity), obj.get("from") is not None)
+        nonce=_field(obj, "nonce", _U64))
+    return CallArgs(req, _field(obj, "chainId", _U256), obj.get("from") is not None)
 
 
 _OVERRIDE_FIELDS = {"balance", "nonce", "code", "state", "stateDiff"}
@@ -110,7 +119,7 @@ def state_overrides(v: Any) -> dict[bytes, StateOverride]:
         if o.get("state") is not None and o.get("stateDiff") is not None:
             raise ParamError(f"account {key} has both 'state' and 'stateDiff'")
         out[addr] = StateOverride(
-            balance=_field(o, "balance", codec.quantity), nonce=_field(o, "nonce", codec.uint64),
+            balance=_field(o, "balance", _U256), nonce=_field(o, "nonce", _U64),
             code=_field(o, "code", codec.data), state=_field(o, "state", _slots),
             state_diff=_field(o, "stateDiff", _slots))
     return out

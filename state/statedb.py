@@ -16,6 +16,9 @@ from pydevnet.state.store import KVStore
 from pydevnet.state.trie import NodeCache, SecureTrie, Trie
 
 CODE_PREFIX = b"c"  # code is stored under b"c" + keccak256(code); trie nodes under trie.NODE_PREFIX
+# The preimages of the secure tries' keys (addresses, slots) under b"k" + keccak256(key), as
+# geth's preimage store: a state dump (anvil_dumpState) needs them to name what it finds.
+PREIMAGE_PREFIX = b"k"
 
 
 class StateObject:
@@ -331,6 +334,7 @@ class StateDB:
             if obj is None:
                 self._trie.delete(addr)
                 continue
+            batch[PREIMAGE_PREFIX + keccak256(addr)] = addr
             if obj.dirty_slots:
                 self._commit_storage(obj, batch)
             self._trie.put(addr, encode_account(obj.nonce, obj.balance, obj.storage_root,
@@ -348,6 +352,7 @@ class StateDB:
         for key in obj.dirty_slots:
             value = obj.storage[key]
             k = key.to_bytes(32, "big")
+            batch[PREIMAGE_PREFIX + keccak256(k)] = k
             if value:
                 t.put(k, encode_storage_value(value))
             else:

@@ -31,7 +31,7 @@ pointer are written in one atomic, synced batch; so are a dev setter's state nod
 from typing import Iterator
 
 from pydevnet.state.rlp import decode, decode_int, encode
-from pydevnet.state.statedb import CODE_PREFIX
+from pydevnet.state.statedb import CODE_PREFIX, PREIMAGE_PREFIX
 from pydevnet.state.store import KVStore
 from pydevnet.state.trie import NODE_PREFIX
 from pydevnet.node.chain.blocks import Block, Header, Receipt
@@ -55,7 +55,7 @@ P_OVERRIDE = b"o"
 P_IMPERSONATED = b"i"
 PREFIXES = (K_SCHEMA, K_GENESIS_SPEC, K_HEAD, K_GENESIS, K_CHAIN_ID, K_FORK, NODE_PREFIX,
             CODE_PREFIX, P_NUMBER, P_HEADER, P_BODY, P_RECEIPTS, P_LOOKUP, P_POOL, P_OVERRIDE,
-            P_IMPERSONATED)
+            P_IMPERSONATED, PREIMAGE_PREFIX)
 assert len({p[:1] for p in PREFIXES}) == len(PREFIXES), "two record kinds share a key prefix"
 
 SCHEMA_VERSION = 2

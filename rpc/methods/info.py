@@ -5,7 +5,6 @@ Fees: every block's base fee is the unit price and every transaction pays exactl
 eth_gasPrice is the unit price and eth_maxPriorityFeePerGas is 0; the blob base fee follows the
 EIP-4844 market (1 wei until blocks carry more than 3 blobs for a while).
 """
-import sys
 from importlib import metadata
 from typing import Any
 
@@ -23,12 +22,17 @@ def _version() -> str:
         return "0.0.0"
 
 
-CLIENT_VERSION = f"pydevnet/v{_version()}/python{sys.version_info.major}.{sys.version_info.minor}"
+# Anvil's version string, with ours in a comment: tools that check the client (hardhat-network-
+# helpers accepts only "hardhatnetwork", "anvil" or "zksync" at the start, ape-foundry wants
+# "anvil" in it) treat the node as the Anvil release whose methods it answers (1.7.1).
+ANVIL_VERSION = "1.7.1"
+CLIENT_VERSION = f"anvil/v{ANVIL_VERSION} (compatible; pydevnet/{_version()})"
 
 
 @rpc("web3_clientVersion")
 async def client_version(ctx: Ctx) -> str:
-    return CLIENT_VERSION
+    """CLIENT_VERSION, or --client-version's string."""
+    return getattr(ctx.devnet, "client_version", None) or CLIENT_VERSION
 
 
 @rpc("web3_sha3", codec.data)

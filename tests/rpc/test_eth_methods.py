@@ -50,7 +50,7 @@ def test_the_whole_surface_is_registered():
 
 
 async def test_client_and_network(rpc):
-    assert (await rpc.call("web3_clientVersion")).startswith("pydevnet/v")
+    assert (await rpc.call("web3_clientVersion")).startswith("anvil/v1.7.1 (compatible; pydevnet/")
     assert await rpc.call("web3_sha3", "0x68656c6c6f") == "0x" + keccak256(b"hello").hex()
     assert await rpc.call("net_version") == "31337"
     assert await rpc.call("net_listening") is True

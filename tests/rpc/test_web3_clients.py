@@ -27,7 +27,7 @@ def test_basics(w3):
     assert w3.is_connected()
     assert w3.eth.chain_id == 31337
     assert w3.net.version == "31337"
-    assert w3.client_version.startswith("pydevnet/")
+    assert w3.client_version.startswith("anvil/v1.7.1 (compatible; pydevnet/")
     accounts = w3.eth.accounts
     assert len(accounts) == 20 and Web3.is_checksum_address(accounts[0])
     assert w3.eth.get_balance(accounts[0]) == Web3.to_wei(10_000, "ether")
