@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--block-time", type=float, metavar="SECONDS",
                    help="mine a block every SECONDS with all pending transactions instead "
                         "of one block per transaction; also the timestamp step")
+    p.add_argument("--mixed-mining", action="store_true",
+                   help="automine each transaction and also mine a block every --block-time "
+                        "seconds (Anvil's --mixed-mining)")
     p.add_argument("--no-mining", action="store_true",
                    help="leave transactions pending until evm_mine")
     p.add_argument("--wallclock", action="store_true",
@@ -78,6 +81,8 @@ def parse_node_args(argv: list[str] | None = None):
     args = build_parser().parse_args(argv)
     if args.block_time is not None and args.no_mining:
         sys.exit("devnet: --block-time and --no-mining exclude each other")
+    if args.mixed_mining and args.block_time is None:
+        sys.exit("devnet: --mixed-mining needs --block-time (the interval of its extra blocks)")
     try:
         genesis = load_genesis(args.genesis) if args.genesis else Genesis()
     except GenesisError as e:
@@ -94,7 +99,8 @@ def parse_node_args(argv: list[str] | None = None):
             sys.exit("devnet: --block-time must be positive")
         genesis.block_period = max(1, round(args.block_time))
     mining = MiningMode.MANUAL if args.no_mining else \
-        MiningMode.INTERVAL if args.block_time is not None else MiningMode.AUTO
+        MiningMode.INTERVAL if args.block_time is not None and not args.mixed_mining \
+        else MiningMode.AUTO
     if args.memory:
         store = MemoryStore()
     else:
@@ -107,6 +113,7 @@ def parse_node_args(argv: list[str] | None = None):
     try:
         devnet = Devnet(store, genesis, mining=mining, wallclock=args.wallclock,
                         block_time=args.block_time, rpc_gas_cap=args.rpc_gas_cap,
+                        mixed_mining=args.mixed_mining,
                         rpc_timeout=args.rpc_timeout)
     except (GenesisMismatch, LayoutError) as e:
         sys.exit(f"devnet: {e}")

@@ -63,11 +63,15 @@ class DevChain:
         self.chain.rewind(header, root)
         for k in [k for k in self._snapshots if k >= sid]:
             del self._snapshots[k]
-        if removed:  # as geth after a reorg: the rewound logs again, flagged removed
+        self._announce_removed(removed)
+        return True
+
+    def _announce_removed(self, removed: list) -> None:
+        """As geth after a reorg: the rewound logs again, flagged removed."""
+        if removed:
             self.filters.on_removed(removed)
             for cb in self.removed_listeners:
                 cb(removed)
-        return True
 
     def _logs_above(self, number: int) -> list:
         """The logs of the blocks after `number` up to the head, in chain order, with removed

@@ -1,7 +1,8 @@
 """State-manipulation dev methods, as Anvil and Hardhat offer them: setting an account's balance,
 code, nonce or a storage slot at the head (anvil_/hardhat_setBalance, setCode, setNonce,
 setStorageAt), impersonating senders (anvil_/hardhat_impersonateAccount and friends) and dropping
-pooled transactions (anvil_/hardhat_dropTransaction). Mixed into Devnet.
+pooled transactions (anvil_/hardhat_dropTransaction, anvil_dropAllTransactions,
+anvil_removePoolTransactions). Mixed into Devnet.
 
 A setter changes the state on top of the head through Chain.modify_head_state: 'latest' and
 'pending' see it at once, the next block builds on it, and the head's header is not rewritten.
@@ -84,6 +85,18 @@ class DevState:
         self.pool.remove([tx_hash])
         self.chain.db.remove_pool_transactions([tx_hash])
         return tx
+
+    def drop_all_transactions(self) -> None:
+        """anvil_dropAllTransactions: empty the pool (and its persisted copies)."""
+        self._remove_pooled([t.hash for t in self.pool.all()])
+
+    def remove_pool_transactions(self, sender: bytes) -> None:
+        """anvil_removePoolTransactions: drop every pooled transaction of `sender`."""
+        self._remove_pooled([t.hash for t in self.pool.all() if t.sender == sender])
+
+    def _remove_pooled(self, hashes: list[bytes]) -> None:
+        self.pool.remove(hashes)
+        self.chain.db.remove_pool_transactions(hashes)
 
     def is_mined(self, tx_hash: bytes) -> bool:
         loc = self.chain.db.lookup(tx_hash)

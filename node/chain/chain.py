@@ -148,6 +148,8 @@ class Chain:
         self.wallclock = wallclock
         self.next_timestamp: int | None = None  # set by dev methods
         self.time_offset = 0  # a one-time jump added to the next block's timestamp
+        self.timestamp_interval: int | None = None  # anvil_setBlockTimestampInterval
+        self.next_prevrandao: bytes | None = None  # anvil_setNextBlockPrevRandao: one block
         moved = self.db.check_layout()
         if moved:
             log.info("data dir moved to storage schema %d (%d trie nodes re-keyed)",
@@ -270,7 +272,8 @@ class Chain:
         return BlockEnv(spec=self.spec, coinbase=self.genesis.coinbase,
                         number=parent.number + 1, timestamp=ts,
                         gas_limit=self.genesis.gas_limit,
-                        prevrandao=int.from_bytes(keccak256(parent.hash), "big"),
+                        prevrandao=int.from_bytes(self.next_prevrandao
+                                                  or keccak256(parent.hash), "big"),
                         base_fee=self.genesis.unit_price, chain_id=self.genesis.chain_id,
                         excess_blob_gas=self.next_excess_blob_gas(parent),
                         block_hash=self.block_hash)
@@ -303,7 +306,9 @@ class Chain:
     def _timestamp(self, parent: Header) -> int:
         if self.next_timestamp is not None:
             return self.next_timestamp
-        ts = parent.timestamp + self.genesis.block_period + self.time_offset
+        step = self.genesis.block_period if self.timestamp_interval is None \
+            else self.timestamp_interval
+        ts = parent.timestamp + step + self.time_offset
         if self.wallclock:
             ts = max(parent.timestamp + 1, int(time.time()) + self.time_offset)
         return ts
@@ -397,6 +402,7 @@ class Chain:
         self.db.cache_header(m.block.header)
         self._tip = (m.block.header, m.block.header.state_root)
         self.next_timestamp = None
+        self.next_prevrandao = None  # as the timestamp: set for one block only
         self.time_offset = 0  # an evm_increaseTime jump applies once
         if self._state is not None and self._state.cached_accounts() > MAX_CACHED_ACCOUNTS:
             self._state = None  # committed and clean: reopening loses nothing but cache

@@ -1,5 +1,6 @@
 """Blocks, transactions and receipts: eth_getBlockBy*, eth_getBlockTransactionCountBy*,
-eth_getTransactionBy*, eth_getRawTransactionByHash, eth_getTransactionReceipt,
+eth_getTransactionBy*, eth_getRawTransactionByHash, eth_getRawTransactionByBlockNumberAndIndex
+and ...ByBlockHashAndIndex, eth_getTransactionReceipt,
 eth_getBlockReceipts and the uncle methods (there are never uncles: counts 0, uncles null).
 
 Unknown blocks and transactions are null, not errors (execution-apis). The pending block is
@@ -72,6 +73,26 @@ async def tx_by_number_and_index(ctx: Ctx, ref, index: int) -> dict | None:
 @rpc("eth_getTransactionByBlockHashAndIndex", codec.hash32, codec.uint64)
 async def tx_by_hash_and_index(ctx: Ctx, block_hash: bytes, index: int) -> dict | None:
     return await _tx_at(ctx, BlockRef(block_hash), index)
+
+
+async def _raw_at(ctx: Ctx, ref, index: int) -> str | None:
+    block = await _block(ctx, ref)
+    if block is None or index >= len(block.transactions):
+        return None
+    return hexdata(block.transactions[index].raw)
+
+
+INDEX = codec.int_or_quantity  # Anvil's Index: a JSON number or hex
+
+
+@rpc("eth_getRawTransactionByBlockNumberAndIndex", codec.block_number, INDEX)
+async def raw_tx_by_number_and_index(ctx: Ctx, ref, index: int) -> str | None:
+    return await _raw_at(ctx, ref, index)
+
+
+@rpc("eth_getRawTransactionByBlockHashAndIndex", codec.hash32, INDEX)
+async def raw_tx_by_hash_and_index(ctx: Ctx, block_hash: bytes, index: int) -> str | None:
+    return await _raw_at(ctx, BlockRef(block_hash), index)
 
 
 @rpc("eth_getTransactionByHash", codec.hash32)

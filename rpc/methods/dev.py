@@ -1,5 +1,8 @@
 """Dev methods under their Hardhat/Anvil names: evm_mine, anvil_mine / hardhat_mine,
-evm_snapshot, evm_revert, evm_increaseTime, evm_setNextBlockTimestamp.
+evm_/anvil_mine_detailed, evm_/anvil_snapshot, evm_/anvil_revert, evm_/anvil_increaseTime,
+evm_setNextBlockTimestamp, evm_/anvil_setTime, anvil_setBlockTimestampInterval,
+anvil_removeBlockTimestampInterval, and the history methods anvil_rollback, anvil_reorg,
+debug_setHead and anvil_/hardhat_reset (node/chain/rewind.py).
 
 Numbers are accepted as JSON integers or hex quantities, as both tools accept them. A request
 that would mine a block with a timestamp above 2**64 - 1 (a header's timestamp is a uint64) is
@@ -7,10 +10,12 @@ refused with -32602 before any block is mined.
 """
 from typing import Any
 
-from pydevnet.rpc import codec
+from pydevnet.node.chain.rewind import HistoryError
+from pydevnet.rpc import codec, params
 from pydevnet.rpc.codec import qty
-from pydevnet.rpc.errors import ParamError
-from pydevnet.rpc.registry import Ctx, opt, rpc
+from pydevnet.rpc.errors import InvalidParams, ParamError
+from pydevnet.rpc.formatters import block_json
+from pydevnet.rpc.registry import Ctx, opt, raw, rpc
 
 MAX_MINE_BLOCKS = 100_000  # one call must not occupy the node for minutes
 
@@ -44,17 +49,25 @@ async def anvil_mine(ctx: Ctx, count: int, interval: int | None) -> None:
     await ctx.run(ctx.devnet.mine_blocks, count, None, interval)
 
 
-@rpc("evm_snapshot")
+@rpc("evm_mine_detailed", opt(_mine_options, (None, 1)), aliases=("anvil_mine_detailed",))
+async def evm_mine_detailed(ctx: Ctx, options: tuple) -> list:
+    """Anvil's answer: the mined blocks with their full transactions."""
+    timestamp, count = options
+    mined = await ctx.run(ctx.devnet.mine_blocks, count, timestamp)
+    return [block_json(m.block, True) for m in mined]
+
+
+@rpc("evm_snapshot", aliases=("anvil_snapshot",))
 async def evm_snapshot(ctx: Ctx) -> str:
     return qty(await ctx.run(ctx.devnet.snapshot))
 
 
-@rpc("evm_revert", codec.int_or_quantity)
+@rpc("evm_revert", codec.int_or_quantity, aliases=("anvil_revert",))
 async def evm_revert(ctx: Ctx, snapshot_id: int) -> bool:
     return await ctx.run(ctx.devnet.revert, snapshot_id)
 
 
-@rpc("evm_increaseTime", codec.int_or_quantity)
+@rpc("evm_increaseTime", codec.int_or_quantity, aliases=("anvil_increaseTime",))
 async def evm_increase_time(ctx: Ctx, seconds: int) -> int:
     return await ctx.run(ctx.devnet.increase_time, seconds)
 
@@ -62,3 +75,78 @@ async def evm_increase_time(ctx: Ctx, seconds: int) -> int:
 @rpc("evm_setNextBlockTimestamp", codec.int_or_quantity)
 async def evm_set_next_block_timestamp(ctx: Ctx, timestamp: int) -> None:
     await ctx.run(ctx.devnet.set_next_timestamp, timestamp)
+
+
+# -- time --------------------------------------------------------------------------------------
+MS_THRESHOLD = 10**12  # evm_setTime: above this a value is milliseconds (Ganache, Anvil)
+
+
+@rpc("evm_setTime", codec.int_or_quantity, aliases=("anvil_setTime",))
+async def evm_set_time(ctx: Ctx, timestamp: int) -> int:
+    """The next block's timestamp; answers the seconds it moves time forward (Anvil's)."""
+    if timestamp > MS_THRESHOLD:
+        timestamp //= 1000
+    return await ctx.run(ctx.devnet.set_time, timestamp)
+
+
+@rpc("anvil_setBlockTimestampInterval", codec.int_or_quantity)
+async def set_block_timestamp_interval(ctx: Ctx, seconds: int) -> None:
+    await ctx.run(ctx.devnet.set_timestamp_interval, seconds)
+
+
+@rpc("anvil_removeBlockTimestampInterval")
+async def remove_block_timestamp_interval(ctx: Ctx) -> bool:
+    return await ctx.run(ctx.devnet.remove_timestamp_interval)
+
+
+# -- history -----------------------------------------------------------------------------------
+async def _history(ctx: Ctx, fn, *args):
+    try:
+        return await ctx.run(fn, *args)
+    except HistoryError as e:
+        raise InvalidParams(str(e)) from None
+
+
+@rpc("anvil_rollback", opt(codec.int_or_quantity, 1))
+async def anvil_rollback(ctx: Ctx, depth: int) -> None:
+    await _history(ctx, ctx.devnet.rollback, depth)
+
+
+@rpc("debug_setHead", codec.int_or_quantity)
+async def debug_set_head(ctx: Ctx, number: int) -> None:
+    await _history(ctx, ctx.devnet.set_head, number)
+
+
+def _reorg_tx(v):
+    """A reorg pair's transaction: signed raw bytes (0x hex) or a transaction object."""
+    return codec.data(v) if isinstance(v, str) else params.call_args(v).request
+
+
+def _reorg_options(v) -> tuple[int, list]:
+    """Anvil's {depth, tx_block_pairs: [[tx, block offset], ...]}."""
+    if not isinstance(v, dict) or "depth" not in v:
+        raise ParamError("want an object {depth, tx_block_pairs}")
+    pairs = v.get("tx_block_pairs") or []
+    if not isinstance(pairs, list):
+        raise ParamError("tx_block_pairs: want an array of [transaction, block] pairs")
+    out = []
+    for p in pairs:
+        if not isinstance(p, list) or len(p) != 2:
+            raise ParamError("tx_block_pairs: each entry is a [transaction, block] pair")
+        out.append((_reorg_tx(p[0]), codec.int_or_quantity(p[1])))
+    return codec.int_or_quantity(v["depth"]), out
+
+
+@rpc("anvil_reorg", _reorg_options)
+async def anvil_reorg(ctx: Ctx, options: tuple) -> None:
+    await _history(ctx, ctx.devnet.reorg, *options)
+
+
+@rpc("anvil_reset", opt(raw), aliases=("hardhat_reset",))
+async def anvil_reset(ctx: Ctx, options) -> bool | None:
+    """Back to genesis. Forking (a {forking: ...} or {jsonRpcUrl} parameter) is refused."""
+    if options is not None and not (isinstance(options, dict) and not options.get("forking")
+                                    and not options.get("jsonRpcUrl")):
+        raise InvalidParams("forking is not supported yet")
+    await ctx.run(ctx.devnet.reset)
+    return True if ctx.namespace == "hardhat" else None

@@ -10,11 +10,23 @@ hardhat_dropTransaction answers whether a pooled transaction was removed (an err
 already mined), anvil_dropTransaction the removed transaction's hash or null.
 Numbers are JSON integers or hex quantities; balances up to 2**256 - 1, nonces up to 2**64 - 1
 (EIP-2681); a storage slot is a quantity or up to 32 bytes of hex, a value exactly 32 bytes.
+
+Also the chain settings (node/dev_settings.py): anvil_setChainId, anvil_/hardhat_setCoinbase,
+anvil_/hardhat_setMinGasPrice and anvil_/hardhat_setNextBlockBaseFeePerGas (both move the one
+unit price), evm_/anvil_setBlockGasLimit, anvil_setNextBlockPrevRandao / hardhat_setPrevRandao,
+anvil_nodeInfo and anvil_/hardhat_metadata in Anvil's shapes; and anvil_/hardhat_addBalance,
+anvil_dealERC20 (hardhat_dealERC20, anvil_setERC20Balance), anvil_setERC20Allowance,
+anvil_/hardhat_dropAllTransactions and anvil_removePoolTransactions.
 """
 from typing import Any
 
+from pydevnet.node.chain.rewind import HistoryError
+from pydevnet.node.config import fork_title
+from pydevnet.node.dev_tokens import TokenSlotNotFound
 from pydevnet.rpc import codec
-from pydevnet.rpc.codec import hexdata
+from pydevnet.rpc.codec import hexdata, qty
+from pydevnet.rpc.errors import RPCError
+from pydevnet.rpc.methods.info import CLIENT_VERSION
 from pydevnet.rpc.errors import InvalidParams, ParamError
 from pydevnet.rpc.registry import Ctx, rpc
 
@@ -150,3 +162,121 @@ async def get_automine(ctx: Ctx) -> bool:
 async def set_interval_mining(ctx: Ctx, ms: int) -> bool | None:
     await ctx.run(ctx.devnet.set_interval_mining, ms / 1000)
     return _answer(ctx)
+
+
+@rpc("anvil_dropAllTransactions", aliases=("hardhat_dropAllTransactions",))
+async def drop_all_transactions(ctx: Ctx) -> bool | None:
+    await ctx.run(ctx.devnet.drop_all_transactions)
+    return _answer(ctx)
+
+
+@rpc("anvil_removePoolTransactions", codec.address)
+async def remove_pool_transactions(ctx: Ctx, sender: bytes) -> None:
+    await ctx.run(ctx.devnet.remove_pool_transactions, sender)
+
+
+# -- balances and tokens -----------------------------------------------------------------------
+@rpc("anvil_addBalance", codec.address, _balance, aliases=("hardhat_addBalance",))
+async def add_balance(ctx: Ctx, addr: bytes, amount: int) -> bool | None:
+    await ctx.run(ctx.devnet.add_balance, addr, amount)
+    return _answer(ctx)
+
+
+async def _token(ctx: Ctx, fn, *args) -> None:
+    try:
+        await ctx.run(fn, *args)
+    except TokenSlotNotFound as e:
+        raise RPCError(str(e)) from None
+
+
+@rpc("anvil_dealERC20", codec.address, codec.address, _balance,
+     aliases=("hardhat_dealERC20", "anvil_setERC20Balance"))
+async def deal_erc20(ctx: Ctx, owner: bytes, token: bytes, amount: int) -> None:
+    """Anvil's order: (owner, token, amount)."""
+    await _token(ctx, ctx.devnet.deal_erc20, owner, token, amount)
+
+
+@rpc("anvil_setERC20Allowance", codec.address, codec.address, codec.address, _balance)
+async def set_erc20_allowance(ctx: Ctx, owner: bytes, spender: bytes, token: bytes,
+                              amount: int) -> None:
+    """Anvil's order: (owner, spender, token, amount)."""
+    await _token(ctx, ctx.devnet.set_erc20_allowance, owner, spender, token, amount)
+
+
+# -- chain settings ----------------------------------------------------------------------------
+async def _setting(ctx: Ctx, fn, *args) -> bool | None:
+    try:
+        await ctx.run(fn, *args)
+    except HistoryError as e:
+        raise InvalidParams(str(e)) from None
+    return _answer(ctx)
+
+
+def _u256(v: Any) -> int:
+    return codec.int_or_quantity(v, codec.UINT256_BITS)
+
+
+@rpc("anvil_setChainId", codec.int_or_quantity)
+async def set_chain_id(ctx: Ctx, chain_id: int) -> None:
+    await _setting(ctx, ctx.devnet.set_chain_id, chain_id)
+
+
+@rpc("anvil_setCoinbase", codec.address, aliases=("hardhat_setCoinbase",))
+async def set_coinbase(ctx: Ctx, addr: bytes) -> bool | None:
+    return await _setting(ctx, ctx.devnet.set_coinbase, addr)
+
+
+@rpc("anvil_setMinGasPrice", _u256, aliases=("hardhat_setMinGasPrice",))
+async def set_min_gas_price(ctx: Ctx, price: int) -> bool | None:
+    return await _setting(ctx, ctx.devnet.set_unit_price, price)
+
+
+@rpc("anvil_setNextBlockBaseFeePerGas", _u256, aliases=("hardhat_setNextBlockBaseFeePerGas",))
+async def set_next_block_base_fee(ctx: Ctx, price: int) -> bool | None:
+    return await _setting(ctx, ctx.devnet.set_unit_price, price)
+
+
+@rpc("evm_setBlockGasLimit", codec.int_or_quantity, aliases=("anvil_setBlockGasLimit",))
+async def set_block_gas_limit(ctx: Ctx, gas_limit: int) -> bool:
+    await _setting(ctx, ctx.devnet.set_block_gas_limit, gas_limit)
+    return True  # Anvil answers true under both names
+
+
+@rpc("anvil_setNextBlockPrevRandao", codec.hash32, aliases=("hardhat_setPrevRandao",))
+async def set_next_prevrandao(ctx: Ctx, value: bytes) -> bool | None:
+    return await _setting(ctx, ctx.devnet.set_next_prevrandao, value)
+
+
+# -- reports -----------------------------------------------------------------------------------
+def _node_info(devnet) -> dict:
+    head = devnet.chain.head
+    return {
+        "currentBlockNumber": qty(head.number), "currentBlockTimestamp": head.timestamp,
+        "currentBlockHash": hexdata(head.hash), "hardFork": fork_title(devnet.genesis.fork),
+        "transactionOrder": "fifo",
+        "environment": {"baseFee": qty(devnet.unit_price), "chainId": devnet.chain_id,
+                        "gasLimit": qty(devnet.genesis.gas_limit),
+                        "gasPrice": qty(devnet.unit_price)},
+        "forkConfig": {"forkUrl": None, "forkBlockNumber": None, "forkRetryBackoff": None},
+    }
+
+
+def _metadata(devnet) -> dict:
+    head = devnet.chain.head
+    return {
+        "clientVersion": CLIENT_VERSION, "chainId": devnet.chain_id,
+        "instanceId": hexdata(devnet.instance_id), "latestBlockNumber": head.number,
+        "latestBlockHash": hexdata(head.hash), "forkedNetwork": None,
+        "snapshots": {qty(sid): [n, hexdata(h)]
+                      for sid, (n, h) in devnet.snapshot_heads().items()},
+    }
+
+
+@rpc("anvil_nodeInfo")
+async def node_info(ctx: Ctx) -> dict:
+    return await ctx.run(_node_info, ctx.devnet)
+
+
+@rpc("anvil_metadata", aliases=("hardhat_metadata",))
+async def metadata(ctx: Ctx) -> dict:
+    return await ctx.run(_metadata, ctx.devnet)

@@ -1,5 +1,6 @@
 """Account state at a block: eth_getBalance, eth_getTransactionCount, eth_getCode,
-eth_getStorageAt and eth_getProof (EIP-1186). The block parameter is optional (latest) and may be
+eth_getStorageAt, eth_getProof (EIP-1186) and eth_getAccount (geth's {codeHash, storageRoot,
+balance, nonce}). The block parameter is optional (latest) and may be
 an EIP-1898 reference; "pending" counts pooled transactions in the nonce.
 """
 from typing import Any
@@ -47,3 +48,10 @@ async def get_proof(ctx: Ctx, addr: bytes, keys: list, ref) -> dict:
     slots = [slot for _, slot in keys]
     proof = await ctx.read(ctx.devnet.proof, addr, slots, ref)
     return proof_json(addr, [k for k, _ in keys], slots, proof)
+
+
+@rpc("eth_getAccount", codec.address, BLOCK)
+async def get_account(ctx: Ctx, addr: bytes, ref) -> dict:
+    nonce, balance, code_hash, storage_root = await ctx.read(ctx.devnet.account_info, addr, ref)
+    return {"codeHash": hexdata(code_hash), "storageRoot": hexdata(storage_root),
+            "balance": qty(balance), "nonce": qty(nonce)}

@@ -1,8 +1,12 @@
 """The pool as geth shows it: txpool_status (counts), txpool_content and txpool_contentFrom
-(transactions by checksummed sender and decimal nonce), txpool_inspect (one-line summaries)."""
+(transactions by checksummed sender and decimal nonce), txpool_inspect (one-line summaries);
+as Anvil shows it: eth_pendingTransactions (the executable ones), and eth_fillTransaction
+(Anvil's {raw, tx}: the transaction eth_sendTransaction would send, unsigned: a placeholder
+signature, `from` the given sender or the first dev account)."""
 from pydevnet.node.accounts import to_checksum_address
-from pydevnet.rpc import codec
-from pydevnet.rpc.codec import qty
+from pydevnet.rpc import codec, params
+from pydevnet.rpc.codec import hexdata, qty
+from pydevnet.rpc.errors import RPCError
 from pydevnet.rpc.formatters import tx_json
 from pydevnet.rpc.registry import Ctx, rpc
 
@@ -43,3 +47,18 @@ async def content_from(ctx: Ctx, address: bytes) -> dict:
 async def inspect(ctx: Ctx) -> dict:
     pending, queued = await ctx.run(ctx.devnet.pool_content)
     return {"pending": _by_sender(pending, _summary), "queued": _by_sender(queued, _summary)}
+
+
+@rpc("eth_pendingTransactions")
+async def pending_transactions(ctx: Ctx) -> list:
+    pending, _ = await ctx.run(ctx.devnet.pool_content)
+    return [tx_json(t) for t in pending]
+
+
+@rpc("eth_fillTransaction", params.call_args)
+async def fill_transaction(ctx: Ctx, args: params.CallArgs) -> dict:
+    want = ctx.devnet.chain_id
+    if args.chain_id is not None and args.chain_id != want:
+        raise RPCError(f"chainId does not match node's (have={args.chain_id}, want={want})")
+    tx = await ctx.run(ctx.devnet.fill_transaction, args.request)
+    return {"raw": hexdata(tx.raw), "tx": tx_json(tx)}
