@@ -1,7 +1,7 @@
-"""Otterscan's ots_* API (level 8) over the devnet's chain, as Erigon defines it: internal
-operations and the call tree of a transaction, its revert data, block fees and paged block
-transactions, address history searches, a contract's creator and a transaction by sender and
-nonce. Mixed into Devnet beside Tracing; rpc/ writes the JSON.
+"""Otterscan's ots_* API (level 8) over the devnet's chain, as Erigon defines it and Anvil answers
+it: internal operations and the calls of a transaction, its revert data, block fees and paged
+block transactions, address history searches, a contract's creator and a transaction by sender
+and nonce. Mixed into Devnet beside Tracing; rpc/ writes the JSON.
 
 There are no indexes: a search replays the blocks it scans (those with transactions), one page
 at a time (at most MAX_PAGE_SIZE results, more only to finish the last block found), on a reader
@@ -13,8 +13,7 @@ from pydevnet.node.queries import ReceiptView
 from pydevnet.node.tracers.call import CALLS, CallFrame, CallTracerConfig
 from pydevnet.node.tracers.replay import NotTraceable
 from pydevnet.node.tracers.session import ParityConfig
-from pydevnet.vm.opcodes.system import (CALL, CREATE, CREATE2, DELEGATECALL, SELFDESTRUCT,
-                                        STATICCALL)
+from pydevnet.vm.opcodes.system import CALL, CREATE, CREATE2, SELFDESTRUCT
 
 MAX_PAGE_SIZE = 100
 OP_TRANSFER, OP_SELF_DESTRUCT, OP_CREATE, OP_CREATE2 = 0, 1, 2, 3
@@ -60,15 +59,14 @@ class Otterscan:
             return None
 
     def ots_internal_operations(self, tx_hash: bytes) -> list[tuple] | None:
-        """(type, from, to, value) of each value transfer by CALL, creation and SELFDESTRUCT
-        inside the transaction (not the transaction's own call); None if it is unknown."""
+        """(type, from, to, value) of each value transfer by CALL, creation and SELFDESTRUCT in
+        execution order, the transaction's own call or creation included (as Anvil lists them);
+        None if the transaction is unknown."""
         root = self._call_tree(tx_hash)
         if root is None:
             return None
         out = []
-        for f, depth in _walk(root):
-            if depth == 0:
-                continue
+        for f, _ in _walk(root):
             if f.kind == CALL and f.value:
                 out.append((OP_TRANSFER, f.sender, f.to, f.value))
             elif f.kind in _OPERATIONS:
@@ -76,14 +74,15 @@ class Otterscan:
         return out
 
     def ots_trace(self, tx_hash: bytes) -> list[tuple] | None:
-        """(kind, depth, from, to, value or None, input, output) of every message but calls to
-        precompiles, in execution order; STATICCALL and DELEGATECALL carry no value."""
+        """(kind, depth, from, to, value, input, output) of every message of the CALL family in
+        execution order, calls to precompiles included, as Anvil answers (its entries come from
+        the Parity trace's calls: creations and SELFDESTRUCTs are left out, the depth still
+        counts them); a STATICCALL's value is 0, a DELEGATECALL's its context's."""
         root = self._call_tree(tx_hash)
         if root is None:
             return None
-        return [(f.kind, depth, f.sender, f.to,
-                 None if f.kind in (STATICCALL, DELEGATECALL) else f.value, f.input, f.output)
-                for f, depth in _walk(root) if not (f.precompile and f.kind in CALLS)]
+        return [(f.kind, depth, f.sender, f.to, f.value or 0, f.input, f.output)
+                for f, depth in _walk(root) if f.kind in CALLS]
 
     def ots_transaction_error(self, tx_hash: bytes) -> bytes:
         """A failed transaction's output (its revert data); empty otherwise."""
@@ -99,15 +98,13 @@ class Otterscan:
 
     def ots_block_page(self, ref, page: int, size: int) -> tuple | None:
         """(block, receipt views) of one page of the block's transactions, counted from its
-        end as Erigon pages them: page 0 holds the last `size`."""
-        if size > MAX_PAGE_SIZE:
-            raise PageTooLarge()
+        start as Anvil pages them: page 0 holds the first `size`."""
         header = self.header_for(ref)
         if header is None:
             return None
         views = self.block_receipts(header)
-        end = max(len(views) - page * size, 0)
-        return Block(header, self.chain.db.transactions(header.hash)), views[max(end - size, 0):end]
+        return (Block(header, self.chain.db.transactions(header.hash)),
+                views[page * size:(page + 1) * size])
 
     def ots_search(self, address: bytes, block_number: int, page_size: int,
                    before: bool) -> SearchPage:

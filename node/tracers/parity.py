@@ -4,7 +4,9 @@ and trace_call (any of trace, stateDiff, vmTrace), and trace_filter (the traces 
 by sender and recipient, paged with after and count). Mixed into Devnet beside Tracing.
 
 A trace's top call reports the gas left after intrinsic gas and what its execution used before
-refunds, as Parity did. trace_filter replays each block of its range that has transactions, on
+refunds, as Parity did. Calls to precompiles are listed by trace_transaction, trace_block and
+trace_filter (Anvil's traces of mined transactions list them) but not by trace_replay* and
+trace_call (Anvil's and reth's replays leave them out, as Parity did). trace_filter replays each block of its range that has transactions, on
 a reader thread under --rpc-timeout; `after` and `count` stop the scan once the page is full.
 """
 from pydevnet.node.calls import CallRequest
@@ -59,6 +61,11 @@ def endpoints(call: FlatCall) -> tuple[bytes, bytes | None]:
     return f.sender, f.to
 
 
+def _replayed(kinds: frozenset) -> ParityConfig:
+    """trace_replay*'s and trace_call's config: no calls to precompiles, as Anvil and reth."""
+    return ParityConfig(kinds, precompiles=False)
+
+
 class ParityTracing:
     """Needs Tracing and Queries."""
 
@@ -78,16 +85,16 @@ class ParityTracing:
         return [r.trace for _, r in self._replay(header, None, ParityConfig())]
 
     def replay_transaction(self, tx_hash: bytes, kinds: frozenset) -> Replay:
-        return self._replay(*self._located(tx_hash), ParityConfig(kinds))[0][1]
+        return self._replay(*self._located(tx_hash), _replayed(kinds))[0][1]
 
     def replay_block(self, ref, kinds: frozenset) -> list[Replay]:
         header = self.require_header(ref)
         if header.number == 0:
             return []
-        return [r for _, r in self._replay(header, None, ParityConfig(kinds))]
+        return [r for _, r in self._replay(header, None, _replayed(kinds))]
 
     def replay_call(self, req: CallRequest, ref, kinds: frozenset, overrides=None) -> Replay:
-        return self.trace_call(req, ref, ParityConfig(kinds), overrides)
+        return self.trace_call(req, ref, _replayed(kinds), overrides)
 
     def _number(self, ref) -> int:
         """A block number, or a tag's (latest, pending, safe, finalized: the head)."""

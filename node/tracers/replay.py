@@ -29,6 +29,7 @@ class Tracing:
         chain = self.chain
         state = chain.state_at(chain.header_by_number(header.number - 1))
         env = chain.env_of(header)
+        chain.begin_block(state, env, header)  # the fork's system calls (EIP-4788, EIP-2935)
         txs = chain.db.transactions(header.hash)
         last = len(txs) - 1 if stop_after is None else stop_after
         budget = Budget(self.trace_max_bytes)

@@ -26,12 +26,15 @@ class NoopConfig:
 
 class ParityConfig:
     """Parity's trace types to produce: trace, stateDiff, vmTrace (trace_replay*, trace_call);
-    trace alone for trace_transaction, trace_block and trace_filter."""
+    trace alone for trace_transaction, trace_block and trace_filter. `precompiles`: whether the
+    trace lists calls to precompiles (Anvil's trace_transaction does, its trace_replay* and
+    reth's traces do not)."""
 
-    __slots__ = ("kinds",)
+    __slots__ = ("kinds", "precompiles")
 
-    def __init__(self, kinds=frozenset((TRACE,))) -> None:
+    def __init__(self, kinds=frozenset((TRACE,)), precompiles: bool = True) -> None:
         self.kinds = frozenset(kinds)
+        self.precompiles = precompiles
 
 
 class FourByteResult:
@@ -143,7 +146,8 @@ class Session:
         if TRACE in config.kinds:
             # Parity's top call reports the gas after intrinsic gas and the gas its execution
             # used (before refunds): the tracer's own values, not geth's transaction totals
-            trace = FlatTrace(flatten(call.root), self.context, PARITY_ERRORS)
+            trace = FlatTrace(flatten(call.root, config.precompiles), self.context,
+                              PARITY_ERRORS)
         return Replay(output, trace, state_diff(diff, self.state) if diff else None,
                       vm.result() if vm else None, self.context)
 
