@@ -8,12 +8,23 @@ real executions; the access list records every address and slot touched, reverte
 The block's fork rules apply as to a transaction: a target holding an EIP-7702 delegation
 designator runs its delegate's code, the gas is at least the EIP-7623 calldata floor (limit and
 gas used), and from Osaka no call gets more gas than EIP-7825's cap.
+
+A request with an EIP-7702 authorization list (or type 4) follows a set-code transaction's rules:
+only from Prague, with a destination and at least one authorization; its intrinsic gas includes
+25,000 per authorization, and the authorizations are applied to the call's state view after the
+sender's nonce is raised and before the call runs (an invalid one is skipped), so a call, an
+estimate, an access list or a traced call sees what the transaction would. set_code_fields gives
+eth_sendTransaction/eth_signTransaction the type-4 fields.
 """
 from pydevnet.state.statedb import StateDB
-from pydevnet.node.tx.errors import (FloorDataGasTooLow, InsufficientFunds, IntrinsicGasTooLow,
-                                     InvalidTransaction)
+from pydevnet.node.tx.errors import (EmptyAuthorizationList, FloorDataGasTooLow,
+                                     InsufficientFunds, IntrinsicGasTooLow, InvalidSignature,
+                                     InvalidTransaction, SetCodeTxCreate, SetCodeTxInvalid,
+                                     UnsupportedType)
+from pydevnet.node.tx.types import SET_CODE_TX_TYPE
 from pydevnet.node.tx.validation import floor_gas, intrinsic_gas
-from pydevnet.node.chain.transition import describe_error, trace_top_exit, warm_up
+from pydevnet.node.chain.transition import (apply_authorizations, describe_error, trace_top_exit,
+                                            warm_up)
 from pydevnet.vm import message
 from pydevnet.vm.errors import Revert
 from pydevnet.vm.frame import BlockEnv, TxEnv
@@ -38,17 +49,20 @@ class InsufficientFundsForTransfer(InsufficientFunds):
 
 
 class CallRequest:
-    """The fields of an eth_call/eth_estimateGas request (all optional but `data`)."""
+    """The fields of an eth_call/eth_estimateGas request (all optional but `data`); `tx_type`
+    is the type the request names (None: inferred), `authorization_list` EIP-7702's signed
+    Authorization tuples."""
 
     __slots__ = ("sender", "to", "gas", "gas_price", "max_fee_per_gas",
                  "max_priority_fee_per_gas", "value", "data", "access_list", "nonce",
-                 "blob_versioned_hashes")
+                 "blob_versioned_hashes", "authorization_list", "tx_type")
 
     def __init__(self, sender: bytes | None = None, to: bytes | None = None,
                  gas: int | None = None, gas_price: int | None = None,
                  max_fee_per_gas: int | None = None, max_priority_fee_per_gas: int | None = None,
                  value: int = 0, data: bytes = b"", access_list: tuple = (),
-                 nonce: int | None = None, blob_versioned_hashes: tuple = ()) -> None:
+                 nonce: int | None = None, blob_versioned_hashes: tuple = (),
+                 authorization_list: tuple = (), tx_type: int | None = None) -> None:
         self.sender = sender
         self.to = to
         self.gas = gas
@@ -60,6 +74,8 @@ class CallRequest:
         self.access_list = access_list
         self.nonce = nonce
         self.blob_versioned_hashes = blob_versioned_hashes
+        self.authorization_list = authorization_list
+        self.tx_type = tx_type
 
     def replace(self, **changes) -> "CallRequest":
         """A copy with `changes` (field names as above)."""
@@ -143,6 +159,45 @@ def apply_overrides(state: StateDB, overrides: dict[bytes, StateOverride] | None
     state.begin_tx()
 
 
+def is_set_code(req: CallRequest) -> bool:
+    return req.tx_type == SET_CODE_TX_TYPE or bool(req.authorization_list)
+
+
+def check_set_code(req: CallRequest, spec) -> None:
+    """EIP-7702's rules for a request with an authorization list or type 4: the fork has
+    set-code transactions, the request names a destination and at least one authorization."""
+    if not is_set_code(req):
+        return
+    if not spec.has(7702):
+        raise UnsupportedType(f"type 0x04 (EIP-7702, authorizationList) is not in "
+                              f"{spec.name.capitalize()}: start the node with --hardfork prague "
+                              "or later")
+    if req.to is None:
+        raise SetCodeTxCreate()
+    if not req.authorization_list:
+        raise EmptyAuthorizationList()
+
+
+class SetCodeGasPrice(SetCodeTxInvalid):
+    message = "EIP-7702 transaction takes maxFeePerGas and maxPriorityFeePerGas, not gasPrice"
+
+
+def set_code_fields(req: CallRequest, spec) -> dict:
+    """The type-4 fields a set-code request adds to the transaction it describes ({} for
+    another request), after check_set_code; its fees must be EIP-1559's."""
+    if not is_set_code(req):
+        return {}
+    check_set_code(req, spec)
+    if req.gas_price is not None:
+        raise SetCodeGasPrice()
+    return {"type": SET_CODE_TX_TYPE, "authorization_list": tuple(req.authorization_list)}
+
+
+def call_intrinsic_gas(req: CallRequest) -> int:
+    """The intrinsic gas the transaction `req` describes would pay (EIP-7702's included)."""
+    return intrinsic_gas(req.data, req.to is None, req.access_list, len(req.authorization_list))
+
+
 def _price(req: CallRequest, env: BlockEnv) -> int:
     if req.gas_price is not None:
         return req.gas_price
@@ -161,7 +216,7 @@ def _call_gas(req: CallRequest, env: BlockEnv, gas_cap: int) -> tuple[int, int, 
     is less; IntrinsicGasTooLow or FloorDataGasTooLow when it covers either not."""
     gas_cap = _tx_gas_cap(env, gas_cap)
     gas = min(req.gas if req.gas is not None else gas_cap, gas_cap)
-    intrinsic = intrinsic_gas(req.data, req.to is None, req.access_list)
+    intrinsic = call_intrinsic_gas(req)
     if gas < intrinsic:
         raise IntrinsicGasTooLow(f"gas {gas}, minimum needed {intrinsic}")
     floor = floor_gas(req.data, env.spec)
@@ -173,6 +228,7 @@ def _call_gas(req: CallRequest, env: BlockEnv, gas_cap: int) -> tuple[int, int, 
 def execute_call(state: StateDB, env: BlockEnv, req: CallRequest, gas_cap: int,
                  tracer: object = None) -> CallResult:
     """Run `req` against `state` (which it modifies: pass a disposable view)."""
+    check_set_code(req, env.spec)
     sender = req.sender or ZERO_ADDRESS
     gas, intrinsic, floor = _call_gas(req, env, gas_cap)
     price = _price(req, env)
@@ -200,6 +256,8 @@ def execute_call(state: StateDB, env: BlockEnv, req: CallRequest, gas_cap: int,
         ok, left, out, err = message.create(state, env, txenv, sender, created, req.value,
                                             req.data, gas - intrinsic, 0)
     else:
+        if req.authorization_list:
+            apply_authorizations(state, env, req)
         code = message.delegated_code(state, env.spec, req.to)
         if tracer is not None:
             tracer.enter(CALL, sender, req.to, req.value, req.data, gas - intrinsic, 0)
@@ -241,7 +299,7 @@ def estimate_gas(fresh_state, env: BlockEnv, req: CallRequest, gas_cap: int) -> 
         if first.reverted:
             raise ExecutionReverted(first.output)
         raise ExecutionFailed(f"gas required exceeds allowance ({hi})")
-    lo = max(first.gas_used - 1, intrinsic_gas(req.data, req.to is None, req.access_list) - 1)
+    lo = max(first.gas_used - 1, call_intrinsic_gas(req) - 1)
     # Optimistic first guess, as geth: enough for the 63/64 rule of nested calls.
     guess = min(hi, (first.gas_used + 2300) * 64 // 63)
     if guess < hi and _run(fresh_state, env, req, guess).success:
@@ -260,6 +318,18 @@ def _run(fresh_state, env: BlockEnv, req: CallRequest, gas: int) -> CallResult:
         return execute_call(fresh_state(), env, req.replace(gas=gas), gas)
     except InvalidTransaction:
         return CallResult(False, b"", gas, None, [], None)
+
+
+def _authorities(req: CallRequest, chain_id: int) -> set[bytes]:
+    """The accounts whose authorizations in `req` are for this chain and signed."""
+    out = set()
+    for auth in req.authorization_list:
+        if auth.chain_id in (0, chain_id):
+            try:
+                out.add(auth.authority())
+            except InvalidSignature:
+                pass
+    return out
 
 
 class _RecordingState(StateDB):
@@ -282,10 +352,11 @@ class _RecordingState(StateDB):
 
 def create_access_list(store, root: bytes, env: BlockEnv, req: CallRequest, gas_cap: int,
                        overrides=None, node_cache=None) -> tuple[list, CallResult]:
-    """The access list `req` would use (sender, recipient and precompiles excluded, as geth),
-    iterated until it is stable, and the result of running with it."""
+    """The access list `req` would use (sender, recipient, precompiles and the EIP-7702
+    authorities, which their authorizations warm anyway, excluded), iterated until it is
+    stable, and the result of running with it."""
     sender = req.sender or ZERO_ADDRESS
-    excluded = {sender, req.to, *env.spec.precompiles}
+    excluded = {sender, req.to, *env.spec.precompiles, *_authorities(req, env.chain_id)}
     access: list = list(req.access_list)
     for _ in range(8):
         st = _RecordingState(store, root, node_cache)

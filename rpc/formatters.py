@@ -5,12 +5,14 @@ A mined transaction shows its block and, for EIP-1559 types, the price it paid a
 unit price, as its receipt's effectiveGasPrice); a pending one has null blockHash, blockNumber,
 blockTimestamp and transactionIndex, and (as geth shows it) an EIP-1559 transaction's gasPrice is
 its maxFeePerGas. Typed transactions carry both yParity and v; blob transactions (EIP-4844) their
-maxFeePerBlobGas and blobVersionedHashes, and their receipts blobGasUsed and blobGasPrice.
+maxFeePerBlobGas and blobVersionedHashes, and their receipts blobGasUsed and blobGasPrice;
+set-code transactions (EIP-7702) their authorizationList (rpc/authorizations.py).
 """
 from pydevnet.node.chain.blocks import Block, Header, Receipt
 from pydevnet.node.filters import LogEntry
 from pydevnet.node.queries import ReceiptView
-from pydevnet.node.tx.types import Transaction
+from pydevnet.node.tx.types import SET_CODE_TX_TYPE, Transaction
+from pydevnet.rpc.authorizations import authorization_list_json
 from pydevnet.rpc.codec import hexdata, opt_hexdata, qty, word
 from pydevnet.state.hashing import EMPTY_CODE_HASH, EMPTY_TRIE_ROOT
 
@@ -79,6 +81,8 @@ def tx_json(tx: Transaction, header: Header | None = None, index: int | None = N
         out["maxPriorityFeePerGas"] = qty(tx.max_priority_fee_per_gas)
     if tx.type != 0:
         out["accessList"] = access_list_json(tx.access_list)
+    if tx.type == SET_CODE_TX_TYPE:
+        out["authorizationList"] = authorization_list_json(tx.authorization_list)
     if tx.max_fee_per_blob_gas is not None:
         out["maxFeePerBlobGas"] = qty(tx.max_fee_per_blob_gas)
         out["blobVersionedHashes"] = [hexdata(h) for h in tx.blob_versioned_hashes]

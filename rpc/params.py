@@ -2,13 +2,16 @@
 GenericTransaction), state overrides (eth_call's third parameter), access lists and log filters.
 
 Field errors name the field ("gas: hex number with leading zero digits"); the dispatcher adds the
-argument position. Unknown call-object fields are ignored, as geth ignores them.
+argument position. Unknown call-object fields are ignored, as geth ignores them; an EIP-7702
+`authorizationList` is decoded by rpc/authorizations.py (signed entries only).
 """
 from typing import Any, Callable
 
 from pydevnet.node.calls import CallRequest, StateOverride
 from pydevnet.node.filters import LogFilter
+from pydevnet.node.tx.types import SET_CODE_TX_TYPE
 from pydevnet.rpc import codec
+from pydevnet.rpc.authorizations import authorization_list
 from pydevnet.rpc.errors import ParamError
 
 MAX_TOPICS = 4  # LOG0..LOG4
@@ -87,14 +90,19 @@ def call_args(v: Any) -> CallArgs:
         raise ParamError(f"maxFeePerGas ({max_fee}) < maxPriorityFeePerGas ({tip})")
     if obj.get("blobVersionedHashes") or obj.get("maxFeePerBlobGas") is not None:
         raise ParamError("blob transactions (type 3) are not supported by this devnet")
-    _field(obj, "type", _number(8))  # validated, then inferred from fees
+    tx_type = _field(obj, "type", _number(8))  # else inferred from fees
+    auths = _field(obj, "authorizationList", authorization_list)
+    if auths is not None and tx_type not in (None, SET_CODE_TX_TYPE):
+        raise ParamError(f"authorizationList: a type {tx_type:#x} transaction has none (EIP-7702 "
+                         "is type 0x4)")
     req = CallRequest(
         sender=_field(obj, "from", codec.address), to=_field(obj, "to", codec.address),
         gas=_field(obj, "gas", _U64), gas_price=gas_price, max_fee_per_gas=max_fee,
         max_priority_fee_per_gas=tip, value=_field(obj, "value", _U256, 0),
         data=inp if inp is not None else (data or b""),
         access_list=_field(obj, "accessList", access_list, ()),
-        nonce=_field(obj, "nonce", _U64))
+        nonce=_field(obj, "nonce", _U64), authorization_list=auths or (),
+        tx_type=SET_CODE_TX_TYPE if auths is not None else tx_type)  # [] too: refused later
     return CallArgs(req, _field(obj, "chainId", _U256), obj.get("from") is not None)
 
 
