@@ -31,7 +31,7 @@ from pydevnet.node.tx.errors import (AlreadyKnown, BlobFeeCapTooLow, FeeTooLow, 
                                      InsufficientFunds, InvalidTransaction, MissingSidecar,
                                      NonceTooLow, SenderNotEOA)
 from pydevnet.node.calls import (CallRequest, CallResult, apply_overrides, create_access_list,
-                                    estimate_gas, execute_call, revert_reason)
+                                    estimate_gas, execute_call, revert_reason, set_code_fields)
 from pydevnet.node.filters import FilterRegistry, LogFilter, block_logs
 from pydevnet.node.miner import IntervalMiner, MiningMode
 from pydevnet.node.queries import PENDING, Queries
@@ -175,6 +175,7 @@ class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain, Dev
             max_fee = req.max_fee_per_gas if req.max_fee_per_gas is not None else self.unit_price
             tip = req.max_priority_fee_per_gas or 0
             fields.update(type=2, max_fee_per_gas=max_fee, max_priority_fee_per_gas=min(tip, max_fee))
+        fields.update(set_code_fields(req, self.chain.spec))  # EIP-7702: type 4, or an error
         return fields
 
     def submit(self, tx: Transaction, pooled_raw: bytes | None = None) -> bytes:
