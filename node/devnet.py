@@ -26,7 +26,7 @@ from pydevnet.node.dev_settings import DevSettings
 from pydevnet.node.dev_state import DevState
 from pydevnet.node.dev_tokens import DevTokens
 from pydevnet.node.chain.rewind import DevHistory
-from pydevnet.node.tx.blobs import blob_gas, verify_sidecar
+from pydevnet.node.tx.blobs import blob_gas, for_fork, verify_sidecar
 from pydevnet.node.tx.errors import (AlreadyKnown, BlobFeeCapTooLow, FeeTooLow, GasLimitExceeded,
                                      InsufficientFunds, InvalidTransaction, MissingSidecar,
                                      NonceTooLow, SenderNotEOA)
@@ -43,7 +43,7 @@ from pydevnet.node.signing import personal_message_hash, signature
 from pydevnet.node.tx.signing import impersonated_transaction, sign_transaction
 from pydevnet.node.tx.types import BLOB_TX_TYPE, Transaction
 from pydevnet.node.tx.validation import validate_stateless
-from pydevnet.node.tx.decode import decode_pooled_transaction
+from pydevnet.node.tx.decode import decode_pooled_transaction, network_encoding
 from pydevnet.node.pool import TxPool
 from pydevnet.node.workers import VMWorker, WorkerPool, guarded
 
@@ -130,8 +130,9 @@ class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain, Dev
         if sidecar is None:
             raise MissingSidecar()
         validate_stateless(tx, self.chain_id, self.chain.spec)  # before KZG
-        verify_sidecar(tx, sidecar)
-        return self.submit(tx, bytes(raw))
+        pooled = for_fork(tx, sidecar, self.chain.spec)  # Osaka: version 0 -> cell proofs
+        verify_sidecar(tx, pooled, self.chain.spec)
+        return self.submit(tx, bytes(raw) if pooled is sidecar else network_encoding(tx, pooled))
 
     def send_transaction(self, req: CallRequest) -> bytes:
         """eth_sendTransaction from an unlocked dev account (fill nonce, gas and fees, sign), or

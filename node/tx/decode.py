@@ -11,11 +11,15 @@ hashes 32 bytes), and the list must have exactly the type's fields. A set-code t
 six: chain id, 20-byte address, nonce, y_parity, r, s, each within its bounds. Legacy v is 27/28
 or chain_id * 2 + 35/36 (EIP-155); typed y_parity is 0 or 1.
 
-A blob transaction (EIP-4844) may arrive in its network form,
-`0x03 ++ rlp([tx_payload_body, blobs, commitments, proofs])`. decode_transaction checks the sidecar
-against the versioned hashes (counts, sizes, kzg_to_versioned_hash) and drops it;
-decode_pooled_transaction checks only the sizes and hands the sidecar back, so the node can
-verify it (node/tx/blobs.py, with the KZG proofs) after the transaction's own rules.
+A blob transaction (EIP-4844) may arrive in a network form: EIP-4844's version 0,
+`0x03 ++ rlp([tx_payload_body, blobs, commitments, proofs])` with one blob proof per blob, or
+EIP-7594's (Osaka) version 1, `0x03 ++ rlp([tx_payload_body, 1, blobs, commitments,
+cell_proofs])` with CELLS_PER_EXT_BLOB (128) cell proofs per blob, blob by blob. They are told
+apart as geth tells them: a string (the version) rather than a list second; a version other than
+1 is refused. decode_transaction checks the sidecar against the versioned hashes (counts, sizes,
+kzg_to_versioned_hash) and drops it; decode_pooled_transaction checks only the sizes and hands
+the sidecar back, so the node can verify it (node/tx/blobs.py, with the KZG proofs, and which
+version the fork takes) after the transaction's own rules.
 
 The pool's size limit (geth's, a policy and not a consensus rule, so decode_transaction does not
 apply it): 128 KiB (legacypool txMaxSize, four 32 KiB slots) for a transaction's canonical
@@ -36,6 +40,9 @@ from pydevnet.vm.precompiles.kzg import kzg_to_versioned_hash
 BYTES_PER_BLOB = 4096 * 32  # EIP-4844: FIELD_ELEMENTS_PER_BLOB * 32
 KZG_COMMITMENT_SIZE = 48  # a compressed BLS12-381 G1 point
 KZG_PROOF_SIZE = 48
+CELLS_PER_EXT_BLOB = 128  # EIP-7594: cells (and cell proofs) of a blob's extension
+SIDECAR_VERSION_BLOB_PROOFS = 0  # EIP-4844's wrapper: one proof per blob
+SIDECAR_VERSION_CELL_PROOFS = 1  # EIP-7594's wrapper_version
 _ADDRESS_SIZE = 20
 _HASH_SIZE = 32
 TX_SLOT_SIZE = 32 * 1024  # geth's legacypool accounts a transaction in 32 KiB slots
@@ -144,39 +151,55 @@ def _parse_fields(tx_type: int, items: list) -> dict[str, Any]:
 
 
 class BlobSidecar(NamedTuple):
-    """The network form's blobs, KZG commitments and proofs (one each per versioned hash)."""
+    """The network form's blobs, KZG commitments and proofs: one blob and commitment per
+    versioned hash; one proof per blob (version 0, EIP-4844) or CELLS_PER_EXT_BLOB cell proofs
+    per blob, blob by blob (version 1, EIP-7594)."""
 
     blobs: tuple[bytes, ...]
     commitments: tuple[bytes, ...]
     proofs: tuple[bytes, ...]
+    version: int = SIDECAR_VERSION_BLOB_PROOFS
+
+    def proofs_per_blob(self) -> int:
+        return CELLS_PER_EXT_BLOB if self.version == SIDECAR_VERSION_CELL_PROOFS else 1
 
 
 def _unwrap_blob_network_form(items: list) -> tuple[list, BlobSidecar | None]:
-    """Split `[tx_payload_body, blobs, commitments, proofs]` into body and sidecar, if wrapped;
-    each blob, commitment and proof must have its size."""
+    """Split `[tx_payload_body, (wrapper_version,) blobs, commitments, proofs]` into body and
+    sidecar, if wrapped; each blob, commitment and proof must have its size."""
     if not items or not isinstance(items[0], list):
         return items, None
-    if len(items) == 5 and isinstance(items[1], bytes):
-        # [body, wrapper_version, blobs, commitments, cell_proofs]: Osaka's form, not Cancun's
-        raise DecodeError("EIP-7594 blob sidecars (cell proofs, wrapper version) are not "
-                          "supported: this node is Cancun, send the EIP-4844 form")
+    size, version = len(items), SIDECAR_VERSION_BLOB_PROOFS
+    if size > 1 and isinstance(items[1], bytes):
+        version = _int(items[1], "blob sidecar version")
+        if version != SIDECAR_VERSION_CELL_PROOFS:
+            raise DecodeError(f"unsupported blob tx version {version}")  # geth's wording
+        items = items[:1] + items[2:]
     if len(items) != 4:
-        raise DecodeError(f"blob network wrapper has {len(items)} items, expected 4")
+        raise DecodeError(f"blob network wrapper has {size} items, expected "
+                          f"{size - len(items) + 4}")
     blobs, commitments, proofs = (_list(x, "blob sidecar") for x in items[1:])
     return items[0], BlobSidecar(
         tuple(_sized(b, "blob", BYTES_PER_BLOB) for b in blobs),
         tuple(_sized(c, "kzg commitment", KZG_COMMITMENT_SIZE) for c in commitments),
-        tuple(_sized(p, "kzg proof", KZG_PROOF_SIZE) for p in proofs))
+        tuple(_sized(p, "kzg proof", KZG_PROOF_SIZE) for p in proofs), version)
 
 
 def check_sidecar_hashes(tx: Transaction, sidecar: BlobSidecar) -> None:
-    """One blob, commitment and proof per versioned hash, each hash the commitment's
-    kzg_to_versioned_hash; raises BlobSidecarMismatch."""
+    """One blob and commitment per versioned hash, each hash the commitment's
+    kzg_to_versioned_hash, and the proofs the version's count; raises BlobSidecarMismatch (in
+    geth's words where geth has them)."""
     hashes = tx.blob_versioned_hashes
-    counts = (len(sidecar.blobs), len(sidecar.commitments), len(sidecar.proofs))
-    if counts != (len(hashes),) * 3:
-        raise BlobSidecarMismatch(f"{counts[0]} blobs, {counts[1]} commitments, {counts[2]} "
-                                  f"proofs for {len(hashes)} versioned hashes")
+    if len(sidecar.blobs) != len(hashes):
+        raise BlobSidecarMismatch(f"invalid number of {len(sidecar.blobs)} blobs compared to "
+                                  f"{len(hashes)} blob hashes")
+    if len(sidecar.commitments) != len(hashes):
+        raise BlobSidecarMismatch(f"invalid number of {len(sidecar.commitments)} blob "
+                                  f"commitments compared to {len(hashes)} blob hashes")
+    expected = len(hashes) * sidecar.proofs_per_blob()
+    if len(sidecar.proofs) != expected:
+        raise BlobSidecarMismatch(f"invalid number of {len(sidecar.proofs)} blob proofs "
+                                  f"expected {expected}")
     for i, (commitment, versioned_hash) in enumerate(zip(sidecar.commitments, hashes)):
         computed = kzg_to_versioned_hash(commitment)
         if computed != versioned_hash:
@@ -238,7 +261,10 @@ def decode_transaction(raw: bytes) -> Transaction:
 
 
 def network_encoding(tx: Transaction, sidecar: BlobSidecar) -> bytes:
-    """EIP-4844's network form: 0x03 ++ rlp([tx_payload_body, blobs, commitments, proofs])."""
+    """The network form of `sidecar`'s version: EIP-4844's
+    0x03 ++ rlp([tx_payload_body, blobs, commitments, proofs]) or EIP-7594's
+    0x03 ++ rlp([tx_payload_body, 1, blobs, commitments, cell_proofs])."""
     body = decode(tx.raw[1:])
-    return bytes((BLOB_TX_TYPE,)) + encode([body, list(sidecar.blobs),
+    version = [sidecar.version] if sidecar.version != SIDECAR_VERSION_BLOB_PROOFS else []
+    return bytes((BLOB_TX_TYPE,)) + encode([body, *version, list(sidecar.blobs),
                                             list(sidecar.commitments), list(sidecar.proofs)])

@@ -3,9 +3,10 @@ the canonical form is mined; each invalid case has its own error and leaves noth
 blocks count blob gas, keep the 6-blob limit and carry the excess; the blob fee is burned."""
 import pytest
 
+from pydevnet.node.config import Genesis
 from pydevnet.node.devnet import MiningMode
 from pydevnet.node.tx.errors import (BlobFeeCapTooLow, BlobHashVersion, BlobSidecarMismatch,
-                                     BlobTxCreate, DecodeError, InsufficientFunds, InvalidBlobProof,
+                                     BlobTxCreate, InsufficientFunds, InvalidBlobProof,
                                      MissingBlobHashes, MissingSidecar, TooManyBlobs)
 from pydevnet.node.tx.decode import BlobSidecar, network_encoding
 from pydevnet.state.hashing import keccak256
@@ -148,13 +149,14 @@ def test_a_deferred_senders_later_nonces_wait_too(manual):
 
 
 def test_pooled_blob_tx_keeps_its_sidecar_across_a_restart(tmp_path):
-    d = make_devnet(tmp_path / "db", mining=MiningMode.MANUAL)
+    # EIP-4844's form is pooled as sent before Osaka (Osaka converts it: test_eip7594_*)
+    d = make_devnet(tmp_path / "db", mining=MiningMode.MANUAL, genesis=Genesis(fork="prague"))
     key = accounts(d)[0].private_key
     raw = blob_raw(key, 0, blobs=(0,))
     tx_hash = run(d, d.send_raw_transaction, raw)
     assert d.store.get(b"p" + tx_hash) == raw  # the network form, sidecar included
     d.shutdown()
-    d = make_devnet(tmp_path / "db", mining=MiningMode.MANUAL)
+    d = make_devnet(tmp_path / "db", mining=MiningMode.MANUAL, genesis=Genesis(fork="prague"))
     try:
         assert tx_hash in d.pool
         m = run(d, d.mine_blocks, 1)[0]
@@ -181,9 +183,14 @@ def test_blob_blocks_are_deterministic():
     assert heads[0] == heads[1] and heads[0][1] == GAS_PER_BLOB
 
 
-def test_osaka_cell_proof_wrapper_is_a_decode_error(devnet):
-    tx, sc = blob_tx(accounts(devnet)[0].private_key, 0)
-    raw = b"\x03" + encode([decode(tx.raw[1:]), b"\x01", list(sc.blobs), list(sc.commitments),
-                            list(sc.proofs)])
-    with pytest.raises(DecodeError, match="EIP-7594"):
-        run(devnet, devnet.send_raw_transaction, raw)
+def test_osaka_cell_proof_wrapper_is_refused_before_osaka():
+    d = make_devnet(genesis=Genesis(fork="prague"))  # EIP-7594's wrapper: Osaka's only
+    try:
+        tx, sc = blob_tx(accounts(d)[0].private_key, 0)
+        raw = b"\x03" + encode([decode(tx.raw[1:]), b"\x01", list(sc.blobs),
+                                list(sc.commitments), list(sc.proofs) * 128])
+        with pytest.raises(BlobSidecarMismatch, match="invalid sidecar version pre-osaka: 1"):
+            run(d, d.send_raw_transaction, raw)
+        assert len(d.pool) == 0
+    finally:
+        d.shutdown()
