@@ -10,7 +10,9 @@ import logging
 import os
 import sys
 
+from pydevnet.node import anvil_options
 from pydevnet.node.hosts import is_loopback
+from pydevnet.node.state_dump import StateFileError
 from pydevnet.node.workers import run_in_vm_thread
 
 DEFAULT_HOST = "127.0.0.1"
@@ -26,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "'devnet blocktest PATH...' execution-spec-tests blockchain tests.")
     p.add_argument("--host", default=DEFAULT_HOST,
                    help="interface to listen on (default %(default)s; 0.0.0.0 in Docker)")
-    p.add_argument("--port", type=int, default=DEFAULT_PORT,
+    p.add_argument("-p", "--port", type=int, default=DEFAULT_PORT,
                    help="JSON-RPC port, HTTP and WebSocket (default %(default)s)")
     p.add_argument("--datadir", default=DEFAULT_DATADIR,
                    help="LevelDB data directory; the chain resumes from it (default %(default)s)")
@@ -39,13 +41,13 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the fork of a new chain: cancun, prague, osaka, bpo1 or bpo2 (default: "
                         "genesis.json's config.fork, else Cancun); an existing data dir keeps "
                         "its own, and naming another is an error")
-    p.add_argument("--block-time", type=float, metavar="SECONDS",
+    p.add_argument("-b", "--block-time", type=float, metavar="SECONDS",
                    help="mine a block every SECONDS with all pending transactions instead "
                         "of one block per transaction; also the timestamp step")
     p.add_argument("--mixed-mining", action="store_true",
                    help="automine each transaction and also mine a block every --block-time "
                         "seconds (Anvil's --mixed-mining)")
-    p.add_argument("--no-mining", action="store_true",
+    p.add_argument("--no-mining", "--no-mine", action="store_true",
                    help="leave transactions pending until evm_mine")
     p.add_argument("--wallclock", action="store_true",
                    help="take block timestamps from the wall clock (not deterministic)")
@@ -67,7 +69,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="wall-clock limit of those calls and of debug traces without their "
                         "own timeout (default %(default)s, as geth; 0: none)")
     p.add_argument("--quiet", action="store_true", help="no per-block and per-transaction log")
+    anvil_options.add_arguments(p)
+    p.add_argument("-V", "--version", action="version", version=_version_line())
     return p
+
+
+def _version_line() -> str:
+    from importlib import metadata
+    try:
+        v = metadata.version("pydevnet")
+    except metadata.PackageNotFoundError:
+        v = "0.0.0"
+    return f"devnet (pydevnet) {v}, compatible with anvil 1.7.1"
 
 
 def parse_node_args(argv: list[str] | None = None):
@@ -87,6 +100,10 @@ def parse_node_args(argv: list[str] | None = None):
         genesis = load_genesis(args.genesis) if args.genesis else Genesis()
     except GenesisError as e:
         sys.exit(f"devnet: {e}")
+    problem = anvil_options.check(args)
+    if problem:
+        sys.exit(f"devnet: {problem}")
+    anvil_options.apply_to_genesis(args, genesis)
     if args.hardfork is not None:
         if args.hardfork not in SUPPORTED_FORKS:
             sys.exit(f"devnet: --hardfork: {args.hardfork!r} is not supported (supported: "
@@ -109,14 +126,24 @@ def parse_node_args(argv: list[str] | None = None):
             store = LevelDBStore(os.path.join(args.datadir, "chaindata"))
         except StoreOpenError as e:
             sys.exit(f"devnet: cannot open data dir {args.datadir}: {e}")
-    _configure_logging(args.quiet)
+    _configure_logging(args.quiet or args.silent)
     try:
         devnet = Devnet(store, genesis, mining=mining, wallclock=args.wallclock,
                         block_time=args.block_time, rpc_gas_cap=args.rpc_gas_cap,
                         mixed_mining=args.mixed_mining,
                         rpc_timeout=args.rpc_timeout)
-    except (GenesisMismatch, LayoutError) as e:
+    except GenesisMismatch as e:
+        flags = anvil_options.given(args)
+        sys.exit(f"devnet: {' '.join(flags)} contradict{'s' if len(flags) == 1 else ''} the "
+                 f"chain in {args.datadir}: {e}" if flags else f"devnet: {e}")
+    except LayoutError as e:
         sys.exit(f"devnet: {e}")
+    devnet.client_version = args.client_version
+    try:
+        anvil_options.load_at_start(args, devnet)
+    except StateFileError as e:
+        devnet.shutdown()
+        sys.exit(f"devnet: cannot load the state: {e}")
     return args, devnet
 
 

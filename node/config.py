@@ -165,7 +165,7 @@ def parse_genesis(data: Any) -> Genesis:
         raise _field("extraData", f"{len(extra)} bytes, at most {MAX_EXTRA_DATA}")
     return Genesis(
         chain_id=_uint(cfg, "chainId", "config.chainId", DEFAULT_CHAIN_ID, 1, 2 ** 64 - 1),
-        unit_price=_uint(cfg, "unitPrice", "config.unitPrice", DEFAULT_UNIT_PRICE, 1),
+        unit_price=_uint(cfg, "unitPrice", "config.unitPrice", DEFAULT_UNIT_PRICE),  # 0: free gas
         block_period=_uint(cfg, "blockPeriod", "config.blockPeriod", DEFAULT_BLOCK_PERIOD, 1,
                            86400),
         fork=fork,
@@ -175,7 +175,18 @@ def parse_genesis(data: Any) -> Genesis:
         else DEFAULT_COINBASE,
         extra_data=extra, mnemonic=mnemonic, derivation_path=path,
         accounts=_uint(cfg, "accounts", "config.accounts", DEFAULT_ACCOUNTS, 0, 1000),
-        alloc=_alloc(data["alloc"]) if "alloc" in data else None)
+        alloc=_with_dev_accounts(_alloc(data["alloc"]), mnemonic, path, _uint(
+            cfg, "accounts", "config.accounts", DEFAULT_ACCOUNTS, 0, 1000))
+        if "alloc" in data else None)
+
+
+def _with_dev_accounts(alloc: dict[bytes, AllocAccount], mnemonic: str, path: str,
+                       count: int) -> dict[bytes, AllocAccount]:
+    """The alloc, with DEFAULT_BALANCE for each dev account of the mnemonic it leaves out (a
+    changed mnemonic funds its own accounts; an account listed keeps what the file says)."""
+    for a in dev_accounts(mnemonic, count, path):
+        alloc.setdefault(a.address, AllocAccount(DEFAULT_BALANCE))
+    return alloc
 
 
 def load_genesis(path: str) -> Genesis:
@@ -186,7 +197,11 @@ def load_genesis(path: str) -> Genesis:
         raise GenesisError(f"cannot read genesis file {path}: {e.strerror}") from None
     except json.JSONDecodeError as e:
         raise GenesisError(f"{path}: not valid JSON: {e}") from None
-    return parse_genesis(data)
+    try:
+        return parse_genesis(data)
+    except GenesisError as e:  # name the file the user gave
+        msg = str(e)
+        raise GenesisError(f"{path}: {msg.removeprefix('genesis.json: ')}") from None
 
 
 def genesis_to_json(g: Genesis) -> dict:

@@ -96,6 +96,8 @@ class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain, Dev
         self._snapshots: dict[int, tuple[bytes, bytes]] = {}  # id -> (head hash, state root)
         self.impersonated: set[bytes] = set()
         self.auto_impersonate = False
+        self.log_enabled = True  # the node log (anvil_setLoggingEnabled)
+        self.client_version: str | None = None  # web3_clientVersion; None: the default
         self._remember_settings()
         self.worker.run(self._restore_pool)
 
@@ -269,6 +271,8 @@ class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain, Dev
         return m
 
     def _log_block(self, m: MinedBlock) -> None:
+        if not self.log_enabled:
+            return
         for tx, r in zip(m.block.transactions, m.results):
             line = f"    Transaction: 0x{tx.hash.hex()}  Gas used: {r.gas_used}"
             if r.contract_address:

@@ -10,6 +10,7 @@ import math
 from typing import Any
 
 import pydevnet.rpc.methods  # noqa: F401 -- registers every method
+from pydevnet.rpc import call_log
 from pydevnet.rpc.access import RemoteDevDisabled, is_dev_only
 from pydevnet.rpc.codec import dumps, parse_int
 from pydevnet.rpc.errors import (InternalError, InvalidRequest, MethodNotFound, ParseError,
@@ -96,9 +97,13 @@ class Dispatcher:
             if err is None:
                 log.exception("internal error in %s", name)
                 err = InternalError(f"internal error: {type(e).__name__}: {e}")
+            if call_log.enabled(self.devnet):
+                call_log.log_call(name, msg.get("params"), None, err.message)
             if "id" not in msg:
                 return None
             return error_response(rid, err)
+        if call_log.enabled(self.devnet):
+            call_log.log_call(name, msg.get("params"), result, None)
         if "id" not in msg:
             return None
         return {"jsonrpc": "2.0", "id": rid, "result": result}

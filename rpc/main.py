@@ -14,6 +14,7 @@ from typing import Callable, Iterable
 
 from aiohttp import web
 
+from pydevnet.node.anvil_options import StateDumper, write_config
 from pydevnet.node.cli import DEFAULT_HOST, DEFAULT_PORT
 from pydevnet.node.workers import start_big_stack_thread
 from pydevnet.rpc.server import MAX_REQUEST_BYTES, RPCConfig, create_app
@@ -32,7 +33,8 @@ STOP_BUDGET = 1.2
 def serve(devnet, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
           cors_origins: Iterable[str] = ("*",), *, max_request_bytes: int = MAX_REQUEST_BYTES,
           allow_remote_dev: bool = False, allowed_hosts: Iterable[str] = (),
-          on_listening: Callable[[], None] | None = None) -> None:
+          on_listening: Callable[[], None] | None = None,
+          on_stopping: Callable[[], None] | None = None) -> None:
     """Serve `devnet` on host:port until SIGINT/SIGTERM, then shut it down (its store included).
     Starts the devnet's background work (interval mining). Prints nothing; `on_listening` is
     called once the port is bound. OSError if the port cannot be bound.
@@ -42,7 +44,8 @@ def serve(devnet, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     readers (node/workers.py), so no request holds the loop.
 
     Beyond a loopback `host`, the dev-only methods need `allow_remote_dev`; `allowed_hosts` adds
-    names the Host header may carry (rpc/access.py)."""
+    names the Host header may carry (rpc/access.py). `on_stopping` is called once serving
+    has ended, before the devnet shuts down (a last state dump)."""
     sys.setswitchinterval(SWITCH_INTERVAL)
     app = create_app(devnet, RPCConfig.for_listener(
         host, allow_remote_dev=allow_remote_dev, allowed_hosts=allowed_hosts,
@@ -65,6 +68,8 @@ def serve(devnet, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
         for sig, handler in previous.items():
             signal.signal(sig, handler)
         since = box.get("stopping_since", time.monotonic())
+        if on_stopping is not None:
+            on_stopping()
         devnet.shutdown(grace=max(0.0, STOP_BUDGET - (time.monotonic() - since)))
     if "error" in box:
         raise box["error"]
@@ -114,13 +119,19 @@ def main(argv: list[str] | None = None) -> int:
         return cli.blocktest_main(argv[1:])
     args, devnet = cli.parse_node_args(argv)
     origins = [o.strip() for o in args.cors.split(",") if o.strip()] or ["*"]
+    dumper = StateDumper(args, devnet)
 
     def listening() -> None:
-        print(cli.banner(args, devnet), flush=True)
+        if args.config_out:
+            write_config(args.config_out, devnet)
+        if not args.silent:
+            print(cli.banner(args, devnet), flush=True)
+        dumper.start()
 
     try:
         serve(devnet, args.host, args.port, origins, allow_remote_dev=args.allow_remote_dev,
-              allowed_hosts=(args.allowed_hosts or "").split(","), on_listening=listening)
+              allowed_hosts=(args.allowed_hosts or "").split(","), on_listening=listening,
+              on_stopping=dumper.stop)
     except OSError as e:
         sys.exit(f"devnet: cannot listen on {args.host}:{args.port}: {e.strerror or e}")
     return 0
