@@ -15,8 +15,10 @@ beside the writer. debug_traceCall also takes stateOverrides (as eth_call's thir
 blockOverrides are ignored. The block variants answer [{txHash, result}].
 
 An unknown transaction is -32000 "transaction not found", as in geth, except the zero hash:
-titanoboa asks for it to learn whether the node traces (an error other than -32602 turns its
-tracing off), so it gets Anvil's answer to any unknown hash, an empty opcode trace."""
+titanoboa (boa/network.py) asks for it with {"tracer": "callTracer", "onlyTopCall": true} to
+learn whether the node traces (an error other than -32602 turns its tracing off), so it gets
+Anvil's answer to any unknown hash, an empty opcode trace. boa's `onlyTopCall` beside `tracer`
+(not in tracerConfig, where geth reads it) is honoured for callTracer."""
 import re
 from typing import Any
 
@@ -59,7 +61,10 @@ def trace_config(v: Any) -> Any:
         raise ParamError(f"cannot unmarshal {codec.json_type(v)} into TraceConfig")
     tracer = v.get("tracer")
     if tracer:
-        return _named_tracer(tracer, v.get("tracerConfig"))
+        cfg = _named_tracer(tracer, v.get("tracerConfig"))
+        if tracer == "callTracer" and "onlyTopCall" in v:  # titanoboa puts it here
+            cfg.only_top_call = codec.boolean(v["onlyTopCall"])
+        return cfg
     unknown = v.keys() - _FLAGS.keys() - _IGNORED - {"tracer", "tracerConfig", "limit"}
     if unknown:
         raise ParamError(f"unknown TraceConfig field {sorted(unknown)[0]!r}")
