@@ -3,9 +3,11 @@ optional state overrides), eth_sendRawTransaction and eth_sendTransaction (unloc
 
 A revert is error 3 "execution reverted: <reason>" with the revert data; another failure is
 -32000 with its description; a rejected transaction is -32000 with geth's message (rpc.errors).
+A transaction object's EIP-7702 authorizationList (rpc/authorizations.py) is applied to a call's
+state before it runs, and makes eth_sendTransaction send a type-4 transaction (node/calls.py).
 """
 from pydevnet.node.calls import ExecutionFailed, ExecutionReverted, raise_for_result
-from pydevnet.node.queries import LATEST
+from pydevnet.node.queries import LATEST, PENDING
 from pydevnet.rpc import codec, params
 from pydevnet.rpc.codec import hexdata, qty
 from pydevnet.rpc.errors import RPCError
@@ -14,6 +16,9 @@ from pydevnet.rpc.params import CallArgs
 from pydevnet.rpc.registry import Ctx, opt, rpc
 
 BLOCK = opt(codec.block_ref, LATEST)
+# eth_estimateGas without a block runs on the pending block, as Anvil and Hardhat do: with the
+# next block's number and timestamp (evm_setNextBlockTimestamp's), the ones the send will see
+PENDING_BLOCK = opt(codec.block_ref, PENDING)
 OVERRIDES = opt(params.state_overrides)
 
 
@@ -31,7 +36,7 @@ async def call(ctx: Ctx, args: CallArgs, ref, overrides) -> str:
     return hexdata(result.output)
 
 
-@rpc("eth_estimateGas", params.call_args, BLOCK, OVERRIDES)
+@rpc("eth_estimateGas", params.call_args, PENDING_BLOCK, OVERRIDES)
 async def estimate_gas(ctx: Ctx, args: CallArgs, ref, overrides) -> str:
     _check_chain_id(ctx, args)
     return qty(await ctx.execute(ctx.devnet.estimate, args.request, ref, overrides))

@@ -1,6 +1,8 @@
 """Signing with the unlocked dev accounts, as Anvil and Hardhat offer it: eth_sign and
 personal_sign (EIP-191; note personal_sign's reversed parameters), eth_signTypedData_v4 (EIP-712;
-the typed data as an object or as its JSON text) and eth_signTransaction ({raw, tx})."""
+the typed data as an object or as its JSON text) and eth_signTransaction ({raw, tx}; a type-4
+transaction for an EIP-7702 authorizationList, whose entries come signed: the node signs no
+authorizations, as Anvil)."""
 import json
 from typing import Any
 
