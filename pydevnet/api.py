@@ -58,7 +58,8 @@ class Account:
 def build_genesis(genesis: str | Path | dict | Genesis | None = None, *,
                   hardfork: str | None = None, accounts: int | None = None,
                   balance: int | None = None, chain_id: int | None = None,
-                  mnemonic: str | None = None, unit_price: int | None = None) -> Genesis:
+                  mnemonic: str | None = None, unit_price: int | None = None,
+                  gas_limit: int | None = None, timestamp: int | None = None) -> Genesis:
     """A Genesis from a file, a genesis.json object or the defaults, then the options on top.
     With accounts, balance or mnemonic given (and no alloc of its own), the alloc follows them:
     `accounts` dev accounts of the mnemonic, `balance` wei each."""
@@ -76,6 +77,10 @@ def build_genesis(genesis: str | Path | dict | Genesis | None = None, *,
         g.fork = hardfork.lower()
     if unit_price is not None:
         g.unit_price = unit_price
+    if gas_limit is not None:
+        g.gas_limit = gas_limit
+    if timestamp is not None:
+        g.timestamp = timestamp
     if mnemonic is not None:
         g.mnemonic = mnemonic
     if accounts is not None:
@@ -95,15 +100,19 @@ class Devnet:
                  balance: int | None = None, chain_id: int | None = None,
                  genesis: str | Path | dict | Genesis | None = None,
                  datadir: str | Path | None = None, mnemonic: str | None = None,
-                 unit_price: int | None = None, automine: bool = True) -> None:
+                 unit_price: int | None = None, automine: bool = True,
+                 gas_limit: int | None = None, timestamp: int | None = None,
+                 client_version: str | None = None) -> None:
         g = build_genesis(genesis, hardfork=hardfork, accounts=accounts, balance=balance,
-                          chain_id=chain_id, mnemonic=mnemonic, unit_price=unit_price)
+                          chain_id=chain_id, mnemonic=mnemonic, unit_price=unit_price,
+                          gas_limit=gas_limit, timestamp=timestamp)
         if datadir is None:
             store = MemoryStore()
         else:
             Path(datadir).mkdir(parents=True, exist_ok=True)
             store = LevelDBStore(str(Path(datadir) / "chaindata"))
         self.node = Node(store, g, mining=MiningMode.AUTO if automine else MiningMode.MANUAL)
+        self.node.client_version = client_version  # --client-version
         self.accounts = [Account(a) for a in
                          dev_accounts(g.mnemonic, g.accounts, g.derivation_path)]
         self._loop = asyncio.new_event_loop()
