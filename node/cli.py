@@ -69,6 +69,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="wall-clock limit of those calls and of debug traces without their "
                         "own timeout (default %(default)s, as geth; 0: none)")
     p.add_argument("--quiet", action="store_true", help="no per-block and per-transaction log")
+    p.add_argument("--trace-max-bytes", type=int, default=64 * 1024 * 1024, metavar="BYTES",
+                   help="largest answer of a debug_trace*/trace_* call; past it the trace stops "
+                        "with an error (default %(default)s; 0: no limit)")
+    p.add_argument("--disable-console-log", action="store_true",
+                   help="do not print contracts' console.log (Hardhat's console.sol) and Kaia "
+                        "vmLog (0x3fd) messages")
     anvil_options.add_arguments(p)
     p.add_argument("-V", "--version", action="version", version=_version_line())
     return p
@@ -131,7 +137,8 @@ def parse_node_args(argv: list[str] | None = None):
         devnet = Devnet(store, genesis, mining=mining, wallclock=args.wallclock,
                         block_time=args.block_time, rpc_gas_cap=args.rpc_gas_cap,
                         mixed_mining=args.mixed_mining,
-                        rpc_timeout=args.rpc_timeout)
+                        rpc_timeout=args.rpc_timeout, trace_max_bytes=args.trace_max_bytes,
+                        console_log=not args.disable_console_log)
     except GenesisMismatch as e:
         flags = anvil_options.given(args)
         sys.exit(f"devnet: {' '.join(flags)} contradict{'s' if len(flags) == 1 else ''} the "

@@ -45,6 +45,7 @@ from pydevnet.node.tx.types import BLOB_TX_TYPE, Transaction
 from pydevnet.node.tx.validation import validate_stateless
 from pydevnet.node.tx.decode import decode_pooled_transaction, network_encoding
 from pydevnet.node.pool import TxPool
+from pydevnet.node.console_log import ConsoleLog
 from pydevnet.node.workers import VMWorker, WorkerPool, guarded
 
 log = logging.getLogger("devnet")
@@ -67,7 +68,7 @@ class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain, Dev
                  rpc_timeout: float = DEFAULT_RPC_TIMEOUT,
                  reader_threads: int = READER_THREADS,
                  trace_max_bytes: int = DEFAULT_TRACE_MAX_BYTES,
-                 mixed_mining: bool = False) -> None:
+                 mixed_mining: bool = False, console_log: bool = True) -> None:
         self.worker = VMWorker()
         self.readers = WorkerPool(reader_threads, "kvm-reader")
         self.rpc_gas_cap = rpc_gas_cap  # 0: no cap beyond the block gas limit's for estimates
@@ -86,6 +87,9 @@ class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain, Dev
             self.worker.shutdown(0.0)
             store.close()
             raise
+        self.console = ConsoleLog()
+        if console_log:  # --disable-console-log leaves the VM's hook unset
+            self.chain.console = self.console.report
         self.pool = TxPool()
         self.accounts = {a.address: a for a in dev_accounts(
             genesis.mnemonic, genesis.accounts, genesis.derivation_path)}
@@ -271,6 +275,11 @@ class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain, Dev
         return m
 
     def _log_block(self, m: MinedBlock) -> None:
+        messages = self.console.take()
+        if messages:
+            log.info("    console.log:")
+            for line in (ln for msg in messages for ln in msg.split("\n")):
+                log.info("      %s", line)
         if not self.log_enabled:
             return
         for tx, r in zip(m.block.transactions, m.results):

@@ -13,10 +13,12 @@ from pydevnet.vm.spec import Spec
 class BlockEnv:
     """What the block gives the VM: its fork's rules (`spec`), COINBASE, TIMESTAMP, NUMBER,
     PREVRANDAO, GASLIMIT, CHAINID, BASEFEE, BLOBBASEFEE (EIP-7516, from the excess blob gas) and
-    BLOCKHASH's lookup."""
+    BLOCKHASH's lookup. `console`, when set, is told of every message with input to an account
+    without code (address, input): how console.log's calls reach the node."""
 
     __slots__ = ("spec", "coinbase", "number", "timestamp", "gas_limit", "prevrandao",
-                 "base_fee", "chain_id", "excess_blob_gas", "blob_base_fee", "block_hash")
+                 "base_fee", "chain_id", "excess_blob_gas", "blob_base_fee", "block_hash",
+                 "console")
 
     def __init__(self, *, spec: Spec, coinbase: bytes, number: int, timestamp: int,
                  gas_limit: int, prevrandao: int, base_fee: int, chain_id: int,
@@ -33,6 +35,7 @@ class BlockEnv:
         self.excess_blob_gas = excess_blob_gas
         self.blob_base_fee = spec.blob.base_fee(excess_blob_gas)
         self.block_hash = block_hash or (lambda n: None)
+        self.console: Callable[[bytes, bytes], None] | None = None
 
 
 class TxEnv:

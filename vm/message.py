@@ -60,6 +60,8 @@ def call(st, block: BlockEnv, tx: TxEnv, caller: bytes, target: bytes, code_addr
             return True, gas - used, out, None
         code = st.get_code(code_address)
     if not code:
+        if block.console is not None and data:  # only calls to empty accounts pay this test
+            block.console(code_address, data)
         return True, gas, b"", None
     f = Frame(st, block, tx, caller=caller, address=target, value=value, data=data, code=code,
               gas=gas, depth=depth, is_static=is_static)

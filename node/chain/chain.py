@@ -150,6 +150,7 @@ class Chain:
         self.time_offset = 0  # a one-time jump added to the next block's timestamp
         self.timestamp_interval: int | None = None  # anvil_setBlockTimestampInterval
         self.next_prevrandao: bytes | None = None  # anvil_setNextBlockPrevRandao: one block
+        self.console = None  # told of calls to empty accounts while mining (console.log)
         moved = self.db.check_layout()
         if moved:
             log.info("data dir moved to storage schema %d (%d trie nodes re-keyed)",
@@ -383,6 +384,7 @@ class Chain:
     def mine(self, txs: list, timestamp: int | None = None) -> MinedBlock:
         """Build, commit and persist the next block with as many of `txs` as are valid."""
         env = self.env_for(self.head, timestamp)
+        env.console = self.console
         if env.timestamp > MAX_TIMESTAMP:
             raise TimestampLimit(f"the next block's timestamp {env.timestamp} would pass "
                                  f"2**64 - 1: no block can be mined on this chain")

@@ -3,7 +3,7 @@ ots_traceTransaction, ots_getTransactionError and the address searches' pages ar
 Anvil 1.7.1's answers for the same chain (tests/rpc/tracee.py); block details and paged block
 transactions, contract creators, transactions by sender and nonce, ots_hasCode and the errors
 against the chain itself."""
-from tests.rpc.tracee import ANVIL, tracee_chain, without_hashes
+from tests.rpc.tracee import ANVIL, tracee_chain
 
 UNKNOWN = "0x" + "11" * 32
 
