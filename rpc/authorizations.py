@@ -1,7 +1,8 @@
 """EIP-7702 authorization lists in JSON, in and out, in execution-apis' shape: each entry
 `{chainId, address, nonce, yParity, r, s}`, the numbers as quantities (geth's
 SetCodeAuthorization). On input `v` is accepted for `yParity`, as Anvil's (alloy's) decoder
-accepts it, and r and s also as 32-byte data (what some clients send for a signature word).
+accepts it, numbers also as JSON numbers (as the transaction object's), and r and s also as
+32-byte data (what some clients send for a signature word).
 
 An entry must be signed: the node does not sign authorizations for its dev accounts, as Anvil
 does not (an unsigned entry is refused there with "missing field `r`"). A wallet signs them with
@@ -21,10 +22,14 @@ _UINT8_BITS = 8
 _WORD_HEX_DIGITS = 66  # "0x" + 64: a signature word given as 32-byte data
 
 
+def _number(v: Any, bits: int = codec.UINT256_BITS) -> int:
+    return codec.int_or_quantity(v, bits)
+
+
 def _signature_word(v: Any) -> int:
     if isinstance(v, str) and len(v) == _WORD_HEX_DIGITS:
         return int.from_bytes(codec.hash32(v), "big")
-    return codec.quantity(v)
+    return _number(v)
 
 
 def _required(entry: dict, key: str, decode) -> Any:
@@ -38,7 +43,7 @@ def _required(entry: dict, key: str, decode) -> Any:
 
 
 def _uint8(v: Any) -> int:
-    return codec.quantity(v, _UINT8_BITS)
+    return _number(v, _UINT8_BITS)
 
 
 def _y_parity(entry: dict) -> int:
@@ -60,9 +65,9 @@ def authorization(v: Any) -> Authorization:
     if unknown:
         raise ParamError(f"unknown field {sorted(unknown)[0]!r}")
     return Authorization(
-        chain_id=_required(v, "chainId", codec.quantity),
+        chain_id=_required(v, "chainId", _number),
         address=_required(v, "address", codec.address),
-        nonce=_required(v, "nonce", codec.uint64),
+        nonce=_required(v, "nonce", lambda x: _number(x, codec.UINT64_BITS)),
         y_parity=_y_parity(v),
         r=_required(v, "r", _signature_word),
         s=_required(v, "s", _signature_word))

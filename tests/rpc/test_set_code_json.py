@@ -68,6 +68,15 @@ def test_v_is_accepted_for_y_parity(dev):
     assert int(dev.rpc("eth_call", req, "latest"), 16) == int(dev_account(5).address, 16)
 
 
+def test_entry_numbers_as_json_numbers_and_words_as_data(dev):
+    req, auth = _request(5)
+    for key in ("chainId", "nonce", "yParity"):
+        auth[key] = int(auth[key], 16)
+    for key in ("r", "s"):
+        auth[key] = "0x" + int(auth[key], 16).to_bytes(32, "big").hex()
+    assert int(dev.rpc("eth_call", req, "latest"), 16) == int(dev_account(5).address, 16)
+
+
 def test_estimate_is_enough_for_the_transaction(dev):
     def raw(authority_index: int, gas: int) -> str:
         auth = signed_authorization(dev_account(authority_index), 0)
