@@ -90,6 +90,8 @@ def call_args(v: Any) -> CallArgs:
         raise ParamError(f"maxFeePerGas ({max_fee}) < maxPriorityFeePerGas ({tip})")
     if obj.get("blobVersionedHashes") or obj.get("maxFeePerBlobGas") is not None:
         raise ParamError("blob transactions (type 3) are not supported by this devnet")
+    if any(obj.get(k) is not None for k in ("blobs", "commitments", "proofs")):
+        raise ParamError('"blobs" is not supported for this RPC method')  # geth's wording
     tx_type = _field(obj, "type", _number(8))  # else inferred from fees
     auths = _field(obj, "authorizationList", authorization_list)
     if auths is not None and tx_type not in (None, SET_CODE_TX_TYPE):

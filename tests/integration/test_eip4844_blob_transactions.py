@@ -2,8 +2,8 @@
 independent signer) with its versioned hashes, wrapped with blobs, commitments and proofs from
 ckzg into the network form, waits in the --no-mining pool across a restart (its sidecar
 persisted), is mined by evm_mine with blobGasUsed in block and receipt, and the chain keeps it
-across another restart. The bare canonical form and eth_account's own EIP-7594 (Osaka) wrapper
-are refused."""
+across another restart. The bare canonical form is refused. (eth_account's own EIP-7594 wrapper:
+tests/node/test_eip7594_devnet_process.py.)"""
 import hashlib
 
 import rlp
@@ -56,12 +56,3 @@ def test_blob_tx_pooled_across_a_restart_then_mined_and_kept(spawn, tmp_path):
     assert block["blobGasUsed"] == hex(2 * GAS_PER_BLOB) and block["excessBlobGas"] == "0x0"
     assert block["transactions"][0]["hash"] == tx_hash
     assert dev.rpc("txpool_status")["pending"] == "0x0"
-
-
-def test_eip7594_wrapper_from_eth_account_is_refused_clearly(devnet):
-    tx = dict(type=3, chainId=CHAIN_ID, nonce=0, to=to_checksum_address("0x" + "bb" * 20),
-              value=0, gas=21_000, maxFeePerGas=UNIT_PRICE, maxPriorityFeePerGas=0,
-              maxFeePerBlobGas=1, data="0x")
-    raw = SENDER.sign_transaction(tx, blobs=[blob_parts(0)[0]]).raw_transaction
-    err = devnet.error("eth_sendRawTransaction", "0x" + bytes(raw).hex())
-    assert err.code == -32000 and "EIP-7594" in err.message
