@@ -123,13 +123,16 @@ def test_osaka_refuses_a_seventh_blob(osaka):
     assert _pool_and_nonce(osaka, sender.address) == before
 
 
-def test_osaka_converts_an_eip4844_form(osaka):
-    sender = dev_account(8)
-    canonical, raw = _wrapped(sender, 0, (3,), None)
-    tx_hash = osaka.rpc("eth_sendRawTransaction", "0x" + raw.hex())
+def _send_eip4844_form_and_mine(dev: DevnetProcess, sender, blob: int) -> None:
+    canonical, raw = _wrapped(sender, 0, (blob,), None)
+    tx_hash = dev.rpc("eth_sendRawTransaction", "0x" + raw.hex())
     assert tx_hash == "0x" + keccak(canonical).hex()
-    osaka.rpc("evm_mine")
-    assert osaka.rpc("eth_getTransactionReceipt", tx_hash)["blobGasUsed"] == hex(GAS_PER_BLOB)
+    dev.rpc("evm_mine")
+    assert dev.rpc("eth_getTransactionReceipt", tx_hash)["blobGasUsed"] == hex(GAS_PER_BLOB)
+
+
+def test_osaka_converts_an_eip4844_form(osaka):
+    _send_eip4844_form_and_mine(osaka, dev_account(8), 3)
 
 
 def test_prague_takes_the_eip4844_form_and_refuses_cell_proofs(prague):
@@ -139,11 +142,7 @@ def test_prague_takes_the_eip4844_form_and_refuses_cell_proofs(prague):
         err = prague.error("eth_sendRawTransaction", "0x" + cells.hex())
         assert (err.code, err.message) == (-32000, "invalid sidecar version pre-osaka: 1")
         assert _pool_and_nonce(prague, sender.address) == before
-    canonical, raw = _wrapped(sender, 0, (0,), None)
-    tx_hash = prague.rpc("eth_sendRawTransaction", "0x" + raw.hex())
-    assert tx_hash == "0x" + keccak(canonical).hex()
-    prague.rpc("evm_mine")
-    assert prague.rpc("eth_getTransactionReceipt", tx_hash)["blobGasUsed"] == hex(GAS_PER_BLOB)
+    _send_eip4844_form_and_mine(prague, sender, 0)
 
 
 def test_eth_send_transaction_builds_no_blob_transaction(osaka):
