@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8545
 DATADIR ?= .devnet
 
-.PHONY: install run test lint bench bench-rpc clean soak load fuzz memory
+.PHONY: install run test lint bench bench-rpc clean soak load fuzz memory toolchains
 
 JS_STAMP := tests/js/node_modules/.installed
 HH_JS    := tests/js/hardhat
@@ -50,7 +50,20 @@ lint: install
 	for p in node rpc vm state; do ln -s $(CURDIR)/$$p $(LINT_TREE)/pydevnet/$$p; done
 	cd $(LINT_TREE) && PYTHONPATH=. $(CURDIR)/$(BIN)/lint-imports $(CURDIR)/pyproject.toml
 
-test: install lint
+# The Python toolchains the tests drive as clients (titanoboa, eth-ape: tests/integration/
+# test_toolchain_*.py) live in a venv of their own, pinned by tests/toolchains/requirements.txt
+# (their eth-*/web3 pins clash with the project's). About 80 s to install from nothing.
+TC_VENV  := tests/toolchains/.venv
+TC_STAMP := $(TC_VENV)/.installed
+
+$(TC_STAMP): tests/toolchains/requirements.txt
+	test -x $(TC_VENV)/bin/python || $(PYTHON) -m venv $(TC_VENV)
+	$(TC_VENV)/bin/python -m pip install -q -r tests/toolchains/requirements.txt
+	touch $(TC_STAMP)
+
+toolchains: $(TC_STAMP)
+
+test: install lint toolchains
 	$(BIN)/python -m pytest -q -n 2 --dist worksteal tests
 	# the conformance suite again with every unit compiled (the default, auto, compiles only hot
 	# code, so the run above mostly exercises the interpreter)
@@ -125,4 +138,5 @@ load: install
 	@$(BIN)/python bench/load.py --seconds $(LOAD_SECONDS) --clients $(LOAD_CLIENTS)
 
 clean:
-	rm -rf $(VENV) *.egg-info build tests/js/node_modules $(HH_JS)/node_modules bench/.peers
+	rm -rf $(VENV) *.egg-info build tests/js/node_modules $(HH_JS)/node_modules bench/.peers \
+		tests/toolchains/.venv
