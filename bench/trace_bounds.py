@@ -10,6 +10,14 @@ Each configuration runs in a fresh child process (peak RSS is per process):
 
 The transaction is mined in a fresh in-memory devnet and traced through the JSON-RPC dispatcher
 (decoding, tracing, formatting and encoding the answer), without HTTP.
+
+Measured 2026-12-05 with --gas 16000000 (under Osaka's EIP-7825 cap; 4,841,851 steps), 2 shared
+cores: default config and 64 MiB cap: -32000 "trace result too large" after 10.1 s, peak RSS
+332 MiB; enableMemory: the same error after 0.1 s, 76 MiB; limit 1000: 17.7 s (the whole
+transaction still runs), 0.1 MiB answer, 75 MiB; no cap (--max-bytes 0): 212.8 s, 376.4 MiB
+answer, 5,043 MiB peak; no cap with disableStack: 43.4 s, 269.2 MiB answer, 2,843 MiB peak.
+The cap keeps peak memory near the answer's size; without it the answer is still built whole
+(not streamed), about 13x its size in RSS.
 """
 import argparse
 import asyncio
