@@ -1,8 +1,8 @@
 """@nomicfoundation/hardhat-network-helpers (Hardhat 3, ethers v6) against the real `devnet`
 process: tests/js/hardhat/network_helpers.js drives an OpenZeppelin ERC20 with a time lock
 (contracts/HelperToken.sol) through loadFixture, the time helpers, mine/mineUpTo, the account and
-storage setters, impersonation and takeSnapshot().restore(); it prints JSON, this module asserts
-it. The helpers run at all only because web3_clientVersion starts with "anvil/"."""
+storage setters, impersonation, takeSnapshot().restore(), the next block's settings (coinbase,
+prevrandao, gas limit, base fee) and dropTransaction; it prints JSON, this module asserts it. The helpers run at all only because web3_clientVersion starts with "anvil/"."""
 import pytest
 
 from tests.integration.support import dev_account
@@ -88,3 +88,20 @@ def test_take_snapshot_restore_twice(result):
         assert r["inside"] == {"block": before["block"] + 3,
                                "alice": str(int(before["alice"]) + 99)}
         assert (r["block"], r["alice"]) == (before["block"], before["alice"])
+
+
+def test_next_block_coinbase_prevrandao_gas_limit_and_base_fee(result):
+    s = result["blockSettings"]
+    gwei = 10**9
+    assert s["before"] == {"miner": "0xC014BA5EC014ba5ec014Ba5EC014ba5Ec014bA5E",
+                           "gasLimit": "30000000", "baseFee": str(25 * gwei)}
+    assert s["set"] == {"miner": "0x00000000000000000000000000000000c014bA5e",
+                        "prevRandao": "0x" + "00" * 30 + "1234",
+                        "gasLimit": "25000000", "baseFee": str(30 * gwei)}
+    # put back by the same helpers; the PREVRANDAO setting was for one block only
+    assert {k: v for k, v in s["after"].items() if k != "prevRandao"} == s["before"]
+    assert s["after"]["prevRandao"] != s["set"]["prevRandao"]
+
+
+def test_drop_transaction(result):
+    assert result["drop"] == {"pooled": True, "dropped": True, "gone": True, "minedAfter": 0}

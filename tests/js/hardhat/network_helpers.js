@@ -5,11 +5,12 @@
 // loadFixture (the fixture runs once, later calls restore its snapshot), time.latest /
 // latestBlock / increase / increaseTo / setNextBlockTimestamp, mine(n, {interval}) and mineUpTo,
 // setBalance / setCode / setNonce / setStorageAt / getStorageAt, impersonateAccount /
-// stopImpersonatingAccount, takeSnapshot().restore() (twice), with ethers v6 and an OpenZeppelin
-// ERC20 (contracts/HelperToken.sol, artifact committed in contracts/build). The helpers refuse a
-// node whose web3_clientVersion does not start with hardhat/anvil/zksync: the first answer
-// records it. The last stdout line is one JSON object (big integers as decimal strings); an
-// unexpected failure exits non-zero with the error on stderr.
+// stopImpersonatingAccount, takeSnapshot().restore() (twice), setCoinbase / setPrevRandao /
+// setBlockGasLimit / setNextBlockBaseFeePerGas, dropTransaction, with ethers v6 and an
+// OpenZeppelin ERC20 (contracts/HelperToken.sol, artifact committed in contracts/build). The
+// helpers refuse a node whose web3_clientVersion does not start with hardhat/anvil/zksync: the
+// first answer records it. The last stdout line is one JSON object (big integers as decimal
+// strings); an unexpected failure exits non-zero with the error on stderr.
 import { readFileSync } from "node:fs";
 import { network } from "hardhat";
 
@@ -157,7 +158,8 @@ async function impersonation(ethers, h, token) {
 async function snapshots(ethers, h, token) {
   const [owner, alice] = await ethers.getSigners();
   const snapshot = await h.takeSnapshot();
-  const before = { block: (await block(ethers)).number, alice: await token.balanceOf(alice.address) };
+  const before = { block: (await block(ethers)).number,
+                   alice: await token.balanceOf(alice.address) };
   const rounds = [];
   for (let i = 0; i < 2; i++) { // restore() takes a new snapshot, so it works again
     await (await token.connect(owner).transfer(alice.address, 99n)).wait();
@@ -171,6 +173,49 @@ async function snapshots(ethers, h, token) {
   return plain({ id: snapshot.snapshotId, before, rounds });
 }
 
+// the next block's coinbase, prevrandao, gas limit and base fee; each put back afterwards
+async function blockSettings(ethers, h, provider) {
+  const mixHash = async () =>
+    (await provider.request({ method: "eth_getBlockByNumber", params: ["latest", false] })).mixHash;
+  const coinbase = ethers.getAddress("0x00000000000000000000000000000000c014ba5e");
+  const randao = ethers.zeroPadValue("0x1234", 32);
+  const gwei = 10n ** 9n;
+  const before = await ethers.provider.getBlock("latest");
+  await h.setCoinbase(coinbase);
+  await h.setPrevRandao(randao);
+  await h.setBlockGasLimit(25_000_000n);
+  await h.setNextBlockBaseFeePerGas(30n * gwei);
+  await h.mine();
+  const b = await ethers.provider.getBlock("latest");
+  const setRandao = await mixHash();
+  await h.setCoinbase(before.miner);
+  await h.setBlockGasLimit(before.gasLimit);
+  await h.setNextBlockBaseFeePerGas(before.baseFeePerGas);
+  await h.mine();
+  const after = await ethers.provider.getBlock("latest");
+  const afterRandao = await mixHash();
+  return plain({ before: { miner: before.miner, gasLimit: before.gasLimit,
+                           baseFee: before.baseFeePerGas },
+                 set: { miner: b.miner, prevRandao: setRandao, gasLimit: b.gasLimit,
+                        baseFee: b.baseFeePerGas },
+                 after: { miner: after.miner, gasLimit: after.gasLimit,
+                          baseFee: after.baseFeePerGas, prevRandao: afterRandao } });
+}
+
+// dropTransaction: a transaction pooled while automine is off leaves the pool
+async function dropping(ethers, h, provider) {
+  const [owner, , bob] = await ethers.getSigners();
+  await provider.request({ method: "evm_setAutomine", params: [false] });
+  const tx = await owner.sendTransaction({ to: bob.address, value: 1n });
+  const pooled = (await ethers.provider.getTransaction(tx.hash)) !== null;
+  const dropped = await h.dropTransaction(tx.hash);
+  const gone = (await ethers.provider.getTransaction(tx.hash)) === null;
+  await provider.request({ method: "evm_setAutomine", params: [true] });
+  await h.mine();
+  const block = await ethers.provider.getBlock("latest");
+  return { pooled, dropped, gone, minedAfter: block.transactions.length };
+}
+
 async function main() {
   const { ethers, networkHelpers: h, provider } = await network.create();
   const out = { clientVersion: await provider.request({ method: "web3_clientVersion" }) };
@@ -181,6 +226,8 @@ async function main() {
   out.accounts = await accountHelpers(ethers, h, token);
   out.impersonation = await impersonation(ethers, h, token);
   out.snapshot = await snapshots(ethers, h, token);
+  out.blockSettings = await blockSettings(ethers, h, provider);
+  out.drop = await dropping(ethers, h, provider);
   console.log(JSON.stringify(out));
 }
 
