@@ -51,7 +51,8 @@ for (const file of Object.keys(sources)) {
       bytecode: "0x" + c.evm.bytecode.object,
       deployedBytecode: "0x" + c.evm.deployedBytecode.object, storage,
     };
-    writeFileSync(path.join(here, "build", `${name}.json`), JSON.stringify(artifact, null, 2) + "\n");
+    const target = path.join(here, "build", `${name}.json`);
+    writeFileSync(target, JSON.stringify(artifact, null, 2) + "\n");
     console.log(`build/${name}.json`);
   }
 }
