@@ -65,11 +65,10 @@ class Queries:
             return chain.header_by_number(ref)
         if isinstance(ref, BlockRef):
             h = chain.db.header(ref.hash)
-            if h is not None and ref.require_canonical and \
-                    chain.db.hash_by_number(h.number) != h.hash:
-                return None
-            if h is not None and h.number > chain.head.number:
-                return None  # rewound by evm_revert
+            if h is None or h.number > chain.head.number:
+                return None  # unknown, or rewound by evm_revert/anvil_rollback
+            if chain.db.hash_by_number(h.number) != h.hash:
+                return None  # left behind by anvil_reorg or debug_setHead, gone as in Anvil
             return h
         if ref == EARLIEST:
             return chain.header_by_number(0)
@@ -124,8 +123,8 @@ class Queries:
         chain = self.chain
         flt = flt.resolve(chain.head.number)
         if flt.block_hash is not None:
-            h = chain.db.header(flt.block_hash)
-            if h is None or h.number > chain.head.number:
+            h = self.header_for(BlockRef(flt.block_hash))
+            if h is None:
                 raise BlockNotFound("unknown block")
             return self._block_entries(h, flt)
         head = chain.head.number

@@ -138,6 +138,11 @@ def test_rollback_set_head_and_reorg_survive_a_restart(spawn, tmp_path):
         [{"from": A2, "to": A1, "value": "0x7"}, 0]]})
     head = w3.eth.get_block("latest", True)
     assert head.number == 2 and head.hash != block2.hash
+    # the replaced block is gone by hash too, as in Anvil, for blocks and for logs
+    assert w3.provider.make_request("eth_getBlockByHash", [block2.hash.to_0x_hex(), False])[
+        "result"] is None
+    assert "error" in w3.provider.make_request("eth_getLogs", [{"blockHash":
+                                                                block2.hash.to_0x_hex()}])
     assert [t["from"] for t in head.transactions] == [A2]
     assert w3.eth.get_transaction_receipt(hashes[0]).blockNumber == 1  # kept
     err = error(w3, "anvil_reorg", {"depth": 2, "tx_block_pairs": [[{"from": A0}, 2]]})

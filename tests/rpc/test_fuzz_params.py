@@ -135,4 +135,4 @@ def test_random_params_never_crash(rpc, call):
     if "error" in answer:
         assert answer["error"]["code"] != INTERNAL_ERROR, (method, params, answer["error"])
     still = json.loads(rpc({"jsonrpc": "2.0", "id": 2, "method": "eth_chainId", "params": []}))
-    assert still["result"] == "0x7a69"
+    assert int(still["result"], 16) > 0  # still serving (anvil_setChainId may have moved it)
