@@ -34,6 +34,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="LevelDB data directory; the chain resumes from it (default %(default)s)")
     p.add_argument("--memory", action="store_true",
                    help="keep everything in memory instead of --datadir (lost on exit)")
+    p.add_argument("--fsync", action="store_true",
+                   help="wait for the disk on every block write (survives a machine crash; "
+                        "without it a write survives any crash of the node process, kill -9 "
+                        "included, and is lost only if the machine goes down)")
     p.add_argument("--genesis", metavar="FILE",
                    help="genesis.json to start a new chain from (default: the built-in "
                         "one: chain id 31337, 25 gwei unit price, 20 dev accounts)")
@@ -129,7 +133,7 @@ def parse_node_args(argv: list[str] | None = None):
     else:
         os.makedirs(args.datadir, exist_ok=True)
         try:
-            store = LevelDBStore(os.path.join(args.datadir, "chaindata"))
+            store = LevelDBStore(os.path.join(args.datadir, "chaindata"), fsync=args.fsync)
         except StoreOpenError as e:
             sys.exit(f"devnet: cannot open data dir {args.datadir}: {e}")
     _configure_logging(args.quiet or args.silent)

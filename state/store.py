@@ -4,6 +4,13 @@ Both implement the `KVStore` protocol: byte keys to byte values, single puts and
 `write_batch` (the trie's nodes and the chain's head pointer land together or not at all) and
 ordered prefix iteration. Both are safe to share between threads: plyvel's DB is thread-safe, and
 the memory store guards its dict with a lock so that a batch is never seen half-applied.
+
+Durability (LevelDB): a batch written without sync is in the kernel's page cache when the call
+returns, so it survives any crash of the node process (SIGKILL included) and is lost only if the
+machine itself goes down before the kernel flushes it. That is the default, as in geth and most
+databases; `LevelDBStore(path, fsync=True)` (devnet --fsync) makes every batch wait for the disk,
+for machine-crash durability. `write_batch(..., sync=None)` follows the store's policy; True or
+False overrides it for one batch.
 """
 from __future__ import annotations
 
@@ -25,7 +32,8 @@ class KVStore(Protocol):
 
     def delete(self, key: bytes) -> None: ...
 
-    def write_batch(self, puts: Puts, deletes: Iterable[bytes] = (), sync: bool = True) -> None: ...
+    def write_batch(self, puts: Puts, deletes: Iterable[bytes] = (),
+                    sync: bool | None = None) -> None: ...
 
     def iterate(self, prefix: bytes = b"") -> Iterator[tuple[bytes, bytes]]: ...
 
@@ -74,7 +82,8 @@ class MemoryStore:
     def delete(self, key: bytes) -> None:
         self.write_batch((), (key,))
 
-    def write_batch(self, puts: Puts, deletes: Iterable[bytes] = (), sync: bool = True) -> None:
+    def write_batch(self, puts: Puts, deletes: Iterable[bytes] = (),
+                    sync: bool | None = None) -> None:
         """Apply every put, then every delete, atomically (a key in both ends up deleted).
 
         Inputs are validated before the dict is touched, so a bad entry writes nothing.
@@ -116,12 +125,13 @@ class StoreOpenError(OSError):
 class LevelDBStore:
     """A LevelDB database on disk (plyvel), safe to share between threads.
 
-    Single `put`/`delete` calls are not fsync'd (they survive a process crash, not a power loss);
-    `write_batch` is atomic and fsync'd by default, which is how trie commits should be written.
+    `write_batch` is atomic. Writes are fsync'd only with `fsync=True` (see the module
+    docstring): without it they survive a crash of the process, not of the machine.
     """
 
-    def __init__(self, path: str, create_if_missing: bool = True) -> None:
+    def __init__(self, path: str, create_if_missing: bool = True, fsync: bool = False) -> None:
         self.path = path
+        self.fsync = fsync
         try:
             self._db = plyvel.DB(str(path), create_if_missing=create_if_missing)
         except plyvel.IOError as e:
@@ -137,15 +147,19 @@ class LevelDBStore:
         return self._db.get(key)
 
     def put(self, key: bytes, value: bytes) -> None:
-        self._db.put(key, value)
+        self._db.put(key, value, sync=self.fsync)
 
     def delete(self, key: bytes) -> None:
-        self._db.delete(key)
+        self._db.delete(key, sync=self.fsync)
 
-    def write_batch(self, puts: Puts, deletes: Iterable[bytes] = (), sync: bool = True) -> None:
-        """Apply every put, then every delete, in one LevelDB write batch (all or nothing)."""
+    def write_batch(self, puts: Puts, deletes: Iterable[bytes] = (),
+                    sync: bool | None = None) -> None:
+        """Apply every put, then every delete, in one LevelDB write batch (all or nothing),
+        synced to disk if `sync` (None: the store's `fsync` policy)."""
         pairs = _pairs(puts)
         keys = _keys(deletes)
+        if sync is None:
+            sync = self.fsync
         with self._db.write_batch(transaction=True, sync=sync) as batch:
             for key, value in pairs:
                 batch.put(key, value)

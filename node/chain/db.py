@@ -26,7 +26,10 @@ data dir moves its nodes under b"t" (one pass, idempotent if interrupted) and th
 schema 2; a data dir from a newer schema is refused.
 
 A block, its receipts, its lookups, its state nodes, the pool entries it consumes and the new head
-pointer are written in one atomic, synced batch; so are a dev setter's state nodes and override.
+pointer are written in one atomic batch; so are a dev setter's state nodes and override. Whether a
+batch waits for the disk is the store's policy (state/store.py: unsynced by default, which survives
+a crash of the node process; devnet --fsync for a crash of the machine); the schema migration is
+always synced.
 """
 from typing import Iterator
 
@@ -212,7 +215,7 @@ class ChainDB:
         self._headers[header.hash] = header
 
     def write(self, batch: dict[bytes, bytes], deletes: list[bytes] = ()) -> None:
-        self.store.write_batch(batch, deletes, sync=True)
+        self.store.write_batch(batch, deletes)
 
     def override_batch(self, header: Header, root: bytes, batch: dict[bytes, bytes],
                        deletes: list[bytes]) -> None:
@@ -225,7 +228,7 @@ class ChainDB:
     def set_head(self, header: Header, root: bytes, drop_from: int | None = None) -> None:
         """Move the head (evm_revert-style rewinds) to `header` with the state `root`: canonical
         numbers above it are removed together with their transaction lookups, impersonated
-        senders and state overrides, in one synced batch."""
+        senders and state overrides, in one batch."""
         batch: dict[bytes, bytes] = {K_HEAD: header.hash}
         deletes: list[bytes] = []
         self.override_batch(header, root, batch, deletes)
@@ -238,7 +241,7 @@ class ChainDB:
             for tx in self.transactions(bh):
                 deletes += [P_LOOKUP + tx.hash, P_IMPERSONATED + tx.hash]
             n += 1
-        self.store.write_batch(batch, deletes, sync=True)
+        self.store.write_batch(batch, deletes)
 
     def add_pool_transaction(self, tx: Transaction, raw: bytes | None = None) -> None:
         """Persist a pooled transaction as `raw` (default tx.raw; a blob transaction's network
@@ -246,7 +249,7 @@ class ChainDB:
         batch = {P_POOL + tx.hash: raw or tx.raw}
         if tx.impersonated:
             batch[P_IMPERSONATED + tx.hash] = tx.sender
-        self.store.write_batch(batch, (), sync=True)
+        self.store.write_batch(batch, ())
 
     def pool_deletes(self, hashes: list[bytes]) -> list[bytes]:
         """The keys of pooled transactions leaving the pool unmined."""
@@ -254,4 +257,4 @@ class ChainDB:
 
     def remove_pool_transactions(self, hashes: list[bytes]) -> None:
         if hashes:
-            self.store.write_batch({}, self.pool_deletes(hashes), sync=True)
+            self.store.write_batch({}, self.pool_deletes(hashes))

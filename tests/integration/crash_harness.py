@@ -155,7 +155,7 @@ class Sender(threading.Thread):
 
 class Harness:
     def __init__(self, workdir: Path, mode: str, seed: int, senders: int = 3,
-                 per_cycle: tuple[int, int] = (100, 400)) -> None:
+                 per_cycle: tuple[int, int] = (100, 400), fsync: bool = False) -> None:
         self.workdir = workdir
         self.mode = mode
         self.rng = random.Random(seed)
@@ -163,7 +163,7 @@ class Harness:
         self.per_cycle = per_cycle
         genesis = write_genesis(workdir / "genesis.json")
         self.node = DevnetProcess(workdir / "data", "--quiet", "--genesis", str(genesis),
-                                  *MODES[mode])
+                                  *MODES[mode], *(("--fsync",) if fsync else ()))
         self.report = Report(mode)
         self.acked: dict[str, None] = {}
         self.storage: dict[int, int] = {}  # slot -> last acknowledged value
@@ -338,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--modes", default="auto,interval,manual")
     p.add_argument("--workdir", default=None, help="default: a temporary directory")
+    p.add_argument("--fsync", action="store_true", help="run the node with --fsync")
     args = p.parse_args(argv)
     import tempfile
     failed = False
@@ -345,7 +346,7 @@ def main(argv: list[str] | None = None) -> int:
         for mode in args.modes.split(","):
             work = Path(tmp) / mode
             work.mkdir()
-            harness = Harness(work, mode, args.seed)
+            harness = Harness(work, mode, args.seed, fsync=args.fsync)
             try:
                 report = harness.run(args.cycles)
             except AssertionError as e:

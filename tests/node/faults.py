@@ -42,7 +42,8 @@ class FaultyStore:
     def delete(self, key: bytes) -> None:
         self.write_batch({}, [key])
 
-    def write_batch(self, puts: Puts, deletes: Iterable[bytes] = (), sync: bool = True) -> None:
+    def write_batch(self, puts: Puts, deletes: Iterable[bytes] = (),
+                    sync: bool | None = None) -> None:
         puts = dict(puts) if not isinstance(puts, dict) else puts
         deletes = list(deletes)
         self._check(puts, deletes)

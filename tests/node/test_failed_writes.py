@@ -4,6 +4,7 @@ state change, a trie node marked stored but never written) reaches the next one.
 
 The check: after the failure, the node goes on, and its chain is hash for hash the chain a fresh
 node builds from the acknowledged transactions alone; a restart from disk reads every account.
+The LevelDB cases run with both durability policies: unsynced writes (the default) and --fsync.
 """
 import pytest
 
@@ -36,8 +37,9 @@ def _deploy_raw(key: bytes, nonce: int) -> bytes:
     return transfer(key, nonce, None, value=0, gas=200_000, data=initcode(STORE_RUNTIME)).raw
 
 
-def test_failed_block_write_in_automine(tmp_path) -> None:
-    faulty = FaultyStore(LevelDBStore(str(tmp_path / "db")))
+@pytest.mark.parametrize("fsync", [False, True], ids=["unsynced", "fsync"])
+def test_failed_block_write_in_automine(tmp_path, fsync) -> None:
+    faulty = FaultyStore(LevelDBStore(str(tmp_path / "db"), fsync=fsync))
     d = _devnet(faulty)
     key = accounts(d)[0].private_key
     acked = [_deploy_raw(key, 0)]
@@ -71,7 +73,7 @@ def test_failed_block_write_in_automine(tmp_path) -> None:
     final = d.chain.head.hash
     d.shutdown()
 
-    d = _devnet(LevelDBStore(str(tmp_path / "db")))  # every node of every block is on disk
+    d = _devnet(LevelDBStore(str(tmp_path / "db"), fsync=fsync))  # every block's nodes are there
     assert d.chain.head.hash == final
     for n in range(d.chain.head.number + 1):
         h = d.chain.header_by_number(n)
@@ -81,8 +83,9 @@ def test_failed_block_write_in_automine(tmp_path) -> None:
     d.shutdown()
 
 
-def test_failed_write_with_pooled_transactions(tmp_path) -> None:
-    faulty = FaultyStore(LevelDBStore(str(tmp_path / "db")))
+@pytest.mark.parametrize("fsync", [False, True], ids=["unsynced", "fsync"])
+def test_failed_write_with_pooled_transactions(tmp_path, fsync) -> None:
+    faulty = FaultyStore(LevelDBStore(str(tmp_path / "db"), fsync=fsync))
     d = _devnet(faulty, MiningMode.MANUAL)
     key = accounts(d)[0].private_key
     first = transfer(key, 0, b"\x01" * 20, value=1)
@@ -103,7 +106,7 @@ def test_failed_write_with_pooled_transactions(tmp_path) -> None:
     assert [t.hash for t in d.chain.db.transactions(d.chain.head.hash)] == [first.hash]
     assert d.chain.head.hash == _replay([first.raw], MiningMode.MANUAL).chain.head.hash
     d.shutdown()
-    d = _devnet(LevelDBStore(str(tmp_path / "db")), MiningMode.MANUAL)
+    d = _devnet(LevelDBStore(str(tmp_path / "db"), fsync=fsync), MiningMode.MANUAL)
     assert d.pool.all() == [] and d.chain.head.number == 1
     d.shutdown()
 
