@@ -50,6 +50,8 @@ class TxPool:
                     f"fee cap {tx.fee_cap()} must be at least {PRICE_BUMP_PERCENT}% above "
                     f"{old.fee_cap()}")
             self._drop(old)
+            # _drop removes the sender's slots when `old` was its only one: take them anew
+            slots = self._by_sender.setdefault(tx.sender, {})
         slots[tx.nonce] = tx
         self._by_hash[tx.hash] = tx
         self._arrival[tx.hash] = next(self._seq)

@@ -14,9 +14,19 @@ node in-process, pydevnet/api.py), its providers for web3.py (pydevnet/web3_prov
 pytest plugin (pydevnet/pytest_plugin.py) and `main` (the `devnet` command; `python -m pydevnet`
 is the same).
 """
-from pydevnet.api import Account, Devnet, RPCError
-
 __all__ = ["Devnet", "Account", "RPCError", "main", "__version__"]
+_API = ("Devnet", "Account", "RPCError")
+
+
+def __getattr__(name: str):
+    """`Devnet`, `Account` and `RPCError` (pydevnet/api.py) are imported on first use (PEP 562),
+    so that `devnet --help` and the command line's start do not import the whole node first."""
+    if name in _API:
+        from pydevnet import api
+        return getattr(api, name)
+    if name == "__version__":
+        return _version()
+    raise AttributeError(f"module 'pydevnet' has no attribute {name!r}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,6 +41,3 @@ def _version() -> str:
         return metadata.version("pydevnet")
     except metadata.PackageNotFoundError:
         return "0.0.0"
-
-
-__version__ = _version()

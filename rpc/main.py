@@ -5,19 +5,21 @@ entry point (it lives in rpc/ because only rpc/ may import the server).
 to node.cli.blocktest_main; otherwise it builds the Devnet with node.cli.parse_node_args, prints
 node.cli's banner once the port is bound, and serves until SIGINT or SIGTERM.
 """
-import asyncio
+from __future__ import annotations
+
 import signal
 import sys
 import threading
 import time
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from aiohttp import web
-
-from pydevnet.node.anvil_options import StateDumper, write_config
 from pydevnet.node.cli import DEFAULT_HOST, DEFAULT_PORT
-from pydevnet.node.workers import start_big_stack_thread
-from pydevnet.rpc.server import MAX_REQUEST_BYTES, RPCConfig, create_app
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+# aiohttp, the server and the node are imported by the functions that need them: `devnet --help`
+# and a bad option must answer without importing the whole node (tests/rpc/test_cli_imports.py).
 
 # A stop (SIGINT/SIGTERM) ends within 2 s: reads are aborted at once, open requests get
 # SHUTDOWN_TIMEOUT to be answered, and the block in progress what is left of STOP_BUDGET to land
@@ -31,7 +33,7 @@ STOP_BUDGET = 1.2
 
 
 def serve(devnet, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
-          cors_origins: Iterable[str] = ("*",), *, max_request_bytes: int = MAX_REQUEST_BYTES,
+          cors_origins: Iterable[str] = ("*",), *, max_request_bytes: int | None = None,
           allow_remote_dev: bool = False, allowed_hosts: Iterable[str] = (),
           on_listening: Callable[[], None] | None = None,
           on_stopping: Callable[[], None] | None = None) -> None:
@@ -46,15 +48,19 @@ def serve(devnet, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT,
     Beyond a loopback `host`, the dev-only methods need `allow_remote_dev`; `allowed_hosts` adds
     names the Host header may carry (rpc/access.py). `on_stopping` is called once serving
     has ended, before the devnet shuts down (a last state dump)."""
+    from pydevnet.node.workers import start_big_stack_thread
+    from pydevnet.rpc.server import RPCConfig, create_app
     sys.setswitchinterval(SWITCH_INTERVAL)
+    limit = {} if max_request_bytes is None else {"max_request_bytes": max_request_bytes}
     app = create_app(devnet, RPCConfig.for_listener(
         host, allow_remote_dev=allow_remote_dev, allowed_hosts=allowed_hosts,
-        cors_origins=tuple(cors_origins), max_request_bytes=max_request_bytes))
+        cors_origins=tuple(cors_origins), **limit))
     box: dict = {}
     ready = threading.Event()
 
     def loop_thread() -> None:
         try:
+            import asyncio
             asyncio.run(_serve(app, host, port, on_listening, devnet, box, ready))
         except BaseException as e:  # re-raised in the calling thread below
             box["error"] = e
@@ -92,6 +98,9 @@ def _forward_signals(box: dict, ready: threading.Event) -> dict:
 async def _serve(app: web.Application, host: str, port: int,
                  on_listening: Callable[[], None] | None, devnet, box: dict,
                  ready: threading.Event) -> None:
+    import asyncio
+
+    from aiohttp import web
     loop = asyncio.get_running_loop()
     box["loop"], box["stop"] = loop, asyncio.Event()
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
@@ -118,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["blocktest"]:
         return cli.blocktest_main(argv[1:])
     args, devnet = cli.parse_node_args(argv)
+    from pydevnet.node.anvil_options import StateDumper, write_config
     origins = [o.strip() for o in args.cors.split(",") if o.strip()] or ["*"]
     dumper = StateDumper(args, devnet)
 

@@ -43,6 +43,8 @@ def test_replacement_needs_ten_percent_bump():
     new = transfer(A.private_key, 0, TO, value=2, fee=UNIT * 110 // 100)
     assert pool.add(new) is old
     assert old.hash not in pool and new.hash in pool and len(pool) == 1
+    nonce = {A.address: 0}.get  # the sender's only transaction replaced: still executable
+    assert pool.executable(nonce) == [new] and pool.split(nonce) == ([new], [])
 
 
 def test_prune_drops_used_nonces():
