@@ -68,7 +68,7 @@ class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain, Dev
                  rpc_timeout: float = DEFAULT_RPC_TIMEOUT,
                  reader_threads: int = READER_THREADS,
                  trace_max_bytes: int = DEFAULT_TRACE_MAX_BYTES,
-                 mixed_mining: bool = False, console_log: bool = True) -> None:
+                 mixed_mining: bool = False, console_log: bool = True, fork=None) -> None:
         self.worker = VMWorker()
         self.readers = WorkerPool(reader_threads, "kvm-reader")
         self.rpc_gas_cap = rpc_gas_cap  # 0: no cap beyond the block gas limit's for estimates
@@ -80,8 +80,11 @@ class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain, Dev
         self.genesis = genesis
         self.store = store
         self.mining = mining
+        self.fork = fork  # node.fork.point.Fork (--fork-url), else None
+        if fork is not None:  # the lazy state: statedb.StateDB reads the source off its store
+            store.state_source = fork.state
         try:
-            self.chain = self.worker.run(Chain, store, genesis, wallclock)
+            self.chain = self.worker.run(Chain, store, genesis, wallclock, fork)
         except BaseException:  # a data dir that cannot be opened: let go of it and the threads
             self.readers.shutdown(0.0)
             self.worker.shutdown(0.0)
@@ -147,6 +150,11 @@ class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain, Dev
                 and self.is_impersonated(req.sender):
             return self.submit(impersonated_transaction(self._tx_fields(req), req.sender))
         return self.submit(self.sign_transaction(req))
+
+    def send_unsigned_transaction(self, req: CallRequest) -> bytes:
+        """Anvil's eth_sendUnsignedTransaction: from any address, no key asked, as an
+        impersonated send (placeholder signature), impersonated or not."""
+        return self.submit(impersonated_transaction(self._tx_fields(req), req.sender))
 
     def _account(self, address: bytes | None):
         acct = self.accounts.get(address)

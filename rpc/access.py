@@ -4,8 +4,10 @@ the remote-dev guard on the methods that sign with the dev keys or edit state.
 - Remote-dev guard. A node listening on a loopback address (node.hosts) serves every method.
   Listening on any other address (0.0.0.0 included) it refuses the DEV-ONLY methods with -32000
   unless started with --allow-remote-dev: signing with the unlocked dev keys (eth_sendTransaction,
-  eth_sign, personal_sign, eth_signTypedData(_v4), eth_signTransaction) and every evm_*, anvil_*
-  and hardhat_* method except the read-only anvil_getAutomine (state setters, impersonation,
+  eth_sign, personal_sign, eth_signTypedData(_v4), eth_signTransaction, eth_sendTransactionSync;
+  also Anvil's eth_sendUnsignedTransaction, from any address) and every evm_*, anvil_*
+  and hardhat_* method except the read-only anvil_getAutomine, anvil_getIntervalMining and
+  anvil_getGenesisTime (state setters, impersonation,
   mining and mining modes, snapshots and reverts, time travel, dropping pooled transactions).
   The dispatcher checks the method's registered name, so hardhat_* and klay_/kaia_/kai_* aliases
   follow their method, and a dev method added later is refused remotely until listed read-only.
@@ -32,10 +34,12 @@ ANY = "*"
 
 DEV_KEY_METHODS = frozenset({
     "eth_sendTransaction", "eth_sign", "personal_sign", "eth_signTypedData_v4",
-    "eth_signTransaction",
+    "eth_signTransaction", "eth_sendTransactionSync",
+    "eth_sendUnsignedTransaction",  # Anvil's: sends from any address, no key asked
 })
 DEV_NAMESPACES = ("evm_", "anvil_", "hardhat_")
-READ_ONLY_DEV_METHODS = frozenset({"anvil_getAutomine"})
+READ_ONLY_DEV_METHODS = frozenset({"anvil_getAutomine", "anvil_getIntervalMining",
+                                   "anvil_getGenesisTime"})
 
 
 def is_dev_only(registered_name: str) -> bool:

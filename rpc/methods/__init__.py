@@ -5,4 +5,5 @@ from pydevnet.rpc.methods import debug, dev_state, ots, trace, txpool  # noqa: F
 from pydevnet.rpc.methods import anvil_state  # noqa: F401
 from pydevnet.rpc.methods import config  # noqa: F401 -- eth_config (EIP-7910)
 from pydevnet.rpc.methods import send_sync, simulate  # noqa: F401
+from pydevnet.rpc.methods import anvil_extra  # noqa: F401 -- Anvil's remaining names
 from pydevnet.rpc.methods import kardia  # noqa: F401 -- last: it aliases methods registered above

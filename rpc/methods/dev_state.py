@@ -35,8 +35,9 @@ MAX_INTERVAL_MS = 2**32  # about 50 days: anything longer is a mistake, not a ca
 
 
 def _answer(ctx: Ctx) -> bool | None:
-    """Hardhat's (and evm_*) state and mode methods answer true; Anvil's answer null."""
-    return None if ctx.namespace == "anvil" else True
+    """Hardhat's (and evm_*) state and mode methods answer true; Anvil's (and the tenderly_*
+    names Anvil answers) answer null."""
+    return None if ctx.namespace in ("anvil", "tenderly") else True
 
 
 def _balance(v: Any) -> int:

@@ -31,6 +31,12 @@ def _timeout_ms(requested: int | None) -> int:
 
 @rpc("eth_sendRawTransactionSync", codec.data, opt(codec.int_or_quantity))
 async def send_raw_transaction_sync(ctx: Ctx, raw: bytes, timeout_ms: int | None) -> dict:
+    return await send_and_wait(ctx, ctx.devnet.send_raw_transaction, raw, timeout_ms)
+
+
+async def send_and_wait(ctx: Ctx, send, arg, timeout_ms: int | None) -> dict:
+    """send(arg) on the writer (it returns the transaction hash), then the receipt as above;
+    also Anvil's eth_sendTransactionSync (rpc/methods/anvil_extra.py)."""
     devnet = ctx.devnet
     loop = asyncio.get_running_loop()
     mined = asyncio.Event()
@@ -42,7 +48,7 @@ async def send_raw_transaction_sync(ctx: Ctx, raw: bytes, timeout_ms: int | None
     deadline = time.monotonic() + limit / 1000
     await ctx.run(devnet.block_listeners.append, on_block)  # before the send: no block missed
     try:
-        tx_hash = await ctx.run(devnet.send_raw_transaction, raw)
+        tx_hash = await ctx.run(send, arg)
         while True:
             mined.clear()  # before the look: a block landing after it sets it again
             view = await ctx.read(devnet.receipt, tx_hash)
