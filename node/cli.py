@@ -11,6 +11,7 @@ import os
 import sys
 
 from pydevnet.node import anvil_options
+from pydevnet.node.fork import cli as fork_cli
 from pydevnet.node.hosts import is_loopback
 from pydevnet.node.state_dump import StateFileError
 from pydevnet.node.workers import run_in_vm_thread
@@ -80,6 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="do not print contracts' console.log (Hardhat's console.sol) and Kaia "
                         "vmLog (0x3fd) messages")
     anvil_options.add_arguments(p)
+    fork_cli.add_arguments(p)
     p.add_argument("-V", "--version", action="version", version=_version_line())
     return p
 
@@ -110,7 +112,7 @@ def parse_node_args(argv: list[str] | None = None):
         genesis = load_genesis(args.genesis) if args.genesis else Genesis()
     except GenesisError as e:
         sys.exit(f"devnet: {e}")
-    problem = anvil_options.check(args)
+    problem = anvil_options.check(args) or fork_cli.check(args)
     if problem:
         sys.exit(f"devnet: {problem}")
     anvil_options.apply_to_genesis(args, genesis)
@@ -138,11 +140,16 @@ def parse_node_args(argv: list[str] | None = None):
             sys.exit(f"devnet: cannot open data dir {args.datadir}: {e}")
     _configure_logging(args.quiet or args.silent)
     try:
+        fork = fork_cli.open_from_args(args, genesis, store)
+    except fork_cli.RemoteError as e:
+        store.close()
+        sys.exit(f"devnet: cannot fork {args.fork_url}: {e}")
+    try:
         devnet = Devnet(store, genesis, mining=mining, wallclock=args.wallclock,
                         block_time=args.block_time, rpc_gas_cap=args.rpc_gas_cap,
                         mixed_mining=args.mixed_mining,
                         rpc_timeout=args.rpc_timeout, trace_max_bytes=args.trace_max_bytes,
-                        console_log=not args.disable_console_log)
+                        console_log=not args.disable_console_log, fork=fork)
     except GenesisMismatch as e:
         flags = anvil_options.given(args)
         sys.exit(f"devnet: {' '.join(flags)} contradict{'s' if len(flags) == 1 else ''} the "

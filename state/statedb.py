@@ -7,18 +7,44 @@ transient storage, logs, the refund counter, the accounts created in the transac
 the accounts marked by SELFDESTRUCT and the touched accounts (EIP-158/161 empty-account removal).
 `finalize_tx()` applies the end-of-transaction deletions; `commit()` writes every dirty account and
 slot into the tries and returns the state root. Nothing is ever deep-copied.
+
+A forked chain's store carries a `state_source` (a StateSource: node/fork/state.py): the state
+there starts as a remote block's root with none of its nodes, and a read that meets a MissingNode
+asks the source to store the nodes of that key's path (self-verifying: a node is stored under its
+own hash) and then reads again. Without a source a MissingNode propagates as before. The happy path
+is unchanged: a cached read costs a try block that does not raise.
 """
+from typing import Callable, Protocol
+
 from pydevnet.state import journal as J
 from pydevnet.state.account import (decode_account, decode_storage_value, encode_account,
                                     encode_storage_value)
 from pydevnet.state.hashing import EMPTY_CODE_HASH, EMPTY_TRIE_ROOT, keccak256
 from pydevnet.state.store import KVStore
-from pydevnet.state.trie import NodeCache, SecureTrie, Trie
+from pydevnet.state.trie import MissingNode, NodeCache, SecureTrie, Trie
 
 CODE_PREFIX = b"c"  # code is stored under b"c" + keccak256(code); trie nodes under trie.NODE_PREFIX
 # The preimages of the secure tries' keys (addresses, slots) under b"k" + keccak256(key), as
 # geth's preimage store: a state dump (anvil_dumpState) needs them to name what it finds.
 PREIMAGE_PREFIX = b"k"
+
+
+class StateSource(Protocol):
+    """Where a forked state's missing trie nodes and code come from. `root` is the root the
+    StateDB was opened on (the source knows which remote block it belongs to); each method stores
+    what it fetched (verified by its hash) or raises, never storing a failure."""
+
+    def account(self, root: bytes, addr: bytes) -> None: ...
+
+    def storage(self, root: bytes, addr: bytes, key: int) -> None: ...
+
+    def code(self, root: bytes, addr: bytes) -> None: ...
+
+    def node_at(self, root: bytes, addr: bytes | None, path: bytes) -> None:
+        """The node at nibble `path` of the account trie (addr None) or of addr's storage."""
+
+
+MAX_FETCH_ROUNDS = 8  # a key's path is complete after one proof; more rounds mean a bad remote
 
 
 class StateObject:
@@ -51,6 +77,8 @@ class StateDB:
         self.store = store
         self._node_cache = node_cache
         self._trie = SecureTrie(store, root, node_cache)
+        self._base_root = root
+        self.source: StateSource | None = getattr(store, "state_source", None)
         self._objs: dict[bytes, StateObject | None] = {}
         self._dirty: set[bytes] = set()
         self._new_code: dict[bytes, bytes] = {}
@@ -96,7 +124,10 @@ class StateDB:
             return self._objs[addr]
         except KeyError:
             pass
-        raw = self._trie.get(addr)
+        try:
+            raw = self._trie.get(addr)
+        except MissingNode as miss:
+            raw = self._fetch(miss, lambda: self._trie.get(addr), "account", addr)
         obj = None
         if raw is not None:
             a = decode_account(raw)
@@ -200,6 +231,30 @@ class StateDB:
             self.destructed.add(addr)
             self.journal.append((J.undo_destructed, addr))
 
+    def _fetch(self, miss: MissingNode, retry: Callable, kind: str, *args):
+        """Have the source store what `retry` lacks, then retry; re-raise without a source."""
+        if self.source is None:
+            raise miss
+        for _ in range(MAX_FETCH_ROUNDS):
+            getattr(self.source, kind)(self._base_root, *args)
+            try:
+                return retry()
+            except MissingNode as again:
+                if again.node_hash == miss.node_hash:
+                    raise  # the source answered without the node: it does not lead to our root
+                miss = again
+        raise miss
+
+    def _delete_key(self, trie: SecureTrie, key: bytes, addr: bytes | None) -> None:
+        """Delete `key`; a fork may need the remote sibling a collapsing branch keeps."""
+        try:
+            trie.delete(key)
+        except MissingNode as miss:
+            path = trie.path_to(miss.node_hash, keccak256(key))
+            if path is None:
+                raise
+            self._fetch(miss, lambda: trie.delete(key), "node_at", addr, path)
+
     # -- code ----------------------------------------------------------------------------------
     def get_code(self, addr: bytes) -> bytes:
         obj = self._obj(addr)
@@ -208,6 +263,9 @@ class StateDB:
         code = obj.code
         if code is None:
             code = self.store.get(CODE_PREFIX + obj.code_hash)
+            if code is None and self.source is not None:
+                self.source.code(self._base_root, addr)
+                code = self.store.get(CODE_PREFIX + obj.code_hash)
             if code is None:
                 raise KeyError(f"code {obj.code_hash.hex()} missing from the store")
             obj.code = code
@@ -233,14 +291,18 @@ class StateDB:
         try:
             return obj.storage[key]
         except KeyError:
-            return self._load_slot(obj, key)
+            return self._load_slot(obj, key, addr)
 
-    def _load_slot(self, obj: StateObject, key: int) -> int:
+    def _load_slot(self, obj: StateObject, key: int, addr: bytes) -> int:
         value = 0
         if obj.storage_root != EMPTY_TRIE_ROOT:
             if obj.trie is None:
                 obj.trie = SecureTrie(self.store, obj.storage_root, self._node_cache)
-            raw = obj.trie.get(key.to_bytes(32, "big"))
+            k = key.to_bytes(32, "big")
+            try:
+                raw = obj.trie.get(k)
+            except MissingNode as miss:
+                raw = self._fetch(miss, lambda: obj.trie.get(k), "storage", addr, key)
             if raw is not None:
                 value = decode_storage_value(raw)
         obj.storage[key] = value
@@ -258,7 +320,7 @@ class StateDB:
         try:
             current = obj.storage[key]
         except KeyError:
-            current = self._load_slot(obj, key)
+            current = self._load_slot(obj, key, addr)
         okey = (addr, key)
         if okey not in self._originals:
             self._originals[okey] = current
@@ -281,7 +343,11 @@ class StateDB:
             return True
         if obj.trie is None:
             obj.trie = SecureTrie(self.store, obj.storage_root, self._node_cache)
-        return any(hkey not in zeroed for hkey, _ in Trie.items(obj.trie))
+        try:
+            return any(hkey not in zeroed for hkey, _ in Trie.items(obj.trie))
+        except MissingNode:
+            # a fork's remote storage not all fetched: slots beyond the ones zeroed here exist
+            return True
 
     # -- EIP-2929 warm sets, EIP-1153 transient storage, logs, refunds ---------------------------
     def warm_address(self, addr: bytes) -> bool:
@@ -332,11 +398,11 @@ class StateDB:
         for addr in self._dirty:
             obj = self._objs.get(addr)
             if obj is None:
-                self._trie.delete(addr)
+                self._delete_key(self._trie, addr, None)
                 continue
             batch[PREIMAGE_PREFIX + keccak256(addr)] = addr
             if obj.dirty_slots:
-                self._commit_storage(obj, batch)
+                self._commit_storage(obj, batch, addr)
             self._trie.put(addr, encode_account(obj.nonce, obj.balance, obj.storage_root,
                                                 obj.code_hash))
         self._dirty.clear()
@@ -345,7 +411,7 @@ class StateDB:
             self.store.write_batch(batch)
         return root
 
-    def _commit_storage(self, obj: StateObject, batch: dict[bytes, bytes]) -> None:
+    def _commit_storage(self, obj: StateObject, batch: dict[bytes, bytes], addr: bytes) -> None:
         t = obj.trie
         if t is None:
             t = obj.trie = SecureTrie(self.store, obj.storage_root, self._node_cache)
@@ -356,7 +422,7 @@ class StateDB:
             if value:
                 t.put(k, encode_storage_value(value))
             else:
-                t.delete(k)
+                self._delete_key(t, k, addr)
         obj.dirty_slots.clear()
         obj.storage_root = t.commit(batch)
 

@@ -360,6 +360,29 @@ class Trie:
             if len(node_ref(node)) == 33:
                 proof.append(encode_node(node))
 
+    def path_to(self, node_hash: bytes, key: bytes) -> bytes | None:
+        """The nibble path of the unloaded node `node_hash` if it is a child of a loaded branch
+        on `key`'s path (the sibling a deletion's collapse needs), else None. `key` is raw:
+        a SecureTrie's caller passes the hashed key."""
+        path, node, pos = nibbles(key), self._root, 0
+        while type(node) is list:
+            kind = node[0]
+            if kind == BRANCH:
+                for nib in range(16):
+                    if node[1 + nib] == node_hash:
+                        return path[:pos] + bytes((nib,))
+                if pos == len(path):
+                    return None
+                node, pos = node[1 + path[pos]], pos + 1
+            elif kind == EXT:
+                if node[2] == node_hash:
+                    return path[:pos] + node[1]
+                pos += len(node[1])
+                node = node[2]
+            else:
+                return None
+        return None
+
     verify_proof = staticmethod(verify_proof)
 
 

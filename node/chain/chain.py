@@ -24,6 +24,10 @@ Dev setters (anvil_setBalance, ...) change the state on top of the head without 
 header: the changed root is the head's state override (persisted in node/chain/db.py), which
 every read of that block's state and the next block's execution use. A header's hash thus stays keccak(rlp) of
 what was mined, and the next header's stateRoot includes the change.
+
+A forked chain (node/fork/) starts at the remote block N instead of a genesis: N's header is its
+first block and N's stateRoot its state, read lazily from the remote; headers before N are the
+remote's, fetched once into the data dir.
 """
 import hashlib
 import logging
@@ -140,8 +144,10 @@ def beacon_root(spec: Spec, parent_hash: bytes) -> bytes:
 
 
 class Chain:
-    def __init__(self, store: KVStore, genesis: Genesis, wallclock: bool = False) -> None:
+    def __init__(self, store: KVStore, genesis: Genesis, wallclock: bool = False,
+                 fork=None) -> None:
         self.store = store
+        self.fork = fork  # node.fork.point.Fork of a forked chain, else None
         self.genesis = genesis
         self.db = ChainDB(store)
         self.fees = UnitPriceFees(genesis.unit_price)
@@ -186,6 +192,8 @@ class Chain:
         from this genesis. The genesis state is built again only when the spec digest differs
         (or was never recorded): a large alloc costs its trie once, not at every start."""
         genesis, db = self.genesis, self.db
+        if self.fork is not None:
+            return self._open_fork()
         spec = genesis_digest(genesis)
         stored = db.genesis_hash()
         if stored is None:
@@ -215,6 +223,39 @@ class Chain:
             db.write({K_GENESIS_SPEC: spec, K_FORK: genesis.fork.encode()})
         return header
 
+    def _open_fork(self) -> Header:
+        """Write the remote block N as the first block of a new store, or check that the store
+        was forked there (same block, same chain id)."""
+        fork, db, genesis = self.fork, self.db, self.genesis
+        header = fork.header
+        stored = db.genesis_hash()
+        if stored is None:
+            batch = fork.first_block_batch()
+            batch.update({K_GENESIS: header.hash, K_CHAIN_ID: genesis.chain_id.to_bytes(8, "big"),
+                          K_SCHEMA: str(SCHEMA_VERSION).encode(), K_GENESIS_SPEC: b"fork",
+                          K_FORK: genesis.fork.encode()})
+            db.block_batch(Block(header, []), [], batch, [])
+            self._fund_accounts(header, batch)
+            db.write(batch)
+        elif stored != header.hash:
+            raise GenesisMismatch(f"the data dir holds a chain starting at 0x{stored.hex()}, "
+                                  f"not the fork block 0x{header.hash.hex()}: use another "
+                                  f"--datadir")
+        chain_id = int.from_bytes(self.store.get(K_CHAIN_ID) or b"", "big")
+        if chain_id != genesis.chain_id:
+            raise GenesisMismatch(f"the data dir holds chain id {chain_id}, but the fork says "
+                                  f"{genesis.chain_id}")
+        return header
+
+    def _fund_accounts(self, header: Header, batch: dict) -> None:
+        """genesis.json's alloc (the dev accounts) gets its balances on the forked state, as
+        Anvil funds its dev accounts on a fork: the fork block's state override."""
+        st = StateDB(self.store, header.state_root)
+        for addr, acct in self.genesis.alloc.items():
+            st.set_balance(addr, acct.balance)
+        st.begin_tx()
+        self.db.override_batch(header, st.commit(batch), batch, [])
+
     # -- reads ---------------------------------------------------------------------------------
     @property
     def head(self) -> Header:
@@ -228,6 +269,8 @@ class Chain:
         if n > self.head.number:
             return None
         h = self.db.hash_by_number(n)
+        if h is None and self.fork is not None:
+            return self.fork.remote_header(n)
         return None if h is None else self.db.header(h)
 
     def state_root_of(self, header: Header) -> bytes:
@@ -265,7 +308,13 @@ class Chain:
         return root
 
     def block_hash(self, n: int) -> bytes | None:
-        return self.db.hash_by_number(n) if 0 <= n <= self.head.number else None
+        if not 0 <= n <= self.head.number:
+            return None
+        h = self.db.hash_by_number(n)
+        if h is None and self.fork is not None:
+            header = self.fork.remote_header(n)
+            return None if header is None else header.hash
+        return h
 
     def env_for(self, parent: Header, timestamp: int | None = None) -> BlockEnv:
         """The environment of a new block on top of `parent`."""

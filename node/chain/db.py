@@ -16,6 +16,8 @@ included, so a prefix scan (the pool restore) can only ever see its own kind:
                    block builds on it, while the header (and its hash) never changes
   b"i" + txhash    the impersonated sender of a pooled or mined transaction whose signature is a
                    placeholder (anvil_impersonateAccount); the signature does not recover to it
+  b"R" + ...       a fork's records (node/fork/): the fork point, remote stateRoots' numbers and
+                   the remote's JSON answers about its history before the fork point
 
 A header is decoded whatever its fork (node/chain/blocks.py), so a data dir of Cancun headers
 reads as before; one without the b"F" record (written before forks were recorded) is Cancun's.
@@ -56,9 +58,10 @@ P_LOOKUP = b"l"
 P_POOL = b"p"
 P_OVERRIDE = b"o"
 P_IMPERSONATED = b"i"
+P_REMOTE = b"R"
 PREFIXES = (K_SCHEMA, K_GENESIS_SPEC, K_HEAD, K_GENESIS, K_CHAIN_ID, K_FORK, NODE_PREFIX,
             CODE_PREFIX, P_NUMBER, P_HEADER, P_BODY, P_RECEIPTS, P_LOOKUP, P_POOL, P_OVERRIDE,
-            P_IMPERSONATED, PREIMAGE_PREFIX)
+            P_IMPERSONATED, PREIMAGE_PREFIX, P_REMOTE)
 assert len({p[:1] for p in PREFIXES}) == len(PREFIXES), "two record kinds share a key prefix"
 
 SCHEMA_VERSION = 2
