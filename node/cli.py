@@ -98,12 +98,12 @@ def _version_line() -> str:
 def parse_node_args(argv: list[str] | None = None):
     """Parse the node options and open the Devnet; returns (args, devnet). Exits with a
     message naming the problem on a bad genesis or an unusable data dir."""
+    args = build_parser().parse_args(argv)  # first: --help and bad options import no node
     from pydevnet.node.config import SUPPORTED_FORKS, Genesis, GenesisError, load_genesis
     from pydevnet.node.chain.chain import GenesisMismatch
     from pydevnet.node.chain.db import LayoutError
     from pydevnet.node.devnet import Devnet, MiningMode
     from pydevnet.state.store import LevelDBStore, MemoryStore, StoreOpenError
-    args = build_parser().parse_args(argv)
     if args.block_time is not None and args.no_mining:
         sys.exit("devnet: --block-time and --no-mining exclude each other")
     if args.mixed_mining and args.block_time is None:

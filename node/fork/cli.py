@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from pydevnet.node.config import Genesis
-from pydevnet.node.fork.point import Fork, open_fork
 from pydevnet.node.fork.remote import DEFAULT_RETRIES, DEFAULT_TIMEOUT, RemoteError
-from pydevnet.state.store import KVStore
+
+if TYPE_CHECKING:  # fork.point brings the chain and the VM: `devnet --help` must not import them
+    from pydevnet.node.config import Genesis
+    from pydevnet.node.fork.point import Fork
+    from pydevnet.state.store import KVStore
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -47,6 +50,7 @@ def open_from_args(args: argparse.Namespace, genesis: Genesis, store: KVStore) -
     Raises RemoteError when the remote cannot give the fork block."""
     if args.fork_url is None:
         return None
+    from pydevnet.node.fork.point import open_fork
     fork = open_fork(store, args.fork_url, args.fork_block_number, args.fork_retries,
                      args.fork_timeout)
     genesis.chain_id = args.fork_chain_id or fork.remote_chain_id
