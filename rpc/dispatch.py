@@ -10,7 +10,7 @@ import math
 from typing import Any
 
 import pydevnet.rpc.methods  # noqa: F401 -- registers every method
-from pydevnet.rpc import call_log
+from pydevnet.rpc import call_log, fork_history
 from pydevnet.rpc.access import RemoteDevDisabled, is_dev_only
 from pydevnet.rpc.codec import dumps, parse_int
 from pydevnet.rpc.errors import (InternalError, InvalidRequest, MethodNotFound, ParseError,
@@ -116,4 +116,17 @@ class Dispatcher:
         if not self.dev_methods and is_dev_only(method.name):
             raise RemoteDevDisabled(name)
         args = method.decode(params)
-        return await method.handler(Ctx(self.devnet, self.hub, conn, namespace), *args)
+        ctx = Ctx(self.devnet, self.hub, conn, namespace)
+        if getattr(self.devnet, "fork", None) is not None and method.name in fork_history.METHODS:
+            return await self._forked(ctx, method, args, params)
+        return await method.handler(ctx, *args)
+
+    async def _forked(self, ctx: Ctx, method, args: tuple, params: Any) -> Any:
+        """A history method on a forked chain: the remote's answer up to the fork block
+        (rpc/fork_history.py), else the local handler's."""
+        async def local(*first: Any) -> Any:
+            given = list(params) if isinstance(params, list) else []
+            return await method.handler(ctx, *(method.decode([*first, *given[1:]]) if first
+                                               else args))
+        found = await fork_history.answer(ctx, method.name, args, params, local)
+        return await local() if found is fork_history.LOCAL else found

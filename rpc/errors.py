@@ -13,6 +13,7 @@ from pydevnet.node.chain.chain import InvalidTimestamp, TimestampLimit
 from pydevnet.node.tracers.replay import NotTraceable
 from pydevnet.node.queries import BlockNotFound, InvalidRange
 from pydevnet.node.workers import ExecutionTimeout
+from pydevnet.node.fork.remote import RemoteError
 
 PARSE_ERROR = -32700
 INVALID_REQUEST = -32600
@@ -90,7 +91,7 @@ def from_exception(exc: BaseException) -> RPCError | None:
     if isinstance(exc, InvalidTransaction):
         return RPCError(transaction_error_message(exc))
     if isinstance(exc, (ExecutionFailed, BlockNotFound, NotTraceable, ExecutionTimeout,
-                        TimestampLimit)):
+                        TimestampLimit, RemoteError)):
         return RPCError(str(exc))
     if isinstance(exc, (InvalidRange, ParamError, InvalidTimestamp)):
         return InvalidParams(str(exc))
