@@ -57,7 +57,7 @@ def test_state_aliases(w3):
 
 
 def test_hardhat_auto_impersonate_and_state_dump(w3):
-    assert call(w3, "hardhat_autoImpersonateAccount", True) is None  # as anvil_autoImpersonateAccount
+    assert call(w3, "hardhat_autoImpersonateAccount", True) is None  # as anvil_'s
     call(w3, "anvil_setBalance", STRANGER, hex(10**18))
     tx = w3.eth.send_transaction({"from": STRANGER, "to": A1, "value": 1})
     assert w3.eth.get_transaction_receipt(tx).status == 1
@@ -160,7 +160,8 @@ def test_modify_transaction(w3):
 
 def test_replace_transaction(w3):
     call(w3, "evm_setAutomine", False)
-    first = w3.eth.send_transaction({"from": A0, "to": A1, "value": 1, "gasPrice": w3.eth.gas_price})
+    price = w3.eth.gas_price
+    first = w3.eth.send_transaction({"from": A0, "to": A1, "value": 1, "gasPrice": price})
     new = w3.eth.replace_transaction(first, {"from": A0, "to": A2, "value": 3})
     assert [t["hash"] for t in call(w3, "eth_pendingTransactions")] == [new.to_0x_hex()]
     call(w3, "evm_mine")
