@@ -102,7 +102,8 @@ class Devnet:
                  datadir: str | Path | None = None, mnemonic: str | None = None,
                  unit_price: int | None = None, automine: bool = True,
                  gas_limit: int | None = None, timestamp: int | None = None,
-                 client_version: str | None = None) -> None:
+                 client_version: str | None = None, fork_url: str | None = None,
+                 fork_block_number: int | None = None) -> None:
         g = build_genesis(genesis, hardfork=hardfork, accounts=accounts, balance=balance,
                           chain_id=chain_id, mnemonic=mnemonic, unit_price=unit_price,
                           gas_limit=gas_limit, timestamp=timestamp)
@@ -111,7 +112,15 @@ class Devnet:
         else:
             Path(datadir).mkdir(parents=True, exist_ok=True)
             store = LevelDBStore(str(Path(datadir) / "chaindata"))
-        self.node = Node(store, g, mining=MiningMode.AUTO if automine else MiningMode.MANUAL)
+        fork = None
+        if fork_url is not None:  # --fork-url: the remote's chain id unless chain_id is given
+            from pydevnet.node.fork.point import open_fork
+            from pydevnet.node.fork.remote import DEFAULT_RETRIES, DEFAULT_TIMEOUT
+            fork = open_fork(store, fork_url, fork_block_number, DEFAULT_RETRIES,
+                             DEFAULT_TIMEOUT)
+            g.chain_id = chain_id or fork.remote_chain_id
+        self.node = Node(store, g, mining=MiningMode.AUTO if automine else MiningMode.MANUAL,
+                         fork=fork)
         self.node.client_version = client_version  # --client-version
         self.accounts = [Account(a) for a in
                          dev_accounts(g.mnemonic, g.accounts, g.derivation_path)]

@@ -16,6 +16,7 @@ enough). It gives tests a chain in-process:
       def test_transfer(w3, token): ...                 # changes undone after the test
 
 One node per session, or per worker under pytest-xdist. Options: --devnet-hardfork NAME,
+--devnet-fork-url URL and --devnet-fork-block-number N (fork a live chain, as devnet --fork-url),
 --devnet-datadir DIR (the chain on disk, a folder per xdist worker: it keeps what session and
 module fixtures built), --devnet-serve PORT (also HTTP/WebSocket on PORT, plus the worker's
 number under xdist, for an ethers or browser client in the same run).
@@ -31,6 +32,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("pydevnet", "pydevnet: an in-process Ethereum devnet per session")
     group.addoption("--devnet-hardfork", metavar="NAME", default=None,
                     help="the fork of the session's chain (default: the node's default)")
+    group.addoption("--devnet-fork-url", metavar="URL", default=None,
+                    help="fork this JSON-RPC endpoint's latest block (devnet --fork-url)")
+    group.addoption("--devnet-fork-block-number", metavar="N", type=int, default=None,
+                    help="with --devnet-fork-url: the remote block to fork from")
     group.addoption("--devnet-datadir", metavar="DIR", default=None,
                     help="keep the session's chain in DIR (LevelDB) instead of memory")
     group.addoption("--devnet-serve", metavar="PORT", type=int, default=None,
@@ -53,7 +58,9 @@ def devnet_session(request: pytest.FixtureRequest):
     worker = _worker(config)
     if datadir is not None and hasattr(config, "workerinput"):
         datadir = Path(datadir) / f"gw{worker}"
-    node = Devnet(hardfork=config.getoption("devnet_hardfork"), datadir=datadir)
+    node = Devnet(hardfork=config.getoption("devnet_hardfork"), datadir=datadir,
+                  fork_url=config.getoption("devnet_fork_url"),
+                  fork_block_number=config.getoption("devnet_fork_block_number"))
     port = config.getoption("devnet_serve")
     if port is not None:
         node.serve("127.0.0.1", port + worker)
