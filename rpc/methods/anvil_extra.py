@@ -96,6 +96,8 @@ def _storage_requests(v: Any) -> list[tuple[bytes, list[int]]]:
 
 @rpc("eth_getStorageValues", _storage_requests, BLOCK)
 async def get_storage_values(ctx: Ctx, requests: list, ref) -> dict:
+    if not requests:
+        raise InvalidParams("empty request")  # geth's answer to {}
     storage = ctx.devnet.storage
     return {hexdata(addr): [word(await ctx.read(storage, addr, slot, ref)) for slot in slots]
             for addr, slots in requests}

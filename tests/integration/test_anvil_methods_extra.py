@@ -83,6 +83,7 @@ def test_account_info_and_storage_values(w3, token):
     assert too_many["code"] == -32602
     assert "total slot count 1025 exceeds limit 1024" in too_many["message"]
     assert error(w3, "eth_getStorageValues", [A2])["code"] == -32602
+    assert error(w3, "eth_getStorageValues", {}) == {"code": -32602, "message": "empty request"}
 
 
 def test_code_by_hash_and_db_get(w3, token):

@@ -299,6 +299,21 @@ def subscription_kind() -> st.SearchStrategy:
     return not_string()
 
 
+def storage_requests() -> st.SearchStrategy:  # eth_getStorageValues
+    return st.one_of(
+        not_string().filter(lambda v: not isinstance(v, dict)), st.just({}),
+        fixed(20).filter(lambda a: isinstance(a, str)).map(lambda a: {a: []}),
+        not_string().filter(lambda v: not isinstance(v, list)).map(lambda v: {DEV: v}),
+        storage_key().map(lambda k: {DEV: [k]}), st.just({DEV: ["0x1"] * 1025}))
+
+
+def db_key() -> st.SearchStrategy:  # debug_dbGet: 0x63 ++ a code hash
+    return st.one_of(
+        not_string(), st.text(HEX, min_size=64, max_size=64).map(lambda h: "0x64" + h),
+        st.text(HEX, max_size=80).filter(lambda h: len(h) % 2 == 0 and len(h) != 64).map(
+            lambda h: "0x63" + h))
+
+
 INVALID: dict[str, Callable[[], st.SearchStrategy]] = {
     "address": lambda: fixed(20), "hash32": lambda: fixed(32), "data": data,
     "quantity": quantity, "uint64": lambda: quantity(64), "int_or_quantity": int_or_quantity,
@@ -310,6 +325,7 @@ INVALID: dict[str, Callable[[], st.SearchStrategy]] = {
     "_balance": lambda: int_or_quantity(256), "_nonce": int_or_quantity, "_slot": slot,
     "_word": word, "_interval_ms": interval_ms, "trace_options": trace_options,
     "call_trace_config": call_trace_config, "_kind": subscription_kind,
+    "_storage_requests": storage_requests, "_db_key": db_key,
 }
 ACCEPTS_ANYTHING = {"raw"}  # personal_sign's password, eth_subscribe's options
 
@@ -322,6 +338,7 @@ VALID: dict[str, Any] = {
     "_block_count": 1, "_balance": "0x0", "_nonce": "0x0", "_slot": "0x0", "_word": HASH,
     "_interval_ms": 0, "trace_options": {}, "call_trace_config": {}, "_kind": "newHeads",
     "raw": None, "_typed_data": {"types": {"M": []}, "primaryType": "M"},
+    "_storage_requests": {DEV: ["0x0"]}, "_db_key": "0x63" + "00" * 32,
 }
 
 
