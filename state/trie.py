@@ -17,12 +17,12 @@ Also re-exported here: `verify_proof` (EIP-1186 proofs) and `trie_root` (one-sho
 from __future__ import annotations
 
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from pydevnet.state.hashing import EMPTY_TRIE_ROOT, keccak256
 from pydevnet.state.rlp import RLPError, decode
 from pydevnet.state.store import KVStore
-from pydevnet.state.trie_build import trie_root
+from pydevnet.state.trie_build import Sink, build_nodes, trie_root
 from pydevnet.state.trie_nodes import (NodeCache, BRANCH, EXT, LEAF, REF, STORED, VALUE, BadNode,
                                        Child, MissingNode, Node, TrieError, common_prefix,
                                        encode_node, new_branch, new_ext, new_leaf, nibbles,
@@ -99,6 +99,27 @@ class Trie:
     @property
     def store(self) -> KVStore:
         return self._store
+
+    @classmethod
+    def build(cls, store: KVStore, pairs: Iterable[tuple[bytes, bytes]],
+              batch: dict[bytes, bytes], cache: NodeCache | None = None) -> Trie:
+        """A trie holding `pairs` (a later pair wins; an empty value deletes), built in one pass
+        from the sorted keys rather than by insertion: the same root, and the same nodes added
+        to `batch` (for the caller to write), as put() one by one and commit(batch)."""
+        data: dict[bytes, bytes] = {}
+        trie_key = cls._trie_key
+        for key, value in pairs:
+            if value:
+                data[trie_key(key)] = value
+            else:
+                data.pop(trie_key(key), None)
+        ordered = sorted(data)
+        root = build_nodes(ordered, [data[k] for k in ordered], Sink(batch, NODE_PREFIX))
+        return cls(store, root, cache)
+
+    @staticmethod
+    def _trie_key(key: bytes) -> bytes:
+        return key
 
     def copy(self) -> Trie:
         """An independent trie sharing this one's (immutable) nodes and store: O(1)."""
@@ -389,6 +410,8 @@ class Trie:
 class SecureTrie(Trie):
     """A trie keyed by keccak256(key), as the account and storage tries are. `items()` yields the
     hashed keys (preimages are not kept)."""
+
+    _trie_key = staticmethod(keccak256)
 
     def get(self, key: bytes) -> bytes | None:
         return Trie.get(self, keccak256(key))

@@ -44,6 +44,7 @@ from pydevnet.node.chain.blocks import (ZERO_HASH, Block, Header, Receipt, logs_
 from pydevnet.node.chain.db import (K_CHAIN_ID, K_FORK, K_GENESIS, K_GENESIS_SPEC, K_SCHEMA,
                                     SCHEMA_VERSION, ChainDB)
 from pydevnet.node.chain.errors import InvalidBlock
+from pydevnet.node.chain.genesis_state import build_genesis_state
 from pydevnet.node.chain.headers import MAX_RLP_BLOCK_SIZE, next_excess_blob_gas
 from pydevnet.node.chain.requests import EMPTY_REQUESTS_HASH, requests_hash
 from pydevnet.node.config import AllocAccount, Genesis, fork_title
@@ -99,18 +100,9 @@ def genesis_alloc(genesis: Genesis) -> dict[bytes, AllocAccount]:
 
 
 def genesis_state(store: KVStore, genesis: Genesis, batch: dict) -> bytes:
-    st = StateDB(store)
-    for addr, acct in genesis_alloc(genesis).items():
-        st.set_balance(addr, acct.balance)
-        if acct.nonce:
-            st.set_nonce(addr, acct.nonce)
-        if acct.code:
-            st.set_code(addr, acct.code)
-        for k, v in acct.storage.items():
-            if v:
-                st.set_storage(addr, k, v)
-    st.begin_tx()
-    return st.commit(batch)
+    """Build the genesis state in one pass (node/chain/genesis_state.py): a large alloc's nodes
+    go to the store in unsynced chunks, the rest into `batch`; returns the state root."""
+    return build_genesis_state(store, genesis_alloc(genesis), batch)
 
 
 def genesis_digest(genesis: Genesis) -> bytes:
