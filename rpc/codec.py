@@ -5,10 +5,17 @@ even-length hex; addresses are 20 bytes and hashes 32 (any case, no checksum che
 parameters are a number, a tag (latest, earliest, pending, safe, finalized) or, where EIP-1898
 allows, a block hash or {blockHash, requireCanonical} / {blockNumber}. Decoders raise ParamError.
 Out: minimal lower-case hex quantities, 0x data, lower-case addresses.
+
+JSON text: orjson (C, about 3-5x the standard library on these small documents) parses every
+request it can parse exactly as `json` would, and writes the common answer (a string result);
+anything else goes through `json` with the strict rules below, so no answer changes.
 """
 import json
+import re
 import sys
 from typing import Any
+
+import orjson
 
 from pydevnet.node.queries import EARLIEST, FINALIZED, LATEST, PENDING, SAFE, BlockRef
 from pydevnet.rpc.errors import InvalidParams, ParamError
@@ -200,8 +207,38 @@ def opt_hexdata(b: bytes | None) -> str | None:
 
 def dumps(obj: Any) -> str:
     """Compact, strict JSON text of an answer or notification: NaN and the infinities are not
-    JSON, so they raise ValueError rather than reach a client."""
+    JSON, so they raise ValueError rather than reach a client. An answer whose result is a
+    string and whose id is not a float (the hot methods' answers) holds no float anywhere, so
+    orjson writes it (it would write NaN as null, so it sees nothing that might hold a float);
+    an id beyond 64 bits makes it refuse, and `json` writes that one."""
+    if type(obj) is dict and type(obj.get("result")) is str and type(obj.get("id")) is not float:
+        try:
+            return orjson.dumps(obj).decode()
+        except orjson.JSONEncodeError:
+            pass
     return json.dumps(obj, separators=(",", ":"), allow_nan=False)
+
+
+# an integer literal of 19 or more digits in an object or array: orjson reads one beyond 64 bits
+# as a float, `json` as the exact integer (or, past Python's digit limit, parse_int's infinity).
+# (A bare top-level number is no request either way.)
+_LONG_INT = r"[:\[,]\s*-?\d{19}"
+_LONG_INT_STR = re.compile(_LONG_INT)
+_LONG_INT_BYTES = re.compile(_LONG_INT.encode())
+NOT_PARSED = object()
+
+
+def fast_loads(text: str | bytes) -> Any:
+    """The request parsed by orjson, or NOT_PARSED where it might differ from `json` (a long
+    integer literal) or refuses the text (invalid JSON, NaN, deep nesting, not UTF-8): the
+    caller then parses it with `json`, which gives the value or the error message."""
+    long_int = _LONG_INT_BYTES if isinstance(text, bytes) else _LONG_INT_STR
+    if long_int.search(text) is not None:
+        return NOT_PARSED
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return NOT_PARSED
 
 
 def parse_int(digits: str) -> int | float:

@@ -12,7 +12,7 @@ from typing import Any
 import pydevnet.rpc.methods  # noqa: F401 -- registers every method
 from pydevnet.rpc import call_log, fork_history
 from pydevnet.rpc.access import RemoteDevDisabled, is_dev_only
-from pydevnet.rpc.codec import dumps, parse_int
+from pydevnet.rpc.codec import NOT_PARSED, dumps, fast_loads, parse_int
 from pydevnet.rpc.errors import (InternalError, InvalidRequest, MethodNotFound, ParseError,
                                  RPCError, from_exception)
 from pydevnet.rpc.registry import Ctx, lookup
@@ -58,8 +58,10 @@ class Dispatcher:
 
     async def handle_text(self, text: str | bytes, conn=None) -> str | None:
         """The answer to one HTTP body or WebSocket message (None: nothing to send)."""
+        payload = fast_loads(text)
         try:
-            payload = json.loads(text, parse_constant=_no_constants, parse_int=parse_int)
+            if payload is NOT_PARSED:
+                payload = json.loads(text, parse_constant=_no_constants, parse_int=parse_int)
         except (ValueError, UnicodeDecodeError) as e:
             return dumps(error_response(None, ParseError(f"parse error: {e}")))
         except RecursionError:
