@@ -375,7 +375,7 @@ def run_load(url: str | None = None, pid: int | None = None, seconds: float = 30
     --quiet), stopped by its PID afterwards; or on the node at `url`."""
     if url is not None:
         return asyncio.run(run_async(url, pid, seconds, clients, tx_per_sender))
-    kind = rpc_nodes.Kind("devnet-datadir", "devnet", "pydevnet/",
+    kind = rpc_nodes.Kind("devnet-datadir", "devnet", rpc_nodes.DEVNET_PREFIX,
                           [str(rpc_nodes.DEVNET_BIN), "--host", "127.0.0.1", "--port", "{port}",
                            "--datadir", "{scratch}/datadir", "--quiet"])
     with tempfile.TemporaryDirectory(prefix="pydevnet-load-") as scratch:
