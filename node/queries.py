@@ -136,7 +136,10 @@ class Queries:
         if to - flt.from_block > MAX_LOG_RANGE:
             raise InvalidRange(f"block range is too large (more than {MAX_LOG_RANGE} blocks)")
         out: list[LogEntry] = []
-        for n in range(flt.from_block, to + 1):
+        # an address or topic filter reads only the blocks the log index marks
+        # (node/chain/log_index.py); the receipts still decide
+        indexed = chain.db.log_index.blocks(flt, flt.from_block, to)
+        for n in range(flt.from_block, to + 1) if indexed is None else indexed:
             h = chain.header_by_number(n)
             if h.gas_used and flt.may_match_bloom(h.logs_bloom):
                 out.extend(self._block_entries(h, flt))

@@ -1,8 +1,8 @@
 """The chain database on a key-value store (LevelDB under --datadir, memory with --memory).
 
-Key layout (schema 2): every record kind has its own one-byte prefix, trie nodes and code
+Key layout (schema 3): every record kind has its own one-byte prefix, trie nodes and code
 included, so a prefix scan (the pool restore) can only ever see its own kind:
-  b"V"             schema version (b"2")     b"S"            digest of the genesis spec
+  b"V"             schema version (b"3")     b"S"            digest of the genesis spec
   b"H"             head block hash         b"G"            genesis hash
   b"I"             chain id (8 bytes)      b"F"            the chain's fork (b"osaka", ...)
   b"t" + hash      trie node (state/trie.py)  b"c" + hash    contract code (state/statedb.py)
@@ -16,6 +16,9 @@ included, so a prefix scan (the pool restore) can only ever see its own kind:
                    block builds on it, while the header (and its hash) never changes
   b"i" + txhash    the impersonated sender of a pooled or mined transaction whose signature is a
                    placeholder (anvil_impersonateAccount); the signature does not recover to it
+  b"a" + address + bucket(8), b"e" + topic + bucket(8)
+                   the log index: bitmaps of the canonical blocks with logs of an address or a
+                   topic (node/chain/log_index.py), for eth_getLogs
   b"R" + ...       a fork's records (node/fork/): the fork point, remote stateRoots' numbers and
                    the remote's JSON answers about its history before the fork point
 
@@ -25,7 +28,8 @@ reads as before; one without the b"F" record (written before forks were recorded
 Schema 1 (no b"V" record) kept trie nodes under their bare 32-byte hash, in the same key space as
 the records, so a pool scan also returned every node whose hash began with b"p". Opening such a
 data dir moves its nodes under b"t" (one pass, idempotent if interrupted) and then records
-schema 2; a data dir from a newer schema is refused.
+schema 2. Schema 3 adds the log index: opening a schema-2 data dir builds it from the canonical
+blocks' receipts, then records schema 3. A data dir from a newer schema is refused.
 
 A block, its receipts, its lookups, its state nodes, the pool entries it consumes and the new head
 pointer are written in one atomic batch; so are a dev setter's state nodes and override. Whether a
@@ -40,6 +44,8 @@ from pydevnet.state.statedb import CODE_PREFIX, PREIMAGE_PREFIX
 from pydevnet.state.store import KVStore
 from pydevnet.state.trie import NODE_PREFIX
 from pydevnet.node.chain.blocks import Block, Header, Receipt
+from pydevnet.node.chain import log_index
+from pydevnet.node.chain.log_index import P_LOG_ADDRESS, P_LOG_TOPIC, LogIndex
 from pydevnet.node.tx.decode import decode_transaction
 from pydevnet.node.tx.signing import PLACEHOLDER_S
 from pydevnet.node.tx.types import Transaction
@@ -61,10 +67,10 @@ P_IMPERSONATED = b"i"
 P_REMOTE = b"R"
 PREFIXES = (K_SCHEMA, K_GENESIS_SPEC, K_HEAD, K_GENESIS, K_CHAIN_ID, K_FORK, NODE_PREFIX,
             CODE_PREFIX, P_NUMBER, P_HEADER, P_BODY, P_RECEIPTS, P_LOOKUP, P_POOL, P_OVERRIDE,
-            P_IMPERSONATED, PREIMAGE_PREFIX, P_REMOTE)
+            P_IMPERSONATED, PREIMAGE_PREFIX, P_REMOTE, P_LOG_ADDRESS, P_LOG_TOPIC)
 assert len({p[:1] for p in PREFIXES}) == len(PREFIXES), "two record kinds share a key prefix"
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 LEGACY_NODE_KEY_LENGTH = 32  # schema 1: a trie node's key was its bare hash
 MIGRATION_BATCH = 10_000
 MAX_CACHED_HEADERS = 4096  # decoded headers kept; the cache starts over past this
@@ -82,6 +88,7 @@ class ChainDB:
     def __init__(self, store: KVStore) -> None:
         self.store = store
         self._headers: dict[bytes, Header] = {}
+        self.log_index = LogIndex(store)
 
     # -- layout --------------------------------------------------------------------------------
     def is_empty(self) -> bool:
@@ -100,6 +107,9 @@ class ChainDB:
                               f"than this pydevnet's ({SCHEMA_VERSION}): upgrade pydevnet or "
                               f"use another --datadir")
         moved = self._migrate_v1() if version == 1 else 0
+        if version < 3:  # schema 2 -> 3: build the log index, then record the version
+            log_index.build(self.store, P_NUMBER, P_RECEIPTS)
+            self.store.write_batch({K_SCHEMA: b"3"}, sync=True)
         return moved
 
     def _migrate_v1(self) -> int:
@@ -118,7 +128,7 @@ class ChainDB:
                 self.store.write_batch(puts, deletes, sync=True)
                 moved += len(deletes)
                 puts, deletes = {}, []
-        puts[K_SCHEMA] = str(SCHEMA_VERSION).encode()
+        puts[K_SCHEMA] = b"2"
         self.store.write_batch(puts, deletes, sync=True)
         return moved + len(deletes)
 
@@ -205,6 +215,7 @@ class ChainDB:
             if tx.impersonated:
                 batch[P_IMPERSONATED + tx.hash] = tx.sender
         deletes.append(P_OVERRIDE + h)  # a block re-mined after a rewind starts without one
+        self.log_index.add_block(block.number, receipts, batch)
         batch[K_HEAD] = h
 
     def cache_header(self, header: Header) -> None:
@@ -236,6 +247,7 @@ class ChainDB:
         deletes: list[bytes] = []
         self.override_batch(header, root, batch, deletes)
         n = header.number + 1
+        dropped = []
         while drop_from is not None:
             bh = self.hash_by_number(n)
             if bh is None:
@@ -243,7 +255,9 @@ class ChainDB:
             deletes += [P_NUMBER + _num(n), P_OVERRIDE + bh]
             for tx in self.transactions(bh):
                 deletes += [P_LOOKUP + tx.hash, P_IMPERSONATED + tx.hash]
+            dropped.append((n, self.receipts(bh)))
             n += 1
+        self.log_index.remove_blocks(dropped, batch, deletes)
         self.store.write_batch(batch, deletes)
 
     def add_pool_transaction(self, tx: Transaction, raw: bytes | None = None) -> None:

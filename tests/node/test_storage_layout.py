@@ -90,7 +90,7 @@ def test_schema_1_data_dir_is_migrated(tmp_path) -> None:
     assert run(d, d.balance, (50).to_bytes(20, "big"), "latest") == balance
     assert sum(1 for _ in d.store.iterate(NODE_PREFIX)) == count
     assert not [k for k, _ in d.store.iterate() if len(k) == 32]
-    assert d.store.get(K_SCHEMA) == b"2"
+    assert d.store.get(K_SCHEMA) == b"3"  # through schema 2 to 3 (the log index)
     _send_transfers_from(d, 1, 3)  # and the chain goes on
     d.shutdown()
 
@@ -104,7 +104,7 @@ def _send_transfers_from(d, account: int, count: int) -> None:
 def test_newer_schema_is_refused(tmp_path) -> None:
     make_devnet(tmp_path / "db").shutdown()
     with LevelDBStore(str(tmp_path / "db")) as store:
-        store.put(K_SCHEMA, b"3")
+        store.put(K_SCHEMA, b"4")
     with pytest.raises(LayoutError, match="newer than this pydevnet"):
         make_devnet(tmp_path / "db")
 
