@@ -314,6 +314,50 @@ def db_key() -> st.SearchStrategy:  # debug_dbGet: 0x63 ++ a code hash
             lambda h: "0x63" + h))
 
 
+def simulate_payload() -> st.SearchStrategy:  # eth_simulateV1
+    return st.one_of(
+        not_string().filter(lambda v: not isinstance(v, dict)), bad_objects,
+        not_string().filter(lambda v: not isinstance(v, list)).map(
+            lambda v: {"blockStateCalls": v}),
+        st.just({"blockStateCalls": []}), st.just({"blockStateCalls": [5]}),
+        boolean().map(lambda b: {"blockStateCalls": [{}], "validation": b}))
+
+
+def trace_type_list() -> st.SearchStrategy:  # trace_call, trace_replay*
+    return st.one_of(
+        not_string().filter(lambda v: not isinstance(v, list)), st.text(max_size=8),
+        st.lists(st.one_of(st.text(max_size=10).filter(
+            lambda t: t not in ("trace", "stateDiff", "vmTrace")), ints), min_size=1,
+            max_size=3))
+
+
+def trace_filter() -> st.SearchStrategy:  # trace_filter
+    return st.one_of(
+        not_string().filter(lambda v: not isinstance(v, dict)), bad_objects,
+        st.text(max_size=8).filter(lambda m: m not in ("union", "intersection")).map(
+            lambda m: {"mode": m}),
+        block_number().map(lambda b: {"fromBlock": b}),
+        not_string().filter(lambda v: v is not None and not isinstance(v, list)).map(
+            lambda a: {"fromAddress": a}),
+        fixed(20).map(lambda a: {"toAddress": [a]}),
+        int_or_quantity().map(lambda n: {"count": n}))
+
+
+def no_history() -> st.SearchStrategy:  # anvil_dumpState's preserve_historical_states
+    return st.one_of(boolean(), st.just(True))
+
+
+def reorg_options() -> st.SearchStrategy:  # anvil_reorg
+    return st.one_of(
+        not_string().filter(lambda v: not isinstance(v, dict)), bad_objects,
+        int_or_quantity().map(lambda d: {"depth": d}),
+        st.integers(10 ** 6, 2 ** 63).map(lambda d: {"depth": d}),  # deeper than the chain
+        not_string().filter(lambda v: v and not isinstance(v, list)).map(
+            lambda v: {"depth": 1, "tx_block_pairs": v}),
+        st.one_of(bad_scalar, st.lists(bad_scalar, max_size=1), st.just([{}, 0, 1])).map(
+            lambda p: {"depth": 1, "tx_block_pairs": [p]}))
+
+
 INVALID: dict[str, Callable[[], st.SearchStrategy]] = {
     "address": lambda: fixed(20), "hash32": lambda: fixed(32), "data": data,
     "quantity": quantity, "uint64": lambda: quantity(64), "int_or_quantity": int_or_quantity,
@@ -326,6 +370,9 @@ INVALID: dict[str, Callable[[], st.SearchStrategy]] = {
     "_word": word, "_interval_ms": interval_ms, "trace_options": trace_options,
     "call_trace_config": call_trace_config, "_kind": subscription_kind,
     "_storage_requests": storage_requests, "_db_key": db_key,
+    "_u256": lambda: int_or_quantity(256), "payload": simulate_payload,
+    "trace_types": trace_type_list, "trace_filter_params": trace_filter,
+    "_no_history": no_history, "_reorg_options": reorg_options,
 }
 ACCEPTS_ANYTHING = {"raw"}  # personal_sign's password, eth_subscribe's options
 
@@ -339,6 +386,9 @@ VALID: dict[str, Any] = {
     "_interval_ms": 0, "trace_options": {}, "call_trace_config": {}, "_kind": "newHeads",
     "raw": None, "_typed_data": {"types": {"M": []}, "primaryType": "M"},
     "_storage_requests": {DEV: ["0x0"]}, "_db_key": "0x63" + "00" * 32,
+    "_u256": "0x1", "payload": {"blockStateCalls": [{"calls": []}]}, "trace_types": ["trace"],
+    "trace_filter_params": {}, "_no_history": False,
+    "_reorg_options": {"depth": 1, "tx_block_pairs": []},
 }
 
 
