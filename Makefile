@@ -63,11 +63,15 @@ $(TC_STAMP): tests/toolchains/requirements.txt
 
 toolchains: $(TC_STAMP)
 
+# the share of conformance cases the compiled pass of `make test` runs (1: all of them)
+JIT_SAMPLE ?= 0.333
+
 test: install lint toolchains
 	$(BIN)/python -m pytest -q -n 2 --dist worksteal tests
 	# the conformance suite again with every unit compiled (the default, auto, compiles only hot
-	# code, so the run above mostly exercises the interpreter)
-	KVM_JIT=always $(BIN)/python -m pytest -q -n 2 --dist worksteal tests/conformance
+	# code, so the run above mostly exercises the interpreter), on a fixed third of its cases
+	# (tests/conformance/conftest.py: chosen by a hash of each test id) to stay in the time budget
+	KVM_JIT=always CONFORMANCE_SAMPLE=$(JIT_SAMPLE) $(BIN)/python -m pytest -q -n 2 --dist worksteal tests/conformance
 
 # Crash safety at length: SIGKILL cycles per mining mode under concurrent senders, the whole
 # chain checked after every restart (tests/integration/crash_harness.py); prints the counts.
@@ -125,8 +129,12 @@ $(RPC_STAMP): $(RPC_PEERS)/package-lock.json
 		&& [ -x node_modules/.bin/node ]; then PATH="$$PWD/node_modules/.bin:$$PATH" $(NPM_CI); fi
 	touch $(RPC_STAMP)
 
+# then make load's mixed load on the devnet and on Anvil, side by side (bench/load_compare.py)
+LOAD_COMPARE_ARGS ?= --seconds 15 --runs 1
+
 bench-rpc: install $(RPC_STAMP)
 	@$(BIN)/python bench/rpc.py $(BENCH_ARGS)
+	@$(BIN)/python bench/load_compare.py $(LOAD_COMPARE_ARGS)
 
 # The load test (bench/load.py): LOAD_CLIENTS concurrent clients (senders, eth_call, readers,
 # eth_getLogs, WebSocket newHeads/logs subscribers) against a fresh devnet for LOAD_SECONDS; every
@@ -136,6 +144,14 @@ LOAD_CLIENTS ?= 50
 
 load: install
 	@$(BIN)/python bench/load.py --seconds $(LOAD_SECONDS) --clients $(LOAD_CLIENTS)
+
+# The scale benchmark (bench/scale.py): a 1,000,000-account genesis (first and second start,
+# eth_getBalance latency against 20 accounts), a 100,000-block chain (restart, eth_getLogs over
+# 10,000 blocks by address) and RSS across 100,000 automined transfers. Its inputs are built once
+# into build/scale/ (the chain in ~2-4 min); BENCH_ARGS passes options, e.g. --only chain.
+.PHONY: bench-scale
+bench-scale: $(STAMP)
+	@$(BIN)/python bench/scale.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) *.egg-info build tests/js/node_modules $(HH_JS)/node_modules bench/.peers \

@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "one: chain id 31337, 25 gwei unit price, 20 dev accounts)")
     p.add_argument("--hardfork", metavar="NAME", type=str.lower,
                    help="the fork of a new chain: cancun, prague, osaka, bpo1 or bpo2 (default: "
-                        "genesis.json's config.fork, else Cancun); an existing data dir keeps "
+                        "genesis.json's config.fork, else Osaka); an existing data dir keeps "
                         "its own, and naming another is an error")
     p.add_argument("-b", "--block-time", type=float, metavar="SECONDS",
                    help="mine a block every SECONDS with all pending transactions instead "

@@ -21,7 +21,7 @@ DEFAULT_EXTRA_DATA = b"pydevnet"
 DEFAULT_BALANCE = 10_000 * ETHER
 DEFAULT_ACCOUNTS = 20
 SUPPORTED_FORKS = ("cancun", "prague", "osaka", "bpo1", "bpo2")  # vm/forks.py has their rules
-DEFAULT_FORK = "cancun"  # the chain's fork when neither genesis.json nor --hardfork names one
+DEFAULT_FORK = "osaka"  # the chain's fork when neither genesis.json nor --hardfork names one (mainnet's since 2025-12-03)
 MAX_EXTRA_DATA = 32
 
 
