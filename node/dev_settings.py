@@ -81,15 +81,25 @@ class DevSettings:
 
     # -- reset ---------------------------------------------------------------------------------
     def reset(self) -> None:
-        """anvil_reset without forking: the genesis block as head again, the pool and snapshots
-        emptied, the settings and time back to the start, a new instance id."""
-        hashes = [t.hash for t in self.pool.all()]
-        self.pool.remove(hashes)
-        self.chain.db.remove_pool_transactions(hashes)
+        """anvil_reset without forking on a local chain: the genesis block as head again, the
+        pool and snapshots emptied, the settings and time back to the start, a new instance id.
+        (A forked chain's resets are node/fork/reset.py's.)"""
         self.rewind_to(0)
         genesis = self.chain.header_by_number(0)
         if self.chain.head_root != genesis.state_root:  # dev setters on the genesis state
             self.chain.rewind(genesis, genesis.state_root)
+        self.clear_for_reset()
+
+    def set_initial_chain_id(self, chain_id: int) -> None:
+        """The chain id resets return to (a reset onto another remote takes the remote's)."""
+        self._initial = (chain_id, *self._initial[1:])
+
+    def clear_for_reset(self) -> None:
+        """What every reset does besides moving the chain: the pool and snapshots emptied, the
+        settings and time back to the start, a new instance id."""
+        hashes = [t.hash for t in self.pool.all()]
+        self.pool.remove(hashes)
+        self.chain.db.remove_pool_transactions(hashes)
         self._snapshots.clear()
         g = self.genesis
         g.chain_id, g.coinbase, unit_price, g.gas_limit = self._initial

@@ -18,10 +18,12 @@ something on this node: mostly aliases, a few small reads, and two sends.
 - eth_sendTransactionSync: eth_sendTransaction, then the receipt (rpc/methods/send_sync.py's
   wait, default 20 s, code 4 past it). eth_sendUnsignedTransaction: Anvil's send from any
   address without a key (a placeholder signature, as for impersonated senders).
-- anvil_setRpcUrl: refused until forking lands, as anvil_reset's {forking}.
+- anvil_setRpcUrl: another remote for a forked node, which must serve the fork block with the
+  same hash (node/fork/reset.py); -32602 on a node that is not forked.
 """
 from typing import Any
 
+from pydevnet.node.fork import reset as fork_reset
 from pydevnet.node.anvil_extra import code_by_hash, mining_interval, pooled_by_sender_and_nonce
 from pydevnet.node.queries import LATEST
 from pydevnet.rpc import codec, params
@@ -29,6 +31,7 @@ from pydevnet.rpc.codec import hexdata, qty, word
 from pydevnet.rpc.errors import InvalidParams, ParamError
 from pydevnet.rpc.methods.blocks import get_block_by_number, get_transaction
 from pydevnet.rpc.methods.debug import traced
+from pydevnet.rpc.methods.dev import fork_url
 from pydevnet.rpc.methods.execute import _check_chain_id
 from pydevnet.rpc.methods.send_sync import send_and_wait
 from pydevnet.rpc.params import CallArgs
@@ -154,6 +157,9 @@ async def send_unsigned_transaction(ctx: Ctx, args: CallArgs) -> str:
     return hexdata(await ctx.run(ctx.devnet.send_unsigned_transaction, args.request))
 
 
-@rpc("anvil_setRpcUrl", raw)
-async def set_rpc_url(ctx: Ctx, _url: Any) -> None:
-    raise InvalidParams("forking is not supported yet")
+@rpc("anvil_setRpcUrl", fork_url)
+async def set_rpc_url(ctx: Ctx, url: str) -> None:
+    try:
+        await ctx.run(fork_reset.set_rpc_url, ctx.devnet, url)
+    except fork_reset.NotForked as e:
+        raise InvalidParams(str(e)) from None

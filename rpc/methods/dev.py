@@ -2,7 +2,8 @@
 evm_/anvil_mine_detailed, evm_/anvil_snapshot, evm_/anvil_revert, evm_/anvil_increaseTime,
 evm_setNextBlockTimestamp, evm_/anvil_setTime, anvil_setBlockTimestampInterval,
 anvil_removeBlockTimestampInterval, and the history methods anvil_rollback, anvil_reorg,
-debug_setHead and anvil_/hardhat_reset (node/chain/rewind.py).
+debug_setHead and anvil_/hardhat_reset (node/chain/rewind.py; with `forking`,
+node/fork/reset.py).
 
 Numbers are accepted as JSON integers or hex quantities, as both tools accept them. A request
 that would mine a block with a timestamp above 2**64 - 1 (a header's timestamp is a uint64) is
@@ -11,11 +12,12 @@ refused with -32602 before any block is mined.
 from typing import Any
 
 from pydevnet.node.chain.rewind import HistoryError
+from pydevnet.node.fork import reset as fork_reset
 from pydevnet.rpc import codec, params
 from pydevnet.rpc.codec import qty
 from pydevnet.rpc.errors import InvalidParams, ParamError
 from pydevnet.rpc.formatters import block_json
-from pydevnet.rpc.registry import Ctx, opt, raw, rpc
+from pydevnet.rpc.registry import Ctx, opt, rpc
 
 MAX_MINE_BLOCKS = 100_000  # one call must not occupy the node for minutes
 
@@ -142,11 +144,50 @@ async def anvil_reorg(ctx: Ctx, options: tuple) -> None:
     await _history(ctx, ctx.devnet.reorg, *options)
 
 
-@rpc("anvil_reset", opt(raw), aliases=("hardhat_reset",))
-async def anvil_reset(ctx: Ctx, options) -> bool | None:
-    """Back to genesis. Forking (a {forking: ...} or {jsonRpcUrl} parameter) is refused."""
-    if options is not None and not (isinstance(options, dict) and not options.get("forking")
-                                    and not options.get("jsonRpcUrl")):
-        raise InvalidParams("forking is not supported yet")
-    await ctx.run(ctx.devnet.reset)
+def _reset_options(v: Any) -> tuple[bool, str | None, int | None]:
+    """anvil_/hardhat_reset's parameter: (whether to fork, URL, block number). Hardhat's
+    {forking: {jsonRpcUrl, blockNumber}} or Anvil's flat {jsonRpcUrl, blockNumber}; none, {} or
+    {forking: null}: no forking."""
+    if v is None:
+        return False, None, None
+    if not isinstance(v, dict):
+        raise ParamError(f"want an object {{forking: {{jsonRpcUrl, blockNumber}}}}, got "
+                         f"{codec.json_type(v)}")
+    forking = v.get("forking")
+    if forking is None:
+        if "jsonRpcUrl" not in v and "blockNumber" not in v:
+            return False, None, None
+        forking = v
+    if not isinstance(forking, dict):
+        raise ParamError(f"forking: want an object {{jsonRpcUrl, blockNumber}}, got "
+                         f"{codec.json_type(forking)}")
+    url, number = forking.get("jsonRpcUrl"), forking.get("blockNumber")
+    if url is not None:
+        url = fork_url(url)
+    if number is not None:
+        number = codec.int_or_quantity(number)
+    return True, url, number
+
+
+def fork_url(v: Any) -> str:
+    if not isinstance(v, str) or not v.startswith(("http://", "https://")):
+        raise ParamError(f"the fork URL must be an http:// or https:// URL, got {v!r}")
+    return v
+
+
+@rpc("anvil_reset", opt(_reset_options, (False, None, None)), aliases=("hardhat_reset",))
+async def anvil_reset(ctx: Ctx, options: tuple) -> bool | None:
+    """Back to genesis (a forked node: to its fork block), or to a fork point: another remote
+    block or remote (node/fork/reset.py)."""
+    forking, url, number = options
+    devnet = ctx.devnet
+    try:
+        if forking:
+            await ctx.run(fork_reset.reset_to_fork, devnet, url, number)
+        elif devnet.fork is not None:
+            await ctx.run(fork_reset.reset_to_fork_point, devnet)
+        else:
+            await ctx.run(devnet.reset)
+    except fork_reset.NotForked as e:
+        raise InvalidParams(str(e)) from None
     return True if ctx.namespace == "hardhat" else None

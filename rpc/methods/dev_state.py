@@ -258,8 +258,15 @@ def _node_info(devnet) -> dict:
         "environment": {"baseFee": qty(devnet.unit_price), "chainId": devnet.chain_id,
                         "gasLimit": qty(devnet.genesis.gas_limit),
                         "gasPrice": qty(devnet.unit_price)},
-        "forkConfig": {"forkUrl": None, "forkBlockNumber": None, "forkRetryBackoff": None},
+        "forkConfig": _fork_config(devnet.fork),
     }
+
+
+def _fork_config(fork) -> dict:
+    """Anvil's forkConfig: the remote and the fork block of a forked node, else nulls."""
+    if fork is None:
+        return {"forkUrl": None, "forkBlockNumber": None, "forkRetryBackoff": None}
+    return {"forkUrl": fork.url, "forkBlockNumber": fork.number, "forkRetryBackoff": None}
 
 
 def _metadata(devnet) -> dict:

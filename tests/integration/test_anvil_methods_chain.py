@@ -1,5 +1,6 @@
 """Anvil's chain methods through web3.py against the real `devnet` process: anvil_/hardhat_reset
-(forking refused), anvil_nodeInfo, anvil_/hardhat_metadata, anvil_setChainId,
+(forking without a URL refused on a local node: tests/integration/test_fork_reset.py resets
+forks), anvil_nodeInfo, anvil_/hardhat_metadata, anvil_setChainId,
 anvil_/hardhat_setCoinbase, anvil_setMinGasPrice and anvil_/hardhat_setNextBlockBaseFeePerGas
 (the one unit price), evm_/anvil_setBlockGasLimit, anvil_rollback, anvil_reorg and debug_setHead,
 the last three checked again after a SIGTERM restart on the same LevelDB data dir."""
@@ -70,8 +71,9 @@ def test_reset_back_to_genesis(node):
     assert w3.eth.get_balance(A5) == 10**22 and call(w3, "eth_pendingTransactions") == []
     assert call(w3, "anvil_metadata")["instanceId"] != before
     assert call(w3, "anvil_metadata")["snapshots"] == {}
-    err = error(w3, "anvil_reset", {"forking": {"jsonRpcUrl": "http://127.0.0.1:1"}})
-    assert err["code"] == -32602 and err["message"] == "forking is not supported yet"
+    err = error(w3, "anvil_reset", {"forking": {"blockNumber": 1}})  # no remote to fork
+    assert err == {"code": -32602, "message": "Forking not enabled and RPC URL not provided "
+                                              "to start forking"}
     assert call(w3, "anvil_reset") is None
 
 
