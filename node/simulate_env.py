@@ -24,6 +24,9 @@ class Overlay:
     def __init__(self, base: KVStore) -> None:
         self.base = base
         self.puts: dict[bytes, bytes] = {}
+        # a fork's lazy state (state/statedb.py): missing remote nodes are fetched into `base`,
+        # verified by their hash, as for any read of the chain's state
+        self.state_source = getattr(base, "state_source", None)
 
     def get(self, key: bytes) -> bytes | None:
         value = self.puts.get(key)

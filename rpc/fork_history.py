@@ -5,12 +5,14 @@ cached in the data dir by node/fork/point.py: that history is final) and locally
 `answer` is called by the dispatcher for these methods on a forked devnet only; it returns LOCAL
 when the local handler should answer. Lookups by transaction hash try the local chain first, then
 the remote, keeping only what the remote mined at or before N. eth_getLogs over a range that spans
-N is split: the remote's logs up to N, then the local ones after it. Remote calls run off the event
-loop (the client blocks while it retries).
+N is split: the remote's logs up to N, then the local ones after it; eth_getFilterLogs of a filter
+whose range spans N the same (`filter_logs`). Remote calls run off the event loop (the client
+blocks while it retries).
 """
 import asyncio
 from typing import Any
 
+from pydevnet.node.filters import LogFilter
 from pydevnet.node.queries import EARLIEST, LATEST, PENDING, SAFE, FINALIZED
 
 LOCAL = object()
@@ -102,3 +104,33 @@ def _tag(value: Any, head: int) -> int | None:
     if isinstance(value, str) and value.startswith("0x"):
         return int(value, 16)
     return _number(value, head)
+
+
+async def filter_logs(ctx, criteria: LogFilter, local_logs) -> list:
+    """eth_getFilterLogs on a fork: the filter's logs as eth_getLogs gives them (the remote's up
+    to N joined); `local_logs(criteria)` answers the local part as JSON entries."""
+    async def call_local(replaced: dict | None = None) -> list:
+        if replaced is None:
+            return await local_logs(criteria)
+        part = LogFilter(int(replaced["fromBlock"], 16), criteria.to_block, criteria.addresses,
+                         None, criteria.block_hash)
+        part.topics = criteria.topics
+        return await local_logs(part)
+    return await _logs(ctx, ctx.devnet.fork, [_spec_json(criteria)], call_local)
+
+
+def _spec_json(c: LogFilter) -> dict:
+    """A LogFilter as the remote's eth_getLogs filter object."""
+    def bound(b: Any) -> str:
+        return hex(b) if isinstance(b, int) else (b or LATEST)
+    spec: dict[str, Any] = {}
+    if c.block_hash is not None:
+        spec["blockHash"] = "0x" + c.block_hash.hex()
+    else:
+        spec.update(fromBlock=bound(c.from_block), toBlock=bound(c.to_block))
+    if c.addresses:
+        spec["address"] = ["0x" + a.hex() for a in sorted(c.addresses)]
+    if c.topics:
+        spec["topics"] = [None if t is None else ["0x%064x" % x for x in sorted(t)]
+                          for t in c.topics]
+    return spec

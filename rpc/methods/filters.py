@@ -3,11 +3,14 @@ eth_newPendingTransactionFilter, eth_getFilterChanges, eth_getFilterLogs, eth_un
 
 Range rules are geth's and live in the node (reversed range and a range past the head are
 -32602); blockHash together with fromBlock/toBlock is refused while decoding. Filter ids are hex
-quantities; an id that is unknown or expired is "filter not found".
+quantities; an id that is unknown or expired is "filter not found". On a forked node
+eth_getFilterLogs joins the remote's logs up to the fork block, as eth_getLogs does
+(rpc/fork_history.py); eth_getFilterChanges delivers the blocks mined after the filter was made,
+as on a local node, so never the remote's (past) blocks.
 """
 from typing import Any
 
-from pydevnet.rpc import codec
+from pydevnet.rpc import codec, fork_history
 from pydevnet.rpc.codec import hexdata, qty
 from pydevnet.rpc.errors import ParamError, RPCError
 from pydevnet.rpc.formatters import entry_json
@@ -65,8 +68,12 @@ async def get_filter_logs(ctx: Ctx, fid: int) -> list[dict]:
     criteria = await ctx.run(ctx.devnet.filter_criteria, fid)  # the registry is the writer's
     if criteria is None:
         raise RPCError(NOT_FOUND)
-    entries = await ctx.execute(ctx.devnet.logs, criteria, timeout_message=LOG_TIMEOUT)
-    return [entry_json(e) for e in entries]
+    async def local_logs(c) -> list[dict]:
+        entries = await ctx.execute(ctx.devnet.logs, c, timeout_message=LOG_TIMEOUT)
+        return [entry_json(e) for e in entries]
+    if ctx.devnet.fork is not None:  # the remote's logs up to the fork block joined
+        return await fork_history.filter_logs(ctx, criteria, local_logs)
+    return await local_logs(criteria)
 
 
 @rpc("eth_uninstallFilter", filter_id)
