@@ -358,6 +358,22 @@ def reorg_options() -> st.SearchStrategy:  # anvil_reorg
             lambda p: {"depth": 1, "tx_block_pairs": [p]}))
 
 
+def bad_fork_url() -> st.SearchStrategy:  # anvil_setRpcUrl, anvil_reset's jsonRpcUrl
+    return st.one_of(not_string(), st.text(max_size=20).filter(
+        lambda u: not u.startswith(("http://", "https://"))))
+
+
+def reset_options() -> st.SearchStrategy:  # anvil_/hardhat_reset
+    return st.one_of(
+        not_string().filter(lambda v: v is not None and not isinstance(v, dict)),
+        st.text(max_size=8),
+        not_string().filter(lambda v: v is not None and not isinstance(v, dict)).map(
+            lambda v: {"forking": v}),
+        bad_fork_url().filter(lambda u: u is not None).map(
+            lambda u: {"forking": {"jsonRpcUrl": u}}),
+        bad_fork_url().filter(lambda u: u is not None).map(lambda u: {"jsonRpcUrl": u}))
+
+
 INVALID: dict[str, Callable[[], st.SearchStrategy]] = {
     "address": lambda: fixed(20), "hash32": lambda: fixed(32), "data": data,
     "quantity": quantity, "uint64": lambda: quantity(64), "int_or_quantity": int_or_quantity,
@@ -373,6 +389,7 @@ INVALID: dict[str, Callable[[], st.SearchStrategy]] = {
     "_u256": lambda: int_or_quantity(256), "payload": simulate_payload,
     "trace_types": trace_type_list, "trace_filter_params": trace_filter,
     "_no_history": no_history, "_reorg_options": reorg_options,
+    "_reset_options": reset_options, "fork_url": bad_fork_url,
 }
 ACCEPTS_ANYTHING = {"raw"}  # personal_sign's password, eth_subscribe's options
 
@@ -389,6 +406,7 @@ VALID: dict[str, Any] = {
     "_u256": "0x1", "payload": {"blockStateCalls": [{"calls": []}]}, "trace_types": ["trace"],
     "trace_filter_params": {}, "_no_history": False,
     "_reorg_options": {"depth": 1, "tx_block_pairs": []},
+    "_reset_options": {}, "fork_url": "http://127.0.0.1:1",
 }
 
 
