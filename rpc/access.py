@@ -6,9 +6,12 @@ the remote-dev guard on the methods that sign with the dev keys or edit state.
   unless started with --allow-remote-dev: signing with the unlocked dev keys (eth_sendTransaction,
   eth_sign, personal_sign, eth_signTypedData(_v4), eth_signTransaction, eth_sendTransactionSync;
   also Anvil's eth_sendUnsignedTransaction, from any address) and every evm_*, anvil_*
-  and hardhat_* method except the read-only anvil_getAutomine, anvil_getIntervalMining and
-  anvil_getGenesisTime (state setters, impersonation,
-  mining and mining modes, snapshots and reverts, time travel, dropping pooled transactions).
+  and hardhat_* method except the read-only anvil_getAutomine, anvil_getIntervalMining,
+  anvil_getGenesisTime and anvil_/hardhat_metadata (state setters and state loads, impersonation,
+  mining and mining modes, snapshots and reverts, time travel, dropping pooled transactions,
+  resets and reorgs, the chain id, coinbase, gas limit and fee settings, the fork's remote).
+  Two readers stay guarded: anvil_nodeInfo names the fork's remote URL, which often carries an
+  API key, and anvil_dumpState builds the whole state into one answer (memory in proportion).
   The dispatcher checks the method's registered name, so hardhat_* and klay_/kaia_/kai_* aliases
   follow their method, and a dev method added later is refused remotely until listed read-only.
 - Host header (geth's --http.vhosts rule). A request whose Host names something else than a
@@ -39,7 +42,7 @@ DEV_KEY_METHODS = frozenset({
 })
 DEV_NAMESPACES = ("evm_", "anvil_", "hardhat_")
 READ_ONLY_DEV_METHODS = frozenset({"anvil_getAutomine", "anvil_getIntervalMining",
-                                   "anvil_getGenesisTime"})
+                                   "anvil_getGenesisTime", "anvil_metadata"})
 
 
 def is_dev_only(registered_name: str) -> bool:

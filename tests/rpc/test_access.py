@@ -24,6 +24,18 @@ DEV_ONLY = {
     "anvil_autoImpersonateAccount", "anvil_dropTransaction", "evm_setAutomine",
     "evm_setIntervalMining", "evm_mine", "anvil_mine", "evm_snapshot", "evm_revert",
     "evm_increaseTime", "evm_setNextBlockTimestamp",
+    # Anvil's sends without a key, and the setters, resets and reports added with Anvil 1.7.1's
+    # methods and forking
+    "eth_sendTransactionSync", "eth_sendUnsignedTransaction", "anvil_addBalance",
+    "anvil_dealERC20", "anvil_setERC20Allowance", "anvil_dropAllTransactions",
+    "anvil_removePoolTransactions", "anvil_loadState", "anvil_reorg", "anvil_rollback",
+    "anvil_reset", "anvil_setRpcUrl", "anvil_setChainId", "anvil_setCoinbase",
+    "anvil_setLoggingEnabled", "anvil_setMinGasPrice", "anvil_setNextBlockBaseFeePerGas",
+    "anvil_setNextBlockPrevRandao", "anvil_setBlockTimestampInterval",
+    "anvil_removeBlockTimestampInterval", "evm_mine_detailed", "evm_setBlockGasLimit",
+    "evm_setTime",
+    # readers kept guarded: the fork's remote URL (an API key in it), a whole-state export
+    "anvil_nodeInfo", "anvil_dumpState",
 }
 
 
@@ -68,7 +80,8 @@ def test_every_dev_method_and_alias_is_guarded():
         method, _ = lookup(alias)
         assert is_dev_only(method.name), alias
     for name in ("eth_sendRawTransaction", "tx_sendRawTransaction", "klay_sendRawTransaction",
-                 "eth_call", "eth_accounts", "hardhat_getAutomine", *READ_ONLY_DEV_METHODS):
+                 "eth_call", "eth_accounts", "hardhat_getAutomine", "hardhat_metadata",
+                 *READ_ONLY_DEV_METHODS):
         method, _ = lookup(name)
         assert not is_dev_only(method.name), name
 
@@ -217,6 +230,9 @@ def test_dev_methods_refused_when_disabled_under_every_name(serve):
     assert _call(s.port, "eth_sendRawTransaction", raw)["result"].startswith("0x")
     assert _call(s.port, "anvil_getAutomine")["result"] is True
     assert _call(s.port, "hardhat_getAutomine")["result"] is True
+    assert _call(s.port, "hardhat_metadata")["result"]["chainId"] == 31337
+    for method in ("anvil_nodeInfo", "hardhat_dumpState", "anvil_setChainId", "hardhat_reset"):
+        assert _call(s.port, method)["error"]["message"] == RemoteDevDisabled(method).message
     assert _call(s.port, "eth_accounts")["result"][0] == frm
 
 
