@@ -1,6 +1,7 @@
 """JSON-RPC 2.0 transport: parse errors, invalid requests, batches, notifications, unknown
 methods, parameter errors, the request-size limit, CORS, the health GET, internal errors."""
 import json
+import re
 
 import pytest
 
@@ -229,7 +230,10 @@ async def test_health_get(rpc):
         assert r.status == 200
         health = await r.json()
     assert health["status"] == "ok" and health["chainId"] == "0x7a69"
-    assert health["client"].startswith("pydevnet/")
+    # Anvil's version string naming ours (rpc/methods/info.py), as web3_clientVersion answers
+    assert re.fullmatch(r"anvil/v1\.7\.1 \(compatible; pydevnet/\d+\.\d+\.\d+\S*\)",
+                        health["client"]), health["client"]
+    assert health["client"] == await rpc.call("web3_clientVersion")
 
 
 async def test_unexpected_exception_is_internal_error_and_server_survives(rpc, caplog):
