@@ -109,7 +109,7 @@ def test_devnet_blocks_store_keccak_of_the_parent_hash_as_the_beacon_root(fork):
 
 
 def test_cancun_chain_keeps_zero_roots_and_no_contract():
-    d = make_devnet()
+    d = make_devnet(genesis=Genesis(fork="cancun"))  # Osaka is the default now
     try:
         a, b = accounts(d)[:2]
         run(d, d.submit, transfer(a.private_key, 0, b.address))
