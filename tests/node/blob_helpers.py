@@ -51,3 +51,19 @@ def blob_tx(key: bytes, nonce: int, blobs=(0,), to: bytes | None = b"\xbb" * 20,
 def blob_raw(key: bytes, nonce: int, **kw) -> bytes:
     """The network form of blob_tx(key, nonce, **kw)."""
     return network_encoding(*blob_tx(key, nonce, **kw))
+
+
+@lru_cache(maxsize=None)
+def cell_proofs(i: int) -> tuple[bytes, ...]:
+    """The 128 cell proofs (EIP-7594) of blob number i, from ckzg (a few seconds each: cached)."""
+    _, proofs = ckzg.compute_cells_and_kzg_proofs(blob_parts(i)[0], trusted_setup())
+    return tuple(bytes(p) for p in proofs)
+
+
+def osaka_raw(key: bytes, nonce: int, blobs=(0,), **kw) -> bytes:
+    """The network form an Osaka chain takes as is (EIP-7594 version 1, cell proofs) of
+    blob_tx(key, nonce, blobs=blobs, **kw): the node verifies cell proofs instead of
+    converting an EIP-4844 sidecar, so many blob transactions stay cheap to send."""
+    tx, sc = blob_tx(key, nonce, blobs=blobs, **kw)
+    return network_encoding(tx, BlobSidecar(sc.blobs, sc.commitments,
+                                            tuple(p for i in blobs for p in cell_proofs(i)), 1))

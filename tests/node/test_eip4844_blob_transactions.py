@@ -1,6 +1,9 @@
 """EIP-4844 blob transactions in the devnet: the network form with a verified sidecar is pooled,
 the canonical form is mined; each invalid case has its own error and leaves nothing behind;
-blocks count blob gas, keep the 6-blob limit and carry the excess; the blob fee is burned."""
+blocks count blob gas, keep the fork's blob limit and carry the excess; the blob fee is burned.
+The block-limit, excess and deferral cases run under Cancun's schedule (target 3, max 6) and
+under Osaka's (EIP-7691's target 6, max 9; EIP-7594's 6 blobs a transaction; EIP-7918's
+reserve price), their expected numbers worked out from the EIPs beside each."""
 import pytest
 
 from pydevnet.node.config import Genesis
@@ -11,11 +14,15 @@ from pydevnet.node.tx.errors import (BlobFeeCapTooLow, BlobHashVersion, BlobSide
 from pydevnet.node.tx.decode import BlobSidecar, network_encoding
 from pydevnet.state.hashing import keccak256
 from pydevnet.state.rlp import decode, encode
-from tests.node.blob_helpers import UNIT, blob_raw, blob_tx, sidecar_for
+from tests.node.blob_helpers import UNIT, blob_raw, blob_tx, osaka_raw, sidecar_for
 from tests.node.helpers import accounts, make_devnet, run
 from pydevnet.vm.gas import GAS_PER_BLOB
 
 ETH = 10 ** 18
+G = GAS_PER_BLOB
+# Osaka's blob numbers from the EIPs (not from the node): EIP-7691's schedule, EIP-7918's
+# reserve (BLOB_BASE_COST gas at the parent's base fee, here the devnet's fixed 25 gwei)
+OSAKA_TARGET, OSAKA_MAX, BLOB_BASE_COST = 6 * G, 9 * G, 2 ** 13
 
 
 @pytest.fixture
@@ -30,6 +37,27 @@ def manual():
     d = make_devnet(mining=MiningMode.MANUAL)
     yield d
     d.shutdown()
+
+
+@pytest.fixture
+def cancun():
+    d = make_devnet(mining=MiningMode.MANUAL, genesis=Genesis(fork="cancun"))
+    yield d
+    d.shutdown()
+
+
+@pytest.fixture
+def osaka():
+    d = make_devnet(mining=MiningMode.MANUAL, genesis=Genesis(fork="osaka"))
+    yield d
+    d.shutdown()
+
+
+def test_the_osaka_reserve_price_binds_on_the_devnet(osaka):
+    # what the Osaka expectations below rest on: a blob's BLOB_BASE_COST gas at the base fee
+    # is worth more than its blob gas at the lowest blob base fee (EIP-7918's condition)
+    assert osaka.chain.head.base_fee == UNIT and osaka.chain.next_blob_base_fee() == 1
+    assert BLOB_BASE_COST * UNIT > G * 1
 
 
 def test_network_form_is_pooled_and_the_canonical_form_mined(devnet):
@@ -118,7 +146,8 @@ def test_funds_must_cover_the_blob_gas_at_its_fee_cap(manual):
     assert len(manual.pool) == 1
 
 
-def test_seven_blobs_take_two_blocks_and_the_excess_grows(manual):
+def test_seven_blobs_take_two_blocks_and_the_excess_grows(cancun):
+    manual = cancun  # Cancun's schedule: target 3, max 6 blobs a block
     senders = accounts(manual)[:3]
     # 3 + 2 + 2 blobs: the third tx does not fit block 1 and waits for block 2
     for n, (acct, blobs) in enumerate(zip(senders, ((0, 1, 2), (3, 4), (5, 6)))):
@@ -135,7 +164,30 @@ def test_seven_blobs_take_two_blocks_and_the_excess_grows(manual):
     assert fourth.block.header.excess_blob_gas == 0
 
 
-def test_a_deferred_senders_later_nonces_wait_too(manual):
+def test_osaka_blocks_fill_at_nine_blobs_and_the_excess_grows_by_the_reserve_rule(osaka):
+    senders = accounts(osaka)[:4]
+    # 6 + 3 blobs fill block 1 (max 9); the 2- and 6-blob transactions wait for block 2
+    for acct, blobs in zip(senders, ((0, 1, 2, 3, 4, 5), (0, 1, 2), (3, 4), range(6))):
+        run(osaka, osaka.send_raw_transaction, osaka_raw(acct.private_key, 0, blobs=blobs))
+    first = run(osaka, osaka.mine_blocks, 1)[0]
+    assert first.block.header.blob_gas_used == OSAKA_MAX and first.block.header.excess_blob_gas == 0
+    assert [t.sender for t in first.block.transactions] == [s.address for s in senders[:2]]
+    assert first.rejected == [] and len(osaka.pool) == 2
+    second = run(osaka, osaka.mine_blocks, 1)[0]
+    assert [t.sender for t in second.block.transactions] == [s.address for s in senders[2:]]
+    assert second.block.header.blob_gas_used == 8 * G
+    # EIP-7918, the reserve binding: 0 + 9 blobs x (9 - 6) / 9 = 3 blobs (EIP-4844's 9 - 6 too)
+    assert second.block.header.excess_blob_gas == 3 * G
+    third = run(osaka, osaka.mine_blocks, 1)[0]
+    # 3 blobs + 8 blobs x 3 / 9 (floored): it grows where EIP-4844's 3 + 8 - 6 = 5 blobs would not
+    assert third.block.header.excess_blob_gas == 3 * G + 8 * G * 3 // 9 == 742741
+    assert third.block.header.blob_gas_used == 0 and len(osaka.pool) == 0
+    fourth = run(osaka, osaka.mine_blocks, 1)[0]
+    assert 742741 + 0 < OSAKA_TARGET and fourth.block.header.excess_blob_gas == 0
+
+
+def test_a_deferred_senders_later_nonces_wait_too(cancun):
+    manual = cancun  # Cancun's max: 6 blobs a block
     a, b = accounts(manual)[:2]
     run(manual, manual.send_raw_transaction, blob_raw(b.private_key, 0, blobs=range(5)))
     run(manual, manual.send_raw_transaction, blob_raw(a.private_key, 0, blobs=(5, 6)))
@@ -146,6 +198,23 @@ def test_a_deferred_senders_later_nonces_wait_too(manual):
     second = run(manual, manual.mine_blocks, 1)[0]
     assert [t.nonce for t in second.block.transactions] == [0, 1]
     assert second.block.header.blob_gas_used == 3 * GAS_PER_BLOB
+
+
+def test_osaka_a_deferred_senders_later_nonces_wait_too(osaka):
+    a, b = accounts(osaka)[:2]
+    run(osaka, osaka.send_raw_transaction, osaka_raw(b.private_key, 0, blobs=range(6)))
+    run(osaka, osaka.send_raw_transaction, osaka_raw(a.private_key, 0, blobs=(0, 1, 2, 3)))
+    # 6 + 3 would fill the block exactly (max 9), but a's nonce 0 did not fit, so nonce 1 waits
+    run(osaka, osaka.send_raw_transaction, osaka_raw(a.private_key, 1, blobs=(4, 5, 0)))
+    first = run(osaka, osaka.mine_blocks, 1)[0]
+    assert [t.sender for t in first.block.transactions] == [b.address]
+    assert first.rejected == [] and len(osaka.pool) == 2
+    assert first.block.header.blob_gas_used == 6 * G
+    second = run(osaka, osaka.mine_blocks, 1)[0]
+    assert [(t.sender, t.nonce) for t in second.block.transactions] == [(a.address, 0),
+                                                                       (a.address, 1)]
+    assert second.block.header.blob_gas_used == 7 * G
+    assert second.block.header.excess_blob_gas == 6 * G * 3 // 9  # at the target: 7918 grows it
 
 
 def test_pooled_blob_tx_keeps_its_sidecar_across_a_restart(tmp_path):
@@ -167,20 +236,27 @@ def test_pooled_blob_tx_keeps_its_sidecar_across_a_restart(tmp_path):
         d.shutdown()
 
 
-def test_blob_blocks_are_deterministic():
+@pytest.mark.parametrize("fork,make_raw,txs,blocks,excess", [
+    # blocks of 6, 1 and 0 blobs: the third's excess is 0 + (6 - 3) + (1 - 3) = 1 blob
+    ("cancun", blob_raw, ((0, 1, 2, 3), (4, 5), (0,)), 3, G),
+    # blocks of 9, 8 and 0 blobs (the 6-blob nonce 2 waits): the second's excess is
+    # 9 x 3 / 9 = 3 blobs, the third's 3 blobs + 8 blobs x 3 / 9 under EIP-7918's reserve
+    ("osaka", osaka_raw, (range(6), (0, 1, 2), range(6), (3, 4)), 3, 3 * G + 8 * G * 3 // 9),
+])
+def test_blob_blocks_are_deterministic(fork, make_raw, txs, blocks, excess):
     heads = []
     for _ in range(2):
-        d = make_devnet(mining=MiningMode.MANUAL)
+        d = make_devnet(mining=MiningMode.MANUAL, genesis=Genesis(fork=fork))
         try:
             key = accounts(d)[0].private_key
-            for nonce, blobs in enumerate(((0, 1, 2, 3), (4, 5), (0,))):
-                run(d, d.send_raw_transaction, blob_raw(key, nonce, blobs=blobs))
-            run(d, d.mine_blocks, 3)
+            for nonce, blobs in enumerate(txs):
+                run(d, d.send_raw_transaction, make_raw(key, nonce, blobs=blobs))
+            run(d, d.mine_blocks, blocks)
+            assert len(d.pool) == 0
             heads.append((d.chain.head.hash, d.chain.head.excess_blob_gas))
         finally:
             d.shutdown()
-    # blocks of 6, 1 and 0 blobs: the third's excess is 0 + (6 - 3) + (1 - 3) = 1 blob
-    assert heads[0] == heads[1] and heads[0][1] == GAS_PER_BLOB
+    assert heads[0] == heads[1] and heads[0][1] == excess
 
 
 def test_osaka_cell_proof_wrapper_is_refused_before_osaka():
