@@ -60,12 +60,21 @@ def _object(v: Any, what: str, allowed: set[str]) -> dict:
     return v
 
 
+def _u64(v: Any) -> int:
+    """A quantity field: hex, or a JSON number as Anvil takes it (as rpc/params.py's)."""
+    return codec.int_or_quantity(v, codec.UINT64_BITS)
+
+
+def _u256(v: Any) -> int:
+    return codec.int_or_quantity(v, codec.UINT256_BITS)
+
+
 def _withdrawal(v: Any) -> Withdrawal:
     w = _object(v, "withdrawal", {"index", "validatorIndex", "address", "amount"})
-    return Withdrawal(_field(w, "index", codec.uint64, 0),
-                      _field(w, "validatorIndex", codec.uint64, 0),
+    return Withdrawal(_field(w, "index", _u64, 0),
+                      _field(w, "validatorIndex", _u64, 0),
                       _field(w, "address", codec.address, bytes(20)),
-                      _field(w, "amount", codec.uint64, 0))
+                      _field(w, "amount", _u64, 0))
 
 
 def _block_overrides(v: Any) -> sim.BlockOverrides:
@@ -74,12 +83,12 @@ def _block_overrides(v: Any) -> sim.BlockOverrides:
     if withdrawals is not None and not isinstance(withdrawals, list):
         raise ParamError("withdrawals: want an array")
     return sim.BlockOverrides(
-        number=_field(o, "number", codec.uint64), time=_field(o, "time", codec.uint64),
-        gas_limit=_field(o, "gasLimit", codec.uint64),
+        number=_field(o, "number", _u64), time=_field(o, "time", _u64),
+        gas_limit=_field(o, "gasLimit", _u64),
         fee_recipient=_field(o, "feeRecipient", codec.address),
         prev_randao=_field(o, "prevRandao", codec.storage_key),
-        base_fee=_field(o, "baseFeePerGas", codec.quantity),
-        blob_base_fee=_field(o, "blobBaseFee", codec.quantity),
+        base_fee=_field(o, "baseFeePerGas", _u256),
+        blob_base_fee=_field(o, "blobBaseFee", _u256),
         withdrawals=None if withdrawals is None else [_withdrawal(w) for w in withdrawals])
 
 
@@ -108,7 +117,7 @@ def _call(v: Any, chain_id: int) -> tuple:
         raise ParamError(f"chainId does not match node's (have={args.chain_id}, want={chain_id})")
     hashes = _field(blob, "blobVersionedHashes", lambda h: [codec.hash32(x) for x in h], [])
     return (args.request.replace(blob_versioned_hashes=tuple(hashes)),
-            _field(blob, "maxFeePerBlobGas", codec.quantity))
+            _field(blob, "maxFeePerBlobGas", _u256))
 
 
 def _block(v: Any, chain_id: int) -> sim.SimBlock:

@@ -90,6 +90,28 @@ def test_chain_untouched_and_blocks_chained(w3):
     assert w3.eth.get_transaction_count(alice) == w3.eth.get_transaction_count(alice, "latest")
 
 
+def test_block_override_quantities_as_json_numbers(w3):
+    """Hex or a JSON number, as in eth_call's objects (Anvil's quantities): the same blocks."""
+    alice, bob = dev_account(0).address, dev_account(1).address
+    head = w3.eth.get_block("latest")
+    number, time, gas_limit = head.number + 5, head.timestamp + 100, 10_000_000
+
+    def block(q):
+        return {"blockStateCalls": [{
+            "blockOverrides": {"number": q(number), "time": q(time), "gasLimit": q(gas_limit),
+                               "baseFeePerGas": q(UNIT_PRICE),
+                               "withdrawals": [{"index": q(1), "validatorIndex": q(2),
+                                                "address": bob, "amount": q(3)}]},
+            "calls": [{"from": alice, "to": bob, "value": q(10**18), "gas": q(21000)}]}]}
+    as_hex, as_numbers = _simulate(w3, block(hex)), _simulate(w3, block(lambda n: n))
+    assert as_numbers == as_hex
+    assert (as_hex[-1]["number"], as_hex[-1]["timestamp"], as_hex[-1]["gasLimit"]) == \
+        (hex(number), hex(time), hex(gas_limit))
+    answer = w3.provider.make_request("eth_simulateV1", [{"blockStateCalls": [
+        {"blockOverrides": {"time": -1}}]}, "latest"])
+    assert answer["error"]["code"] == -32602 and "time" in answer["error"]["message"]
+
+
 def test_validation_charges_the_unit_price(w3):
     alice, bob = dev_account(0).address, dev_account(1).address
     coinbase = "0x" + "c0" * 20

@@ -145,11 +145,12 @@ def hash_list_bad() -> st.SearchStrategy:
 def call_args() -> st.SearchStrategy:
     one_bad_field = st.one_of(
         st.tuples(st.sampled_from(["from", "to"]), fixed(20)),
-        st.tuples(st.sampled_from(["gas", "nonce"]), quantity(64)),
+        # quantities: hex or a JSON number, as Anvil takes them (rpc/params.py _number)
+        st.tuples(st.sampled_from(["gas", "nonce"]), int_or_quantity(64)),
         st.tuples(st.sampled_from(["gasPrice", "maxFeePerGas", "maxPriorityFeePerGas", "value",
-                                   "chainId"]), quantity(256)),
+                                   "chainId"]), int_or_quantity(256)),
         st.tuples(st.sampled_from(["data", "input"]), data()),
-        st.tuples(st.just("type"), quantity(8)),
+        st.tuples(st.just("type"), int_or_quantity(8)),
         st.tuples(st.just("accessList"), access_list()),
         st.tuples(st.just("blobVersionedHashes"), st.just([HASH])),
         st.tuples(st.just("maxFeePerBlobGas"), st.just("0x1")))
@@ -174,8 +175,8 @@ def state_overrides() -> st.SearchStrategy:
         fixed(20).filter(lambda a: isinstance(a, str)).map(lambda a: {a: {}}),
         not_string().filter(lambda v: not isinstance(v, dict)).map(lambda o: {DEV: o}),
         st.just({DEV: {"storage": {}}}), st.just({DEV: {"state": {}, "stateDiff": {}}}),
-        quantity(256).map(lambda b: {DEV: {"balance": b}}),
-        quantity(64).map(lambda n: {DEV: {"nonce": n}}),
+        int_or_quantity(256).map(lambda b: {DEV: {"balance": b}}),
+        int_or_quantity(64).map(lambda n: {DEV: {"nonce": n}}),
         data().map(lambda c: {DEV: {"code": c}}),
         st.tuples(st.sampled_from(["state", "stateDiff"]), _slots()).map(
             lambda kv: {DEV: {kv[0]: kv[1]}}))
@@ -320,7 +321,17 @@ def simulate_payload() -> st.SearchStrategy:  # eth_simulateV1
         not_string().filter(lambda v: not isinstance(v, list)).map(
             lambda v: {"blockStateCalls": v}),
         st.just({"blockStateCalls": []}), st.just({"blockStateCalls": [5]}),
-        boolean().map(lambda b: {"blockStateCalls": [{}], "validation": b}))
+        boolean().map(lambda b: {"blockStateCalls": [{}], "validation": b}),
+        # the block overrides' and a call's quantities: hex or a JSON number, as in eth_call
+        st.tuples(st.sampled_from(["number", "time", "gasLimit"]), int_or_quantity(64)).map(
+            lambda kv: {"blockStateCalls": [{"blockOverrides": {kv[0]: kv[1]}}]}),
+        st.tuples(st.sampled_from(["baseFeePerGas", "blobBaseFee"]), int_or_quantity(256)).map(
+            lambda kv: {"blockStateCalls": [{"blockOverrides": {kv[0]: kv[1]}}]}),
+        st.tuples(st.sampled_from(["index", "validatorIndex", "amount"]),
+                  int_or_quantity(64)).map(lambda kv: {"blockStateCalls": [
+                      {"blockOverrides": {"withdrawals": [{kv[0]: kv[1]}]}}]}),
+        int_or_quantity(256).map(lambda f: {"blockStateCalls": [
+            {"calls": [{"from": DEV, "to": DEV, "maxFeePerBlobGas": f}]}]}))
 
 
 def trace_type_list() -> st.SearchStrategy:  # trace_call, trace_replay*

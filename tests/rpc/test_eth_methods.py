@@ -312,6 +312,17 @@ async def test_call_with_state_overrides(rpc, chain):
                                                       hex(10 ** 30)}, "latest",
                                    {rich: {"balance": hex(10 ** 31)}})
     assert balance_check == "0x5208"
+    # an override's quantities may be JSON numbers, as Anvil takes them (rpc/params.py)
+    assert await rpc.call("eth_estimateGas", {"from": rich, "to": other, "value": 10 ** 30},
+                          "latest", {rich: {"balance": 10 ** 31, "nonce": 3}}) == "0x5208"
+    err = await rpc.error("eth_estimateGas", {"from": rich, "to": other, "value": 10 ** 30},
+                          "latest", {rich: {"balance": 10 ** 29}})
+    assert err["code"] != -32602  # decoded: too little balance, not a parameter error
+    for bad in (-1, 2 ** 256, 1.5, True):
+        err = await rpc.error("eth_call", {"to": other}, "latest", {rich: {"balance": bad}})
+        assert err["code"] == -32602 and "balance" in err["message"], bad
+    err = await rpc.error("eth_call", {"to": other}, "latest", {rich: {"nonce": 2 ** 64}})
+    assert err["code"] == -32602 and "nonce" in err["message"]
     assert await rpc.call("eth_getStorageAt", storage, "0x0") == "0x" + f"{SLOT0:064x}"
     err = await rpc.error("eth_call", {"to": storage}, "latest",
                           {storage: {"state": {}, "stateDiff": {}}})
