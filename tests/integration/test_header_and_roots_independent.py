@@ -1,7 +1,8 @@
 """Every block hash and root of a varied chain recomputed independently of pydevnet's code, from
 what JSON-RPC returns, with pyrlp, eth_hash's keccak and py-trie's HexaryTrie:
 
-- the block hash: keccak256(rlp(the 20 Cancun header fields of eth_getBlockByNumber));
+- the block hash: keccak256(rlp(the 21 header fields of eth_getBlockByNumber: Cancun's 20 and
+  Prague's requestsHash, as the node runs Osaka by default));
 - transactionsRoot: eth_getRawTransactionByHash of each transaction in a HexaryTrie keyed by
   rlp(index) (and keccak256(raw) is the transaction hash);
 - receiptsRoot: each receipt rebuilt from eth_getTransactionReceipt as rlp([status,
@@ -14,6 +15,8 @@ what JSON-RPC returns, with pyrlp, eth_hash's keccak and py-trie's HexaryTrie:
 
 The chain is built with --no-mining and evm_mine, so blocks hold several transactions (of all
 three types, two deployments, logs, a revert), one holds 20, and one is empty."""
+import hashlib
+
 import pytest
 import rlp
 from eth_hash.auto import keccak
@@ -89,14 +92,16 @@ def chain(tmp_path_factory):
         yield dev, blocks
 
 
-HEADER_FIELDS = [  # (JSON name, kind) in the order of the Cancun header RLP
+HEADER_FIELDS = [  # (JSON name, kind) in the order of the Prague (and Osaka) header RLP
     ("parentHash", "bytes"), ("sha3Uncles", "bytes"), ("miner", "bytes"),
     ("stateRoot", "bytes"), ("transactionsRoot", "bytes"), ("receiptsRoot", "bytes"),
     ("logsBloom", "bytes"), ("difficulty", "int"), ("number", "int"), ("gasLimit", "int"),
     ("gasUsed", "int"), ("timestamp", "int"), ("extraData", "bytes"), ("mixHash", "bytes"),
     ("nonce", "bytes"), ("baseFeePerGas", "int"), ("withdrawalsRoot", "bytes"),
     ("blobGasUsed", "int"), ("excessBlobGas", "int"), ("parentBeaconBlockRoot", "bytes"),
+    ("requestsHash", "bytes"),
 ]
+EMPTY_REQUESTS_HASH = hashlib.sha256(b"").digest()  # EIP-7685: a block without requests
 BLOCKS = range(6)
 
 
@@ -109,8 +114,11 @@ def test_block_hash_is_keccak_of_the_rlp_header(chain, n):
     assert b(blk["sha3Uncles"]) == EMPTY_LIST_HASH
     assert b(blk["withdrawalsRoot"]) == EMPTY_TRIE_ROOT
     assert len(b(blk["nonce"])) == 8 and len(b(blk["logsBloom"])) == 256
+    assert b(blk["requestsHash"]) == EMPTY_REQUESTS_HASH  # no deposit contract, no requests
     if n:
         assert blk["parentHash"] == blocks[n - 1]["hash"]
+        # no beacon chain: the node's parentBeaconBlockRoot is keccak256 of the parent hash
+        assert b(blk["parentBeaconBlockRoot"]) == keccak(b(blk["parentHash"]))
 
 
 @pytest.mark.parametrize("n", BLOCKS)

@@ -6,7 +6,7 @@ unknown afterwards. Plus the envelope errors: malformed JSON (-32700), an oversi
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 import rlp
@@ -14,6 +14,7 @@ from eth_account import Account
 from eth_hash.auto import keccak
 from eth_keys import keys
 
+from tests.integration.devnet_process import DevnetProcess
 from tests.integration.support import (CHAIN_ID, GWEI, UNIT_PRICE, balance_of, dev_account,
                                        nonce_of, send_raw, sign)
 
@@ -21,9 +22,21 @@ SENDER = dev_account(10)
 OTHER = dev_account(11).address
 POOR = Account.from_key(keccak(b"pydevnet integration: an account with no ether"))
 SECP256K1N = 0xFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFFEBAAEDCE6AF48A03BBFD25E8CD0364141
-BLOCK_GAS_LIMIT = 30_000_000
+# the module's devnet runs with --gas-limit 10000000: below EIP-7825's cap of 2**24 (Osaka, checked
+# first), so that a transaction can still exceed the block gas limit
+BLOCK_GAS_LIMIT = 10_000_000
+MAX_TX_GAS = 2**24  # EIP-7825
 MAX_INITCODE_SIZE = 49_152  # EIP-3860
 BAD_SIGNATURE = "invalid sender: invalid transaction v, r, s values"  # geth's pool wording
+
+
+@pytest.fixture(scope="module")
+def devnet(tmp_path_factory) -> Iterator[DevnetProcess]:
+    proc = DevnetProcess(tmp_path_factory.mktemp("devnet") / "data", "--quiet",
+                         "--gas-limit", str(BLOCK_GAS_LIMIT))
+    proc.start()
+    yield proc
+    proc.stop()
 
 
 @pytest.fixture(scope="module")
@@ -97,6 +110,9 @@ CASES: dict[str, tuple[Callable[[int], str], int, str]] = {
         lambda n: _ok(n, data="0x01"), -32000, "intrinsic gas too low"),
     "gas above the block gas limit": (
         lambda n: _ok(n, gas=BLOCK_GAS_LIMIT + 1), -32000, "exceeds block gas limit"),
+    "gas above EIP-7825's transaction gas cap": (
+        lambda n: _ok(n, gas=MAX_TX_GAS + 1), -32000,
+        f"transaction gas limit too high: cap: {MAX_TX_GAS}, tx: {MAX_TX_GAS + 1}"),
     "legacy gas price below the unit price": (
         lambda n: sign(SENDER, nonce=n, to=OTHER, gas=21_000, gasPrice=UNIT_PRICE - 1), -32000,
         "max fee per gas less than block base fee"),

@@ -1,4 +1,6 @@
 """The devnet: automine, the fixed unit price, deterministic blocks, persistence, validation."""
+import hashlib
+
 import pytest
 
 from pydevnet.node.chain.blocks import EMPTY_OMMERS_HASH, Header, receipts_root, transactions_root
@@ -7,7 +9,7 @@ from pydevnet.node.config import Genesis
 from pydevnet.node.devnet import MiningMode
 from pydevnet.node.tx.errors import (AlreadyKnown, FeeTooLow, GasLimitExceeded, InsufficientFunds,
                                      IntrinsicGasTooLow, InvalidSignature, NonceTooLow,
-                                     WrongChainId)
+                                     TxGasLimitTooHigh, WrongChainId)
 from pydevnet.node.queries import PENDING
 from pydevnet.state.hashing import EMPTY_TRIE_ROOT, keccak256
 from pydevnet.state.rlp import encode
@@ -50,9 +52,13 @@ def test_block_header_rules(devnet):
     assert h.timestamp == genesis.timestamp + devnet.genesis.block_period
     assert h.mix_hash == keccak256(genesis.hash)
     assert h.base_fee == devnet.unit_price
+    # the default fork (Osaka): parentBeaconBlockRoot is keccak256 of the parent hash (no
+    # beacon chain; a Cancun chain's zero root: test_eip4788_beacon_root) and a block without
+    # EIP-7685 requests commits to sha256(b"")
     assert (h.ommers_hash, h.withdrawals_root, h.blob_gas_used, h.excess_blob_gas,
-            h.parent_beacon_block_root, h.difficulty) == (EMPTY_OMMERS_HASH, EMPTY_TRIE_ROOT,
-                                                          0, 0, bytes(32), 0)
+            h.parent_beacon_block_root, h.requests_hash, h.difficulty) == \
+        (EMPTY_OMMERS_HASH, EMPTY_TRIE_ROOT, 0, 0, keccak256(genesis.hash),
+         hashlib.sha256(b"").digest(), 0)
     assert h.hash == keccak256(h.encode()) == Header.decode(h.encode()).hash
     assert h.transactions_root == transactions_root([tx.raw])
     receipts = [v.receipt for v in run(devnet, devnet.block_receipts, h)]
@@ -132,11 +138,22 @@ def test_nonce_gap_queues_then_mines_in_order(devnet):
     (lambda a, b: transfer(a.private_key, 0, b, chain_id=1), WrongChainId),
     (lambda a, b: transfer(a.private_key, 0, b, fee=UNIT - 1), FeeTooLow),
     (lambda a, b: transfer(a.private_key, 0, b, gas=20999), IntrinsicGasTooLow),
-    (lambda a, b: transfer(a.private_key, 0, b, gas=30_000_001), GasLimitExceeded),
+    # the block gas limit of the devnet below (10M, under EIP-7825's 2**24 cap so that the
+    # block's check is reached), and the cap itself checked first
+    (lambda a, b: transfer(a.private_key, 0, b, gas=10_000_001), GasLimitExceeded),
+    (lambda a, b: transfer(a.private_key, 0, b, gas=2**24 + 1), TxGasLimitTooHigh),
     (lambda a, b: transfer(a.private_key, 0, b, value=10 ** 30), InsufficientFunds),
     (lambda a, b: transfer(a.private_key, 0, b).replace(s=SECP256K1_N - 1), InvalidSignature),
 ])
-def test_invalid_transactions_change_nothing(devnet, make, error):
+def test_invalid_transactions_change_nothing(make, error):
+    devnet = make_devnet(genesis=Genesis(gas_limit=10_000_000))
+    try:
+        _rejected_changes_nothing(devnet, make, error)
+    finally:
+        devnet.shutdown()
+
+
+def _rejected_changes_nothing(devnet, make, error):
     a, b = accounts(devnet)[:2]
     root = devnet.chain.head.state_root
     try:

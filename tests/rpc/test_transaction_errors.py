@@ -33,9 +33,13 @@ REJECTIONS = {
     "missing sidecar in blob transaction": lambda k, to: signed(  # the bare canonical form
         k, 1, to, 1, tx_type=3, max_fee_per_blob_gas=1,
         blob_versioned_hashes=(b"\x01" + bytes(31),)),
-    "transaction type not supported": lambda k, to: "0x04c0",  # EIP-7702 is after Cancun
+    # no fork has a type 0x05 (type 0x04 on a Cancun node: test_set_code_json)
+    "transaction type not supported": lambda k, to: "0x05c0",
     "invalid sender: invalid chain id for signer": lambda k, to: signed(k, 1, to, 1, chain_id=1),
-    "exceeds block gas limit": lambda k, to: signed(k, 1, to, 1, gas=30_000_001),
+    # the devnet's block gas limit (10M, under EIP-7825's 2**24 cap, so that the block's
+    # check is reached) and the cap, checked first
+    "exceeds block gas limit": lambda k, to: signed(k, 1, to, 1, gas=10_000_001),
+    "transaction gas limit too high": lambda k, to: signed(k, 1, to, 1, gas=2**24 + 1),
     "max initcode size exceeded": lambda k, to: signed(k, 1, None, 0, gas=10_000_000,
                                                        data=b"\x00" * 49153),
     "nonce has max value": lambda k, to: signed(k, 2 ** 64 - 1, to, 1),
@@ -45,8 +49,19 @@ REJECTIONS = {
 }
 
 
+@pytest.fixture
+async def low_limit_rpc(session):
+    """A served automine devnet whose block gas limit (10M) is below EIP-7825's cap."""
+    s = ServerThread(make_devnet(genesis=Genesis(gas_limit=10_000_000)))
+    try:
+        yield Client(session, s)
+    finally:
+        s.stop()
+
+
 @pytest.mark.parametrize("message", list(REJECTIONS))
-async def test_rejected_raw_transaction_changes_nothing(rpc, message):
+async def test_rejected_raw_transaction_changes_nothing(low_limit_rpc, message):
+    rpc = low_limit_rpc
     key = keys(rpc.server.devnet)[0]
     first = signed(key, 0, _to(rpc), 1)
     await rpc.call("eth_sendRawTransaction", first)
