@@ -1,8 +1,8 @@
 """eth_estimateGas against what the same transaction really uses once mined: exactly 21000 for a
-plain transfer (plus EIP-2028 calldata gas with data), and for contract work the minimum limit
-that succeeds: the transaction sent with exactly the estimate succeeds, gasUsed <= estimate, and
-the estimate exceeds gasUsed only by what execution needs but does not keep (the EIP-3529 refund,
-the EIP-2200 SSTORE sentry); one gas less fails."""
+plain transfer (with data, the more of EIP-2028 calldata gas and, from Prague, EIP-7623's floor),
+and for contract work the minimum limit that succeeds: the transaction sent with exactly the
+estimate succeeds, gasUsed <= estimate, and the estimate exceeds gasUsed only by what execution
+needs but does not keep (the EIP-3529 refund, the EIP-2200 SSTORE sentry); one gas less fails."""
 import pytest
 
 from tests.integration.support import (artifact, calldata, dev_account, send_raw, sign,
@@ -56,7 +56,12 @@ def test_transfer_with_calldata_adds_eip2028_data_gas(devnet):
     data = "0x00ff00ff01"  # 2 zero bytes at 4 gas, 3 non-zero at 16
     estimate, receipt = _estimate_and_send(devnet, {"to": RECIPIENT, "value": "0x1",
                                                     "input": data})
-    assert estimate == 21_000 + 2 * 4 + 3 * 16 == int(receipt["gasUsed"], 16)
+    eip2028 = 21_000 + 2 * 4 + 3 * 16
+    # from Prague (the node runs Osaka) EIP-7623's floor: 10 gas a token, a zero byte one token
+    # and a non-zero byte four; a transfer executes nothing, so the floor is what it pays
+    floor = 21_000 + 10 * (2 * 1 + 3 * 4)
+    assert eip2028 < floor
+    assert estimate == max(eip2028, floor) == 21_140 == int(receipt["gasUsed"], 16)
 
 
 def _call_with_gas(devnet, tx: dict, gas: int) -> bool:

@@ -72,17 +72,22 @@ def test_blob_transaction_is_measured_with_its_sidecar_against_1_mib():
         decode_pooled_transaction(raw)
 
 
+DATA_GAS = 6_000_000
+
+
 def test_devnet_refuses_140_kb_and_takes_100_kb():
+    # gas above EIP-7623's calldata floor of 140 KB of non-zero bytes (21,000 + 40 per byte =
+    # 5,621,000, from Prague), so only the size can refuse them
     d = make_devnet()
     a, b = accounts(d)[:2]
-    big = transfer(a.private_key, 0, TO, data=b"\x01" * (140 * 1000), gas=3_000_000)
+    big = transfer(a.private_key, 0, TO, data=b"\x01" * (140 * 1000), gas=DATA_GAS)
     with pytest.raises(OversizedData):
         run(d, d.send_raw_transaction, big.raw)
-    ok = transfer(a.private_key, 0, TO, data=b"\x01" * (100 * 1000), gas=3_000_000)
+    ok = transfer(a.private_key, 0, TO, data=b"\x01" * (100 * 1000), gas=DATA_GAS)
     assert run(d, d.send_raw_transaction, ok.raw) == ok.hash
     assert run(d, d.is_mined, ok.hash)  # automine
     # eth_sendTransaction's path: signed by the node, refused by the pool
-    req = CallRequest(sender=b.address, to=TO, data=b"\x01" * (140 * 1000), gas=3_000_000)
+    req = CallRequest(sender=b.address, to=TO, data=b"\x01" * (140 * 1000), gas=DATA_GAS)
     with pytest.raises(OversizedData):
         run(d, d.send_transaction, req)
     d.shutdown()
