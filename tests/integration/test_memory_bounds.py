@@ -62,6 +62,14 @@ def node(tmp_path):
         yield proc
 
 
+@pytest.fixture
+def untimed_node(tmp_path):
+    """A node without a wall-clock limit on calls: a heavy call takes ~1 s on an idle machine but
+    passed the default 5 s under a loaded full suite, and what is measured here is memory."""
+    with DevnetProcess(tmp_path / "data", "--quiet", "--rpc-timeout", "0") as proc:
+        yield proc
+
+
 # -- heavy initcode ------------------------------------------------------------------------------
 def heavy_initcode(seed: int) -> bytes:
     """48 KiB of initcode that copies itself to memory, makes its copy start with STOP, and
@@ -89,7 +97,8 @@ def heavy_call(node: DevnetProcess, seed: int) -> None:
     assert result == "0x"
 
 
-def test_rss_stays_flat_across_heavy_initcode_calls(node):
+def test_rss_stays_flat_across_heavy_initcode_calls(untimed_node):
+    node = untimed_node
     for seed in range(6):  # warm-up: RSS levels off after some five calls
         heavy_call(node, seed)
     warm = settled_rss(node.pid)
