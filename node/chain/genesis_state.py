@@ -5,9 +5,11 @@ per key and keeps every node in memory until the commit; instead the account tri
 account's storage trie) is built bottom-up from its sorted hashed keys (`Trie.build`), which
 gives the same root and the same nodes as the insertion path (StateDB) did.
 
-The records (trie nodes, the preimages state/statedb.py keeps under b"k" so a state dump can name
-the accounts, and code) of a small genesis join the caller's batch, written synced with the
-genesis block. A large one's go out while the build runs: every FLUSH_RECORDS of them are handed
+The records (trie nodes, code, and the preimages of storage slots that state/statedb.py keeps
+under b"k" so a state dump can name them) of a small genesis join the caller's batch, written
+synced with the genesis block. The accounts' preimages are not written: the genesis alloc, which
+every start loads, names them (node/state_dump.py falls back on it), and for a million accounts
+they were a third of the records. A large one's go out while the build runs: every FLUSH_RECORDS of them are handed
 to a writer thread that writes them unsynced (LevelDB's write leaves the GIL, so the store's work
 overlaps the hashing); the genesis block's batch comes after the last of them. A build that dies
 half-way leaves only content-addressed records that nothing points to (no b"G" record), so the
@@ -108,9 +110,7 @@ def build_genesis_state(store: KVStore, alloc: dict[bytes, AllocAccount],
     records = _Records(store)
     accounts: dict[bytes, bytes] = {}
     for addr, acct in alloc.items():
-        hashed = keccak256(addr)
-        records.out[PREIMAGE_PREFIX + hashed] = addr
-        accounts[hashed] = _account(store, acct, records.out)
+        accounts[keccak256(addr)] = _account(store, acct, records.out)
         records.check()
     keys = sorted(accounts)
     sink = Sink(records.out, NODE_PREFIX, FLUSH_RECORDS, records.full)

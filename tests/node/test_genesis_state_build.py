@@ -1,15 +1,22 @@
 """The genesis state built in one pass (node/chain/genesis_state.py) against the slow reference it
 replaced: every account put into a StateDB one by one and committed. Same root and the same
-records (trie nodes, preimages, code), on a real LevelDB, including a genesis large enough for
-the chunked writer thread; a restart opens it without building again."""
+records (trie nodes, code, storage slots' preimages; not the accounts' preimages, which the
+genesis alloc gives a state dump), on a real LevelDB, including a genesis large enough for the
+chunked writer thread; a restart opens it without building again, and anvil_dumpState names
+the genesis accounts."""
+import gzip
+import json
 import random
 
 import pytest
 
+from pydevnet import Devnet
+
 from pydevnet.node.chain import genesis_state as gs
 from pydevnet.node.chain.chain import Chain, genesis_alloc, genesis_state
 from pydevnet.node.config import ETHER, AllocAccount, Genesis
-from pydevnet.state.statedb import StateDB
+from pydevnet.state.hashing import keccak256
+from pydevnet.state.statedb import PREIMAGE_PREFIX, StateDB
 from pydevnet.state.store import LevelDBStore, MemoryStore
 
 
@@ -26,7 +33,10 @@ def _reference(alloc: dict[bytes, AllocAccount]) -> tuple[bytes, dict[bytes, byt
                 st.set_storage(addr, k, v)
     st.begin_tx()
     batch: dict[bytes, bytes] = {}
-    return st.commit(batch), batch
+    root = st.commit(batch)
+    for addr in alloc:
+        del batch[PREIMAGE_PREFIX + keccak256(addr)]
+    return root, batch
 
 
 def _random_alloc(n: int, seed: int) -> dict[bytes, AllocAccount]:
@@ -101,3 +111,17 @@ def test_chain_genesis_and_restart(tmp_path, monkeypatch) -> None:
     assert again.genesis_hash == first
     assert again.state_at(again.head).get_balance((5000).to_bytes(20, "big")) == ETHER + 5000
     store.close()
+
+
+def test_state_dump_names_genesis_accounts(tmp_path) -> None:
+    """No preimage records for the genesis accounts: anvil_dumpState names them from the alloc."""
+    alloc = {"0x" + (i + 7).to_bytes(20, "big").hex(): {"balance": hex(ETHER + i)}
+             for i in range(300)}
+    with Devnet(genesis={"config": {"fork": "Osaka"}, "alloc": alloc}, datadir=tmp_path) as d:
+        d.request("anvil_setBalance", "0x" + (5).to_bytes(20, "big").hex(), "0x1")
+        raw = d.request("anvil_dumpState")
+    state = json.loads(gzip.decompress(bytes.fromhex(raw[2:])))
+    accounts = state["accounts"]
+    for address, acct in alloc.items():
+        assert int(accounts[address]["balance"], 16) == int(acct["balance"], 16)
+    assert int(accounts["0x" + (5).to_bytes(20, "big").hex()]["balance"], 16) == 1
