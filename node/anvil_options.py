@@ -6,7 +6,7 @@ and meanings, so a script that starts `anvil ...` runs with `devnet ...` unchang
   new chain as genesis.json does, on top of it (--genesis or the built-in one); the alloc follows
   the mnemonic, accounts and balance. On an existing data dir, a flag its genesis contradicts is
   an error naming the flags (cli.py).
-- state files (node/state_dump.py, Anvil's plain-JSON format): --load-state PATH at start,
+- state files (node/dev/state_dump.py, Anvil's plain-JSON format): --load-state PATH at start,
   --dump-state PATH at exit, --state PATH both (loaded only if it exists), --state-interval S
   (also dump every S seconds).
 - output: --silent (no log), -V/--version, --config-out FILE (the banner's facts as JSON, Anvil's
@@ -20,7 +20,7 @@ import threading
 
 from pydevnet.node.accounts import dev_accounts, to_checksum_address
 from pydevnet.node.config import DEFAULT_BALANCE, ETHER, AllocAccount, Genesis
-from pydevnet.node.state_dump import (StateFileError, dump_state, load_state, read_state_file,
+from pydevnet.node.dev.state_dump import (StateFileError, dump_state, load_state, read_state_file,
                                       write_state_file)
 
 log = logging.getLogger("devnet")

@@ -13,7 +13,7 @@ import sys
 from pydevnet.node import anvil_options
 from pydevnet.node.fork import cli as fork_cli
 from pydevnet.node.hosts import is_loopback
-from pydevnet.node.state_dump import StateFileError
+from pydevnet.node.dev.state_dump import StateFileError
 from pydevnet.node.workers import run_in_vm_thread
 
 DEFAULT_HOST = "127.0.0.1"

@@ -21,10 +21,10 @@ from pydevnet.node.accounts import dev_accounts
 from pydevnet.node.chain.chain import Chain, MinedBlock
 from pydevnet.node.chain.transition import may_send
 from pydevnet.node.config import Genesis
-from pydevnet.node.dev_chain import DevChain
-from pydevnet.node.dev_settings import DevSettings
-from pydevnet.node.dev_state import DevState
-from pydevnet.node.dev_tokens import DevTokens
+from pydevnet.node.dev.chain import DevChain
+from pydevnet.node.dev.settings import DevSettings
+from pydevnet.node.dev.state import DevState
+from pydevnet.node.dev.tokens import DevTokens
 from pydevnet.node.chain.rewind import DevHistory
 from pydevnet.node.tx.blobs import blob_gas, for_fork, verify_sidecar
 from pydevnet.node.tx.errors import (AlreadyKnown, BlobFeeCapTooLow, FeeTooLow, GasLimitExceeded,

@@ -8,7 +8,7 @@ gives the same root and the same nodes as the insertion path (StateDB) did.
 The records (trie nodes, code, and the preimages of storage slots that state/statedb.py keeps
 under b"k" so a state dump can name them) of a small genesis join the caller's batch, written
 synced with the genesis block. The accounts' preimages are not written: the genesis alloc, which
-every start loads, names them (node/state_dump.py falls back on it), and for a million accounts
+every start loads, names them (node/dev/state_dump.py falls back on it), and for a million accounts
 they were a third of the records. A large one's go out while the build runs: every FLUSH_RECORDS of them are handed
 to a writer thread that writes them unsynced (LevelDB's write leaves the GIL, so the store's work
 overlaps the hashing); the genesis block's batch comes after the last of them. A build that dies

@@ -24,7 +24,7 @@ something on this node: mostly aliases, a few small reads, and two sends.
 from typing import Any
 
 from pydevnet.node.fork import reset as fork_reset
-from pydevnet.node.anvil_extra import code_by_hash, mining_interval, pooled_by_sender_and_nonce
+from pydevnet.node.dev.extra import code_by_hash, mining_interval, pooled_by_sender_and_nonce
 from pydevnet.node.queries import LATEST
 from pydevnet.rpc import codec, params
 from pydevnet.rpc.codec import hexdata, qty, word

@@ -5,7 +5,7 @@ block lines, on or off at runtime).
 """
 from typing import Any
 
-from pydevnet.node.state_dump import StateFileError, decode_dump, dump_state, encode_dump, \
+from pydevnet.node.dev.state_dump import StateFileError, decode_dump, dump_state, encode_dump, \
     load_state
 from pydevnet.rpc import codec
 from pydevnet.rpc.errors import InvalidParams, ParamError

@@ -11,7 +11,7 @@ already mined), anvil_dropTransaction the removed transaction's hash or null.
 Numbers are JSON integers or hex quantities; balances up to 2**256 - 1, nonces up to 2**64 - 1
 (EIP-2681); a storage slot is a quantity or up to 32 bytes of hex, a value exactly 32 bytes.
 
-Also the chain settings (node/dev_settings.py): anvil_setChainId, anvil_/hardhat_setCoinbase,
+Also the chain settings (node/dev/settings.py): anvil_setChainId, anvil_/hardhat_setCoinbase,
 anvil_/hardhat_setMinGasPrice and anvil_/hardhat_setNextBlockBaseFeePerGas (both move the one
 unit price), evm_/anvil_setBlockGasLimit, anvil_setNextBlockPrevRandao / hardhat_setPrevRandao,
 anvil_nodeInfo and anvil_/hardhat_metadata in Anvil's shapes; and anvil_/hardhat_addBalance,
@@ -22,7 +22,7 @@ from typing import Any
 
 from pydevnet.node.chain.rewind import HistoryError
 from pydevnet.node.config import fork_title
-from pydevnet.node.dev_tokens import TokenSlotNotFound
+from pydevnet.node.dev.tokens import TokenSlotNotFound
 from pydevnet.rpc import codec
 from pydevnet.rpc.codec import hexdata, qty
 from pydevnet.rpc.errors import RPCError

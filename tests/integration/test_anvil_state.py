@@ -1,5 +1,5 @@
 """anvil_dumpState / anvil_loadState and --dump-state / --load-state / --state in Anvil's own
-format (node/state_dump.py), checked against the real Anvil 1.7.1 binary (tests/js, started on a
+format (node/dev/state_dump.py), checked against the real Anvil 1.7.1 binary (tests/js, started on a
 free port and stopped by PID) in both directions: accounts, balances, code, storage and nonces
 move from Anvil to the devnet and from the devnet to Anvil, by RPC (gzip hex) and by file (JSON)."""
 import gzip
