@@ -236,6 +236,13 @@ def statetest_main(argv: list[str]) -> int:
     p.add_argument("--case", help="only the test with this name")
     p.add_argument("--index", type=int, help="only this post entry of each test")
     args = p.parse_args(argv)
+    from pydevnet.node.config import fork_title
+    from pydevnet.vm.forks import UnknownFork, spec_for
+    try:
+        spec_for(args.fork)  # an unknown fork is refused before any file is read
+    except UnknownFork as e:
+        p.error(str(e))
+    args.fork = fork_title(args.fork)  # as the fixtures' post keys spell it: prague -> Prague
     return run_in_vm_thread(_run_statetests, args)
 
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.fixtures import fixture_dir
+from tests.fixtures import FIXTURES, fixture_dir
 
 DEVNET = Path(sys.executable).parent / "devnet"
 EXAMPLES = fixture_dir("GeneralStateTests", "stExample")
@@ -114,3 +114,17 @@ def test_trace_writes_eip3155_lines_to_stderr() -> None:
     assert summary["error"] is None
     # gas at the first step minus gas at the final STOP (which costs nothing)
     assert int(summary["gasUsed"], 16) == int(steps[0]["gas"], 16) - int(steps[-1]["gas"], 16)
+
+
+def test_unknown_fork_is_a_usage_error_before_anything_runs() -> None:
+    proc = statetest("--fork", "Amsterdam", ADD11)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert "unknown fork 'Amsterdam'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_fork_name_in_any_case_selects_the_fixtures_entries() -> None:
+    eest = FIXTURES / "eest" / "state_tests" / "prague"
+    cases = sum(len(test["post"].get("Prague", []))
+                for path in eest.rglob("*.json") for test in json.loads(path.read_text()).values())
+    proc = statetest("--fork", "prague", eest)
+    assert cases > 0 and proc.stdout.splitlines()[-1] == f"{cases} passed, 0 failed"
