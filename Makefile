@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 PORT   ?= 8545
 DATADIR ?= .devnet
 
-.PHONY: install run test lint bench bench-rpc clean soak load fuzz memory toolchains
+.PHONY: install run test lint bench bench-rpc clean soak load fuzz memory toolchains oracle
 
 JS_STAMP := tests/js/node_modules/.installed
 HH_JS    := tests/js/hardhat
@@ -63,10 +63,23 @@ $(TC_STAMP): tests/toolchains/requirements.txt
 
 toolchains: $(TC_STAMP)
 
+# The oracle of tests/oracle/ (hand-written Cancun/Prague/Osaka state tests whose post states
+# come from the execution specs' t8n): the `ethereum-execution` package in a venv of its own,
+# pinned by tests/oracle/requirements.txt, as bench/ keeps py-evm. About 20 s to install.
+ORACLE_VENV  := tests/oracle/.venv
+ORACLE_STAMP := $(ORACLE_VENV)/.installed
+
+$(ORACLE_STAMP): tests/oracle/requirements.txt
+	test -x $(ORACLE_VENV)/bin/python || $(PYTHON) -m venv $(ORACLE_VENV)
+	$(ORACLE_VENV)/bin/python -m pip install -q -r tests/oracle/requirements.txt
+	touch $(ORACLE_STAMP)
+
+oracle: $(ORACLE_STAMP)
+
 # the share of conformance cases the compiled pass of `make test` runs (1: all of them)
 JIT_SAMPLE ?= 0.333
 
-test: install lint toolchains
+test: install lint toolchains oracle
 	$(BIN)/python -m pytest -q -n 2 --dist worksteal tests
 	# the conformance suite again with every unit compiled (the default, auto, compiles only hot
 	# code, so the run above mostly exercises the interpreter), on a fixed third of its cases
@@ -155,4 +168,4 @@ bench-scale: $(STAMP)
 
 clean:
 	rm -rf $(VENV) *.egg-info build tests/js/node_modules $(HH_JS)/node_modules bench/.peers \
-		tests/toolchains/.venv
+		tests/toolchains/.venv tests/oracle/.venv
