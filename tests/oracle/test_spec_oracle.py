@@ -17,7 +17,10 @@ import pytest
 
 from pydevnet.node.statetest import run_file
 
-from tests.oracle.cases import ENV, all_cases
+from eth_utils import keccak
+
+from tests.oracle.cases import (AUTHORITY, CANCUN, ENV, IDENTITY, DELEGATE, OSAKA, PRAGUE, PROBE,
+                                SENDER, all_cases, designator)
 
 ORACLE_PYTHON = Path(__file__).parent / ".venv" / "bin" / "python"
 DRIVER = Path(__file__).parent / "spec_oracle.py"
@@ -75,3 +78,70 @@ def test_kvm_matches_the_execution_specs(filled, name: str, fork: str) -> None:
             failures.append(f"{r.line()}\n  oracle: gasUsed={ans['gasUsed']} "
                             f"rejected={ans['rejected']} alloc={json.dumps(ans['alloc'])}")
     assert not failures, "\n".join(failures)
+
+
+def test_the_cases_do_what_they_say(filled) -> None:
+    """The oracle's own post states show each case exercises what its name says (a case that ran
+    out of gas before reaching its point would pass the comparison and prove nothing)."""
+    _, ans = filled
+
+    def store(name, fork, i=0, address=PROBE):
+        return _storage(ans[(name, fork, i)]["alloc"], address)
+
+    def code(name, fork, address=AUTHORITY, i=0):
+        return ans[(name, fork, i)]["alloc"].get("0x" + address.hex(), {}).get("code", "0x")
+
+    def gas(name, fork, i=0):
+        return ans[(name, fork, i)]["gasUsed"]
+
+    def rejected(name, fork, i=0):
+        return ans[(name, fork, i)]["rejected"] is not None
+
+    clz = "clz_edge_values_and_gas"
+    assert [store(clz, OSAKA, i).get(0, 0) for i in range(6)] == [256, 255, 0, 0, 1, 248]
+    assert all(store(clz, OSAKA, i)[1] == 3 + 5 + 2 for i in range(6))  # SWAP1, CLZ, GAS
+    assert gas(clz, PRAGUE) == gas(clz, CANCUN) == 1_000_000  # invalid before Osaka
+
+    for fork in (PRAGUE, OSAKA):
+        name = "eip7702_call_runs_delegate_existing_authority"
+        assert code(name, fork) == "0x" + designator(DELEGATE).hex()
+        assert store(name, fork, address=AUTHORITY) == {0: int(AUTHORITY.hex(), 16),
+                                                         1: int(SENDER.hex(), 16), 2: 0x42}
+        # the refund for an authority that exists: 25000 - 12500
+        assert gas("eip7702_call_runs_delegate_new_authority", fork) - gas(name, fork) == 12_500
+        assert code("eip7702_self_sponsored", fork, SENDER) == "0x" + designator(DELEGATE).hex()
+        for skipped in ("eip7702_wrong_nonce_skipped", "eip7702_wrong_chain_id_skipped"):
+            assert code(skipped, fork) == "0x" and gas(skipped, fork) == 21_000 + 25_000
+        assert code("eip7702_chain_id_zero_applies", fork) == "0x" + designator(DELEGATE).hex()
+        assert code("eip7702_reset_to_zero_address", fork) == "0x"
+        assert code("eip7702_delegation_to_precompile", fork) == "0x" + designator(IDENTITY).hex()
+        assert gas("eip7702_delegation_to_precompile", fork) == 21_000 + 25_000  # no code ran
+        ext = store("eip7702_extcode_of_delegated_account", fork)
+        assert ext[0] == 23 and ext[1] == int(keccak(designator(DELEGATE)).hex(), 16)
+        assert ext[2] == int((designator(DELEGATE) + bytes(9)).hex(), 16) and ext[3] == 1
+        pre_call = store("eip7702_call_account_delegated_to_precompile", fork, 1)
+        assert pre_call[0] == 1 and 2 not in pre_call  # success, no return data
+        assert 0 not in store("eip7702_delegation_chain_not_followed", fork)  # 0xef: failed
+        assert rejected("eip7702_self_sponsored", CANCUN)
+
+    floor = "eip7623_floor_to_eoa"  # variants: data d x gas g, gas [100000, 50000, 61000]
+    assert gas(floor, CANCUN, 0) == 21_000 + 16 * 1000 and not rejected(floor, CANCUN, 1)
+    assert gas(floor, PRAGUE, 0) == 21_000 + 10 * 4 * 1000 and rejected(floor, PRAGUE, 1)
+
+    p256 = "p256verify_valid_and_invalid"
+    assert [store(p256, OSAKA, i).get(4, 0) == 1 and store(p256, OSAKA, i).get(2) == 32
+            for i in range(9)] == [True, True] + [False] * 7
+    assert all(2 not in store(p256, PRAGUE, i) for i in range(9))  # no precompile yet
+
+    modexp = "modexp_osaka_pricing_and_bounds"
+    assert [store(modexp, OSAKA, i).get(0, 0) for i in range(10)] == [1, 1, 1, 1, 0, 0, 0, 1, 1, 0]
+    assert [store(modexp, PRAGUE, i).get(0, 0) for i in range(10)] == [1] * 9 + [0]
+    assert store(modexp, OSAKA, 0)[1] > store(modexp, PRAGUE, 0)[1]  # 500 against 200
+
+    cap = "eip7825_transaction_gas_cap"
+    assert [rejected(cap, OSAKA, i) for i in range(3)] == [False, True, True]
+    assert not any(rejected(cap, PRAGUE, i) for i in range(3))
+
+    g1add = "bls12_g1add"
+    assert [store(g1add, PRAGUE, i).get(2, 0) for i in range(8)] == [128] * 4 + [0] * 4
+    assert all(2 not in store(g1add, CANCUN, i) for i in range(8))
