@@ -210,6 +210,14 @@ def eip7702_cases() -> list[Case]:
         Case("eip7702_reset_to_zero_address", forks,
              _pre(d=delegate, a=(AUTHORITY, account(nonce=1, code=designator(DELEGATE)))),
              AUTHORITY, authorizations=[authorization(AUTHORITY_KEY, bytes(20), 1)]),
+        # an authority whose code is not a designator (a contract) is skipped
+        Case("eip7702_authority_with_code_skipped", forks,
+             _pre(d=delegate, a=(AUTHORITY, account(code=asm("STOP")))), AUTHORITY,
+             authorizations=[authorization(AUTHORITY_KEY, DELEGATE, 0)]),
+        # an authorization nonce of 2**64 - 1 is invalid (EIP-2681's bound), skipped
+        Case("eip7702_max_nonce_skipped", forks,
+             _pre(d=delegate, a=(AUTHORITY, account(nonce=2**64 - 1))), AUTHORITY,
+             authorizations=[authorization(AUTHORITY_KEY, DELEGATE, 2**64 - 1)]),
         # a delegation to a precompile: calling the authority runs no code (the precompile is
         # not executed) and succeeds with no return data
         Case("eip7702_delegation_to_precompile", forks, _pre(), AUTHORITY,
@@ -241,10 +249,18 @@ def eip7623_cases() -> list[Case]:
     return [
         Case("eip7623_floor_to_eoa", ALL_FORKS, _pre(), bytes.fromhex("ee" * 20),
              data=data, gas=[100_000, 50_000, 61_000]),
+        # the floor applies after the refund: clearing a slot refunds 4800, and the floor of
+        # 200 (100) non-zero bytes, 29000 (25000), is above what is left; that of 1 byte is not
+        Case("eip7623_floor_after_refund", ALL_FORKS,
+             _pre(p=(PROBE, account(code=asm(0, 0, "SSTORE", "STOP"), storage={0: 1}))), PROBE,
+             data=[b"\xff" * 200, b"\xff" * 100, b"\xff"], gas=[100_000]),
         Case("eip7623_floor_to_contract", ALL_FORKS,
              _pre(p=(PROBE, account(code=asm(0, "POP", "STOP")))), PROBE,
              data=data, gas=[100_000]),
     ]
+
+
+P256_P = 0xFFFFFFFF00000001000000000000000000000000FFFFFFFFFFFFFFFFFFFFFFFF
 
 
 def _p256_inputs() -> list[bytes]:
@@ -266,6 +282,8 @@ def _p256_inputs() -> list[bytes]:
         h + word(r) + word(n) + word(pub.x) + word(pub.y),        # s = n
         h + word(r) + word(s) + word(pub.x) + word(pub.y + 1),    # not on the curve
         h + word(r) + word(s) + word(0) + word(0),                # the point at infinity
+        h + word(n + 1) + word(s) + word(pub.x) + word(pub.y),    # r not below n
+        h + word(r) + word(s) + word(P256_P) + word(pub.y),       # x not below p
     ]
 
 

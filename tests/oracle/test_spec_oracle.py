@@ -128,10 +128,17 @@ def test_the_cases_do_what_they_say(filled) -> None:
     assert gas(floor, CANCUN, 0) == 21_000 + 16 * 1000 and not rejected(floor, CANCUN, 1)
     assert gas(floor, PRAGUE, 0) == 21_000 + 10 * 4 * 1000 and rejected(floor, PRAGUE, 1)
 
+    refund = "eip7623_floor_after_refund"
+    assert [gas(refund, PRAGUE, i) for i in range(3)] == [29_000, 25_000, 21_016 + 5004 - 4800]
+    assert gas(refund, CANCUN, 0) == 21_000 + 16 * 200 + 5004 - 4800
+    for fork in (PRAGUE, OSAKA):
+        assert code("eip7702_authority_with_code_skipped", fork) == "0x00"
+        assert code("eip7702_max_nonce_skipped", fork) == "0x"
+
     p256 = "p256verify_valid_and_invalid"
     assert [store(p256, OSAKA, i).get(4, 0) == 1 and store(p256, OSAKA, i).get(2) == 32
-            for i in range(9)] == [True, True] + [False] * 7
-    assert all(2 not in store(p256, PRAGUE, i) for i in range(9))  # no precompile yet
+            for i in range(11)] == [True, True] + [False] * 9
+    assert all(2 not in store(p256, PRAGUE, i) for i in range(11))  # no precompile yet
 
     modexp = "modexp_osaka_pricing_and_bounds"
     assert [store(modexp, OSAKA, i).get(0, 0) for i in range(10)] == [1, 1, 1, 1, 0, 0, 0, 1, 1, 0]
