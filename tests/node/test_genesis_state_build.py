@@ -107,6 +107,11 @@ def test_chain_genesis_and_restart(tmp_path, monkeypatch) -> None:
     assert chain.state_at(chain.head).get_balance((4321).to_bytes(20, "big")) == ETHER + 4321
     store.close()
     store = LevelDBStore(str(tmp_path / "db"))
+
+    def no_rebuild(*args):
+        raise AssertionError("a restart with the same genesis builds its state again")
+
+    monkeypatch.setattr("pydevnet.node.chain.chain.build_genesis_state", no_rebuild)
     again = Chain(store, Genesis(fork="osaka", alloc=dict(g.alloc)))
     assert again.genesis_hash == first
     assert again.state_at(again.head).get_balance((5000).to_bytes(20, "big")) == ETHER + 5000
@@ -125,3 +130,17 @@ def test_state_dump_names_genesis_accounts(tmp_path) -> None:
     for address, acct in alloc.items():
         assert int(accounts[address]["balance"], 16) == int(acct["balance"], 16)
     assert int(accounts["0x" + (5).to_bytes(20, "big").hex()]["balance"], 16) == 1
+
+
+def test_genesis_digest_is_unchanged() -> None:
+    """The digest a data dir records of its genesis (b"S") stays what it was: a data dir whose
+    recorded digest matches opens without building its genesis state again."""
+    from pydevnet.node.chain.chain import genesis_digest
+    g = Genesis(fork="osaka", alloc={
+        (i * 7919).to_bytes(20, "big"): AllocAccount(
+            balance=i * 10 ** 17, nonce=i % 3, code=bytes([i % 256]) * (i % 5),
+            storage={j: j * i for j in range(i % 4)}) for i in range(1, 50)})
+    assert genesis_digest(g).hex() == \
+        "3f51e51e560824ba20a26cac8daae65cd63ca53d975061cfe3c0a3dc13fbd557"
+    assert genesis_digest(Genesis(fork="cancun")).hex() == \
+        "23305855f4c3e2f28f4de85b2546199c03869cf44b0a340522ee96bf28672481"
