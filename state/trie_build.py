@@ -14,6 +14,8 @@ from binascii import hexlify, unhexlify
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 
+from sha3 import keccak_256  # the hasher itself: one call less a node than hashing.keccak256
+
 from pydevnet.state.hashing import EMPTY_TRIE_ROOT, keccak256
 from pydevnet.state.trie_nodes import rlp_list, rlp_str
 
@@ -120,12 +122,21 @@ def _branch(keys: list[bytes], values: list[bytes], lo: int, hi: int, depth: int
     prefix = keys[lo][:depth]
     slots = [b"\x80"] * 16
     i = lo
-    while i < hi:
+    while i < hi:  # _leaf and _ref written out: this loop runs once a key
         digit = keys[i][depth]
         j = hi if digit == _LAST_DIGIT else bisect_left(keys, prefix + _NEXT[digit], i + 1, hi)
-        enc = _leaf(keys[i], depth + 1, values[i]) if j == i + 1 \
-            else _node(keys, values, i, j, depth + 1, sink)
-        slots[_NIBBLE[digit]] = _ref(enc, sink)
+        if j == i + 1:
+            key = keys[i]
+            enc = rlp_list(rlp_str(unhexlify(_LEAF_FLAG[(len(key) - depth - 1) & 1]
+                                             + key[depth + 1:])) + rlp_str(values[i]))
+        else:
+            enc = _node(keys, values, i, j, depth + 1, sink)
+        if len(enc) < 32:
+            slots[_NIBBLE[digit]] = enc
+        else:
+            h = keccak_256(enc).digest()
+            sink(h, enc)
+            slots[_NIBBLE[digit]] = b"\xa0" + h
         i = j
     slots.append(rlp_str(value))
     return rlp_list(b"".join(slots))
