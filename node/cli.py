@@ -250,19 +250,26 @@ def _run_statetests(args: argparse.Namespace) -> int:
     from pydevnet.node.statetest import iter_files, run_file
     from pydevnet.vm.tracing import JsonTracer
     tracer = JsonTracer(sys.stderr) if args.trace else None
+    results = (r for path in iter_files(args.paths)
+               for r in run_file(path, args.fork, args.case, args.index, tracer))
+    return _report(results, args.json and (lambda r: {
+        "file": r.file, "name": r.name, "index": r.index, "indexes": r.indexes,
+        "pass": r.passed, "expected": r.expected_root, "actual": r.actual_root,
+        "detail": r.detail}))
+
+
+def _report(results, as_json) -> int:
+    """Print a line per failure (or, with `as_json`, an object per result), then the counts;
+    the exit status is 0 iff nothing failed."""
     passed = failed = 0
-    for path in iter_files(args.paths):
-        for r in run_file(path, args.fork, args.case, args.index, tracer):
-            if args.json:
-                print(json.dumps({"file": r.file, "name": r.name, "index": r.index,
-                                  "indexes": r.indexes, "pass": r.passed,
-                                  "expected": r.expected_root, "actual": r.actual_root,
-                                  "detail": r.detail}))
-            elif not r.passed:
-                print(r.line())
-            passed += r.passed
-            failed += not r.passed
-            sys.stdout.flush()
+    for r in results:
+        if as_json:
+            print(json.dumps(as_json(r)))
+        elif not r.passed:
+            print(r.line())
+        passed += r.passed
+        failed += not r.passed
+        sys.stdout.flush()
     print(f"{passed} passed, {failed} failed")
     return 0 if failed == 0 else 1
 
@@ -281,16 +288,7 @@ def blocktest_main(argv: list[str]) -> int:
 
 def _run_blocktests(args: argparse.Namespace) -> int:
     from pydevnet.node.blocktest import iter_files, run_file
-    passed = failed = 0
-    for path in iter_files(args.paths):
-        for r in run_file(path, args.case):
-            if args.json:
-                print(json.dumps({"file": r.file, "name": r.name, "network": r.network,
-                                  "pass": r.passed, "detail": r.detail}))
-            elif not r.passed:
-                print(r.line())
-            passed += r.passed
-            failed += not r.passed
-            sys.stdout.flush()
-    print(f"{passed} passed, {failed} failed")
-    return 0 if failed == 0 else 1
+    results = (r for path in iter_files(args.paths) for r in run_file(path, args.case))
+    return _report(results, args.json and (lambda r: {
+        "file": r.file, "name": r.name, "network": r.network, "pass": r.passed,
+        "detail": r.detail}))
