@@ -13,7 +13,8 @@ import pytest
 from pydevnet import Devnet
 
 from pydevnet.node.chain import genesis_state as gs
-from pydevnet.node.chain.chain import Chain, genesis_alloc, genesis_state
+from pydevnet.node.chain.chain import Chain
+from pydevnet.node.chain.genesis import genesis_alloc, genesis_state
 from pydevnet.node.config import ETHER, AllocAccount, Genesis
 from pydevnet.state.hashing import keccak256
 from pydevnet.state.statedb import PREIMAGE_PREFIX, StateDB
@@ -111,7 +112,7 @@ def test_chain_genesis_and_restart(tmp_path, monkeypatch) -> None:
     def no_rebuild(*args):
         raise AssertionError("a restart with the same genesis builds its state again")
 
-    monkeypatch.setattr("pydevnet.node.chain.chain.build_genesis_state", no_rebuild)
+    monkeypatch.setattr("pydevnet.node.chain.genesis.build_genesis_state", no_rebuild)
     again = Chain(store, Genesis(fork="osaka", alloc=dict(g.alloc)))
     assert again.genesis_hash == first
     assert again.state_at(again.head).get_balance((5000).to_bytes(20, "big")) == ETHER + 5000
@@ -135,7 +136,7 @@ def test_state_dump_names_genesis_accounts(tmp_path) -> None:
 def test_genesis_digest_is_unchanged() -> None:
     """The digest a data dir records of its genesis (b"S") stays what it was: a data dir whose
     recorded digest matches opens without building its genesis state again."""
-    from pydevnet.node.chain.chain import genesis_digest
+    from pydevnet.node.chain.genesis import genesis_digest
     g = Genesis(fork="osaka", alloc={
         (i * 7919).to_bytes(20, "big"): AllocAccount(
             balance=i * 10 ** 17, nonce=i % 3, code=bytes([i % 256]) * (i % 5),
