@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import urllib.request
 from functools import lru_cache
 from typing import Any
 
@@ -133,3 +134,14 @@ def run_js_client(script: str, package: str, devnet: DevnetProcess, *args: str) 
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, f"{script} failed:\n{proc.stderr}\n{devnet.log()}"
     return json.loads(proc.stdout)
+
+
+def post(url: str, method: str, *params: Any) -> Any:
+    """One JSON-RPC call to any node by URL (the devnet, or a peer such as Anvil); its result."""
+    req = urllib.request.Request(url, json.dumps({"jsonrpc": "2.0", "id": 1, "method": method,
+                                                  "params": list(params)}).encode(),
+                                 {"Content-Type": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as r:
+        answer = json.load(r)
+    assert "result" in answer, answer
+    return answer["result"]

@@ -2,15 +2,13 @@
 `devnet` process with --fork-url: Anvil reads our chain id, blocks and historical state over
 JSON-RPC and executes in revm, so the same call and the same transaction must give the same
 results on the fork as on the devnet, at the head and at an older --fork-block-number."""
-import json
 import subprocess
 import time
-import urllib.request
 
 import pytest
 
 from tests.integration.devnet_process import REPO_ROOT, free_port
-from tests.integration.support import dev_account, token_deploy_data
+from tests.integration.support import dev_account, post, token_deploy_data
 
 ANVIL = REPO_ROOT / "tests/js/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
 A0, A1, A2 = (dev_account(i).address for i in range(3))
@@ -21,16 +19,6 @@ TRANSFER = "0xa9059cbb"
 
 def word(x) -> str:
     return (x[2:] if isinstance(x, str) else f"{x:x}").lower().rjust(64, "0")
-
-
-def post(url: str, method: str, *params):
-    req = urllib.request.Request(url, json.dumps({"jsonrpc": "2.0", "id": 1, "method": method,
-                                                  "params": list(params)}).encode(),
-                                 {"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        answer = json.load(r)
-    assert "result" in answer, answer
-    return answer["result"]
 
 
 def send(url: str, tx: dict) -> dict:

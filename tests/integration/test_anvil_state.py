@@ -6,28 +6,17 @@ import gzip
 import json
 import subprocess
 import time
-import urllib.request
 
 import pytest
 
 from tests.integration.devnet_process import DEVNET, REPO_ROOT, free_port
-from tests.integration.support import dev_account
+from tests.integration.support import dev_account, post
 
 ANVIL = REPO_ROOT / "tests/js/node_modules/@foundry-rs/anvil-linux-amd64/bin/anvil"
 A0 = dev_account(0).address
 # stores 42 at slot 5, then deploys the 2-byte runtime 0x60ff
 INIT = "0x602a600555" + "6002601160003960026000f3" + "60ff"
 SLOT5 = "0x" + "00" * 31 + "2a"
-
-
-def post(url: str, method: str, *params):
-    req = urllib.request.Request(url, json.dumps({"jsonrpc": "2.0", "id": 1, "method": method,
-                                                  "params": list(params)}).encode(),
-                                 {"Content-Type": "application/json"})
-    with urllib.request.urlopen(req, timeout=30) as r:
-        answer = json.load(r)
-    assert "result" in answer, answer
-    return answer["result"]
 
 
 def receipt(url: str, tx_hash: str) -> dict:
