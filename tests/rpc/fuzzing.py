@@ -8,16 +8,20 @@ Example counts: each test names its default (small enough for `make test`); FUZZ
 when FUZZ_EXAMPLES is set.
 """
 import asyncio
+import contextlib
 import functools
 import json
 import math
 import os
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
+
+import pytest
 
 from hypothesis import HealthCheck, settings
 
 from pydevnet.node.queries import LATEST
 from pydevnet.rpc.dispatch import Dispatcher
+from pydevnet.rpc.methods import send_sync
 
 MAX_TIMESTAMP = 2 ** 64 - 1
 ENVELOPE_KEYS = {"jsonrpc", "id", "result", "error"}
@@ -41,6 +45,22 @@ def counted(test: Callable) -> Callable:
         EXAMPLES_RUN[key] = EXAMPLES_RUN.get(key, 0) + 1
         return test(*args, **kwargs)
     return run
+
+
+SYNC_WAIT_MS = 20  # how long eth_send*TransactionSync waits for a receipt in the fuzz tests
+
+
+@contextlib.contextmanager
+def short_sync_waits() -> Iterator[None]:
+    """eth_sendRawTransactionSync and eth_sendTransactionSync wait SYNC_WAIT_MS at most, not 20 s.
+
+    Under automine a pooled transaction is mined (or not) before the wait begins, so the answer
+    is the same with any timeout: a receipt, or code 4 for a transaction that waits in the
+    queued pool behind a nonce gap."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(send_sync, "DEFAULT_TIMEOUT_MS", SYNC_WAIT_MS)
+        patch.setattr(send_sync, "MAX_TIMEOUT_MS", SYNC_WAIT_MS)
+        yield
 
 
 def fuzz_settings(default: int, share: float = 1.0) -> settings:

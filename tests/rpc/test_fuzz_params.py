@@ -16,7 +16,7 @@ from pydevnet.rpc.dispatch import Dispatcher
 from pydevnet.rpc.errors import INTERNAL_ERROR
 from pydevnet.rpc.registry import METHODS
 from tests.node.helpers import make_devnet
-from tests.rpc.fuzzing import counted, fuzz_settings
+from tests.rpc.fuzzing import counted, fuzz_settings, short_sync_waits
 
 NEEDS_CONNECTION = {"eth_subscribe", "eth_unsubscribe"}  # WebSocket only
 FUZZED = sorted(m for m in METHODS if m not in NEEDS_CONNECTION)
@@ -120,7 +120,8 @@ def rpc():
     devnet = make_devnet()
     loop = asyncio.new_event_loop()
     dispatcher = Dispatcher(devnet, hub=None)
-    yield lambda body: loop.run_until_complete(dispatcher.handle_text(json.dumps(body)))
+    with short_sync_waits():
+        yield lambda body: loop.run_until_complete(dispatcher.handle_text(json.dumps(body)))
     loop.close()
     devnet.shutdown()
 
