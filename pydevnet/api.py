@@ -197,12 +197,14 @@ class Devnet:
         if self._runner is not None:
             raise RuntimeError("already serving")
         from aiohttp import web
+
+        from pydevnet.rpc.front import start_server
         app = create_app(self.node, RPCConfig.for_listener(host))
 
         async def start() -> int:
             runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
             await runner.setup()
-            await web.TCPSite(runner, host, port).start()
+            await start_server(runner, host, port)
             self._runner = runner
             return runner.addresses[0][1]
         bound = self._await(start())

@@ -101,12 +101,14 @@ async def _serve(app: web.Application, host: str, port: int,
     import asyncio
 
     from aiohttp import web
+
+    from pydevnet.rpc.front import start_server
     loop = asyncio.get_running_loop()
     box["loop"], box["stop"] = loop, asyncio.Event()
     runner = web.AppRunner(app, access_log=None, shutdown_timeout=SHUTDOWN_TIMEOUT)
     await runner.setup()
     try:
-        await web.TCPSite(runner, host, port).start()
+        await start_server(runner, host, port)  # rpc/front.py: POSTs below aiohttp
         devnet.start()
         ready.set()
         if on_listening is not None:

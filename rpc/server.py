@@ -92,9 +92,17 @@ async def _close_websockets(app: web.Application) -> None:
 
 
 # -- Host and CORS -------------------------------------------------------------------------------
+def refusal_text(message: str) -> str:
+    """The JSON-RPC error body of an HTTP 403 or 413 (no id: the request was not read)."""
+    return dumps(error_response(None, InvalidRequest(message)))
+
+
+def too_large_message(limit: int) -> str:
+    return f"request body too large: the limit is {limit} bytes"
+
+
 def _forbidden(message: str) -> web.Response:
-    return web.Response(status=403, text=dumps(error_response(None, InvalidRequest(message))),
-                        content_type="application/json")
+    return web.Response(status=403, text=refusal_text(message), content_type="application/json")
 
 
 @web.middleware
@@ -107,7 +115,8 @@ async def _host_check(request: web.Request, handler):
     return await handler(request)
 
 
-def _allowed_origin(config: RPCConfig, origin: str | None) -> str | None:
+def allowed_origin(config: RPCConfig, origin: str | None) -> str | None:
+    """The Access-Control-Allow-Origin value for `origin` (None: no header)."""
     if "*" in config.cors_origins:
         return "*"
     return origin if origin is not None and origin in config.cors_origins else None
@@ -125,7 +134,7 @@ async def _cors(request: web.Request, handler):
     except web.HTTPException as e:  # 404/405 and friends get the headers too
         resp = e
     if not resp.prepared:
-        allowed = _allowed_origin(request.app[CONFIG], request.headers.get("Origin"))
+        allowed = allowed_origin(request.app[CONFIG], request.headers.get("Origin"))
         if allowed is not None:
             resp.headers["Access-Control-Allow-Origin"] = allowed
             if allowed != "*":
@@ -146,8 +155,7 @@ async def _preflight(request: web.Request) -> web.Response:
 
 # -- HTTP ----------------------------------------------------------------------------------------
 def _too_large(limit: int) -> web.Response:
-    err = InvalidRequest(f"request body too large: the limit is {limit} bytes")
-    resp = web.Response(status=413, text=dumps(error_response(None, err)),
+    resp = web.Response(status=413, text=refusal_text(too_large_message(limit)),
                         content_type="application/json")
     resp.force_close()  # the unread rest of the body makes the connection unusable
     return resp

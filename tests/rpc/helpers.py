@@ -1,4 +1,4 @@
-"""Shared set-up for rpc tests: a real aiohttp server (AppRunner + TCPSite on a free port) over a
+"""Shared set-up for rpc tests: a real server (AppRunner + rpc/front.py's site on a free port) over a
 real Devnet, running on its own event loop in a background thread so that synchronous clients
 (web3.py's HTTPProvider) and asynchronous ones (aiohttp, AsyncWeb3) can both drive it; the
 execution-apis JSON schemas; and tiny hand-assembled contracts.
@@ -14,6 +14,7 @@ from pydevnet.node.config import Genesis
 from pydevnet.node.workers import start_big_stack_thread
 from pydevnet.node.devnet import Devnet, MiningMode
 from pydevnet.node.tx.signing import sign_transaction
+from pydevnet.rpc.front import start_server
 from pydevnet.rpc.server import RPCConfig, create_app
 from pydevnet.state.store import LevelDBStore, MemoryStore
 from tests.fixtures import EXECUTION_APIS
@@ -23,7 +24,8 @@ CHAIN_ID = 31337
 
 
 class ServerThread:
-    """create_app(devnet) served on 127.0.0.1:<free port> from a background event loop."""
+    """create_app(devnet) served through rpc/front.py on 127.0.0.1:<free port> from a background
+    event loop."""
 
     def __init__(self, devnet: Devnet, config: RPCConfig | None = None) -> None:
         self.devnet = devnet
@@ -39,7 +41,7 @@ class ServerThread:
 
     async def _start(self) -> None:
         await self.runner.setup()
-        await web.TCPSite(self.runner, "127.0.0.1", 0).start()
+        await start_server(self.runner, "127.0.0.1", 0)
         self.port = self.runner.addresses[0][1]
 
     @property
