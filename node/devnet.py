@@ -46,6 +46,7 @@ from pydevnet.node.tx.validation import validate_stateless
 from pydevnet.node.tx.decode import decode_pooled_transaction, network_encoding
 from pydevnet.node.pool import TxPool
 from pydevnet.node.console_log import ConsoleLog
+from pydevnet.node.fast_calls import CheapCalls
 from pydevnet.node.workers import VMWorker, WorkerPool, guarded
 
 log = logging.getLogger("devnet")
@@ -71,6 +72,7 @@ class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain, Dev
                  mixed_mining: bool = False, console_log: bool = True, fork=None) -> None:
         self.worker = VMWorker()
         self.readers = WorkerPool(reader_threads, "kvm-reader")
+        self.cheap_calls = CheapCalls(self)  # eth_call inline when known cheap
         self.rpc_gas_cap = rpc_gas_cap  # 0: no cap beyond the block gas limit's for estimates
         self.rpc_timeout = rpc_timeout  # 0: no limit
         self.trace_max_bytes = trace_max_bytes  # a trace's answer; 0: no limit

@@ -127,7 +127,10 @@ class Watchdog:
                     self._thread = threading.Thread(target=self._watch, name="kvm-watchdog",
                                                     daemon=True)
                     self._thread.start()
-                self._lock.notify()
+                if self._heap[0][2] is t:
+                    # the watchdog sleeps until an earlier deadline otherwise, and looks again
+                    # then: waking it for every job would cost a thread switch per call
+                    self._lock.notify()
         return t
 
     def disarm(self, t: _Ticket) -> None:
@@ -193,10 +196,22 @@ def guarded(fn: Callable[..., Any], args: tuple, seconds: float | None,
         finally:
             WATCHDOG.disarm(ticket)
     except ExecutionAborted:
+        # delivered as disarm began, it may have cut disarm short: without this second call the
+        # ticket would stay active and the watchdog would raise again in this thread later
+        WATCHDOG.disarm(ticket)
         if seconds is None or ticket.shutdown:
             raise ExecutionTimeout("execution aborted (the node is shutting down)") from None
         raise ExecutionTimeout(timeout_message or
                                f"execution aborted (timeout = {go_duration(seconds)})") from None
+
+
+def within(fn: Callable[..., Any], args: tuple, seconds: float) -> tuple[bool, Any]:
+    """(True, fn(*args)) if it ends within `seconds` on this thread; (False, None) if it was
+    aborted at the deadline (or by a shutdown). Its other errors propagate."""
+    try:
+        return True, guarded(fn, args, seconds)
+    except ExecutionTimeout:
+        return False, None
 
 
 # -- worker threads -------------------------------------------------------------------------------
