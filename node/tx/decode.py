@@ -247,6 +247,8 @@ def _decode_with_sidecar(raw: bytes) -> tuple[Transaction, BlobSidecar | None]:
         raise InvalidSignature(f"y_parity must be 0 or 1, got {fields['v']}")
     tx = Transaction(type=tx_type, **fields)
     check_field_widths(tx)
+    if sidecar is None:
+        tx.keep_encoding(raw)
     return tx, sidecar
 
 

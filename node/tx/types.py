@@ -69,6 +69,21 @@ def _encode_field(name: str, value: Any) -> Any:
     return value  # ints, bytes, the blob hashes and the authorization tuples encode as they are
 
 
+def _int_rlp_size(n: int) -> int:
+    """The size of a non-negative int's RLP: one byte for 0..127, else a header and the bytes."""
+    if n < 0x80:
+        return 1
+    size = (n.bit_length() + 7) >> 3
+    return 1 + size if size < 56 else 1 + ((size.bit_length() + 7) >> 3) + size
+
+
+def _list_header(length: int) -> bytes:
+    if length < 56:
+        return bytes((0xC0 + length,))
+    ln = length.to_bytes((length.bit_length() + 7) >> 3, "big")
+    return bytes((0xF7 + len(ln),)) + ln
+
+
 def _check_shape(fields: dict[str, Any]) -> None:
     """The fee fields present must be exactly those of the type; typed txs need a chain id."""
     tx_type = fields["type"]
@@ -177,13 +192,26 @@ class Transaction:
 
     def signing_hash(self) -> bytes:
         """The hash the sender signs: the unsigned fields, with EIP-155's [chain_id, 0, 0]
-        appended for protected legacy txs, and the type byte prefixed for typed ones (EIP-2718)."""
-        fields = self._encoded_fields(FIELD_LAYOUTS[self.type][:-3])
-        if self.type == LEGACY_TX_TYPE:
-            if self.chain_id is not None:
-                fields += [self.chain_id, 0, 0]
-            return keccak256(encode(fields))
-        return keccak256(bytes((self.type,)) + encode(fields))
+        appended for protected legacy txs, and the type byte prefixed for typed ones (EIP-2718).
+        Cut out of the canonical encoding: its list's items but the last three (v, r, s)."""
+        raw = self.raw
+        typed = self.type != LEGACY_TX_TYPE
+        start = 1 if typed else 0
+        first = raw[start]
+        start += 1 if first < 0xF8 else first - 0xF6
+        end = len(raw) - _int_rlp_size(self.v) - _int_rlp_size(self.r) - _int_rlp_size(self.s)
+        body = raw[start:end]
+        if typed:
+            return keccak256(raw[:1] + _list_header(len(body)) + body)
+        if self.chain_id is not None:
+            body += encode(self.chain_id) + b"\x80\x80"
+        return keccak256(_list_header(len(body)) + body)
+
+    def keep_encoding(self, raw: bytes) -> "Transaction":
+        """Take `raw` as the canonical encoding instead of encoding the fields again: only for
+        the bytes this transaction was strictly decoded from (node/tx/decode.py)."""
+        object.__setattr__(self, "_raw", raw)
+        return self
 
     @property
     def raw(self) -> bytes:
