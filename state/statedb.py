@@ -17,8 +17,7 @@ is unchanged: a cached read costs a try block that does not raise.
 from typing import Callable, Protocol
 
 from pydevnet.state import journal as J
-from pydevnet.state.account import (decode_account, decode_storage_value, encode_account,
-                                    encode_storage_value)
+from pydevnet.state.account import decode_account, decode_storage_value
 from pydevnet.state.hashing import EMPTY_CODE_HASH, EMPTY_TRIE_ROOT, keccak256
 from pydevnet.state.store import KVStore
 from pydevnet.state.trie import MissingNode, NodeCache, SecureTrie, Trie
@@ -45,6 +44,23 @@ class StateSource(Protocol):
 
 
 MAX_FETCH_ROUNDS = 8  # a key's path is complete after one proof; more rounds mean a bad remote
+
+
+def _int_rlp(n: int) -> bytes:
+    """RLP of a non-negative int below 2**256 (a storage value: state/account.py's
+    encode_storage_value, without the generic encoder's dispatch)."""
+    if n < 0x80:
+        return bytes((n,)) if n else b"\x80"
+    b = n.to_bytes((n.bit_length() + 7) >> 3, "big")
+    return bytes((0x80 + len(b),)) + b
+
+
+def _account_rlp(nonce: int, balance: int, storage_root: bytes, code_hash: bytes) -> bytes:
+    """state/account.py's encode_account for the commit loop: the two ints and two 32-byte
+    hashes give a payload of 68 to 130 bytes, so the list header is always 0xf8 and one byte."""
+    payload = b"".join((_int_rlp(nonce), _int_rlp(balance), b"\xa0", storage_root, b"\xa0",
+                        code_hash))
+    return bytes((0xF8, len(payload))) + payload
 
 
 class StateObject:
@@ -395,16 +411,18 @@ class StateDB:
         for h, code in self._new_code.items():
             batch[CODE_PREFIX + h] = code
         self._new_code.clear()
+        trie = self._trie
         for addr in self._dirty:
             obj = self._objs.get(addr)
             if obj is None:
-                self._delete_key(self._trie, addr, None)
+                self._delete_key(trie, addr, None)
                 continue
-            batch[PREIMAGE_PREFIX + keccak256(addr)] = addr
+            hkey = keccak256(addr)  # once: the preimage's key and the secure trie's path
+            batch[PREIMAGE_PREFIX + hkey] = addr
             if obj.dirty_slots:
                 self._commit_storage(obj, batch, addr)
-            self._trie.put(addr, encode_account(obj.nonce, obj.balance, obj.storage_root,
-                                                obj.code_hash))
+            Trie.put(trie, hkey, _account_rlp(obj.nonce, obj.balance, obj.storage_root,
+                                              obj.code_hash))
         self._dirty.clear()
         root = self._trie.commit(batch)
         if own:
@@ -415,12 +433,14 @@ class StateDB:
         t = obj.trie
         if t is None:
             t = obj.trie = SecureTrie(self.store, obj.storage_root, self._node_cache)
+        storage = obj.storage
         for key in obj.dirty_slots:
-            value = obj.storage[key]
+            value = storage[key]
             k = key.to_bytes(32, "big")
-            batch[PREIMAGE_PREFIX + keccak256(k)] = k
+            hkey = keccak256(k)
+            batch[PREIMAGE_PREFIX + hkey] = k
             if value:
-                t.put(k, encode_storage_value(value))
+                Trie.put(t, hkey, _int_rlp(value))
             else:
                 self._delete_key(t, k, addr)
         obj.dirty_slots.clear()

@@ -25,8 +25,9 @@ from pydevnet.state.store import KVStore
 from pydevnet.state.trie_build import Sink, build_nodes, trie_root
 from pydevnet.state.trie_nodes import (NodeCache, BRANCH, EXT, LEAF, REF, STORED, VALUE, BadNode,
                                        Child, MissingNode, Node, TrieError, common_prefix,
-                                       encode_node, new_branch, new_ext, new_leaf, nibbles,
-                                       node_from_rlp, node_ref, pack_nibbles)
+                                       encode_node, leaf_key_rlp, new_branch, new_ext, new_leaf,
+                                       nibbles, node_from_rlp, node_ref, pack_nibbles, rlp_list,
+                                       rlp_str)
 from pydevnet.state.trie_proof import ProofError, verify_proof
 
 NODE_PREFIX = b"t"  # a trie node is stored under NODE_PREFIX + keccak256(its RLP)
@@ -61,17 +62,30 @@ def _merge(prefix: bytes, child: Node) -> Node:
 
 
 def _commit_node(node: Node, out: dict[bytes, bytes]) -> bytes:
-    """Commit the unstored children of `node`, then `node`; return its RLP."""
+    """Commit the unstored children of `node`, then `node`; return its RLP. One pass over a
+    branch's slots both commits a new child and collects its reference (encode_node's work)."""
     kind = node[0]
     if kind == BRANCH:
+        parts = []
+        add = parts.append
         for c in node[1:17]:
-            if type(c) is list and not c[STORED]:
-                _commit_node(c, out)
-    elif kind == EXT:
+            if c is None:
+                add(b"\x80")
+            elif type(c) is bytes:
+                add(b"\xa0" + c)
+            else:
+                if not c[STORED]:
+                    _commit_node(c, out)
+                add(c[REF] or node_ref(c))
+        add(rlp_str(node[VALUE]))
+        enc = rlp_list(b"".join(parts))
+    elif kind == LEAF:
+        enc = rlp_list(leaf_key_rlp(node[1]) + rlp_str(node[2]))
+    else:
         c = node[2]
         if type(c) is list and not c[STORED]:
             _commit_node(c, out)
-    enc = encode_node(node)
+        enc = encode_node(node)
     if len(enc) >= 32:
         ref = node[REF]
         if ref is None:

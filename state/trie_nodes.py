@@ -97,6 +97,23 @@ def hp_decode(data: bytes) -> tuple[bytes, bool]:
     return nibs[2:], flag >= 2
 
 
+# rlp(hex-prefix(path)) of recently encoded leaf paths: a changed account or slot keeps its path
+# while its value changes, so each commit would encode the same paths again. Bounded: cleared
+# when full (a leaf path is at most 65 bytes and its entry about 200 bytes with the dict's share).
+_LEAF_KEYS: dict[bytes, bytes] = {}
+_LEAF_KEYS_MAX = 20_000
+
+
+def leaf_key_rlp(path: bytes) -> bytes:
+    """rlp_str(hp_encode(path, leaf=True)), remembered for the paths seen recently."""
+    enc = _LEAF_KEYS.get(path)
+    if enc is None:
+        if len(_LEAF_KEYS) >= _LEAF_KEYS_MAX:
+            _LEAF_KEYS.clear()
+        enc = _LEAF_KEYS[path] = rlp_str(hp_encode(path, True))
+    return enc
+
+
 def rlp_str(b: bytes) -> bytes:
     """RLP of a byte string (the hot path of node encoding)."""
     n = len(b)
@@ -147,7 +164,7 @@ def encode_node(node: Node) -> bytes:
         parts.append(rlp_str(node[VALUE]))
         return rlp_list(b"".join(parts))
     if kind == LEAF:
-        return rlp_list(rlp_str(hp_encode(node[1], True)) + rlp_str(node[2]))
+        return rlp_list(leaf_key_rlp(node[1]) + rlp_str(node[2]))
     return rlp_list(rlp_str(hp_encode(node[1], False)) + child_ref(node[2]))
 
 
