@@ -8,8 +8,9 @@ EIP-2718 typed.
 from typing import NamedTuple
 
 from pydevnet.state.hashing import EMPTY_TRIE_ROOT, keccak256
-from pydevnet.state.rlp import RLPError, decode, decode_int, encode
+from pydevnet.state.rlp import RLPError, decode, decode_int, encode, int_to_be
 from pydevnet.state.trie import trie_root
+from pydevnet.state.trie_nodes import rlp_list, rlp_str
 
 ZERO_HASH = bytes(32)
 EMPTY_OMMERS_HASH = keccak256(encode([]))  # keccak256(rlp([]))
@@ -55,8 +56,9 @@ class Header:
         return items
 
     def encode(self) -> bytes:
-        if self._rlp is None:
-            self._rlp = encode(self.fields())
+        if self._rlp is None:  # every field is a byte string or an int: no generic dispatch
+            self._rlp = rlp_list(b"".join([rlp_str(int_to_be(v) if type(v) is int else v)
+                                           for v in self.fields()]))
         return self._rlp
 
     @property
@@ -144,8 +146,9 @@ class Receipt:
     def consensus_encoding(self) -> bytes:
         """EIP-2718: rlp([status, cumulativeGasUsed, bloom, logs]), prefixed by the type byte
         for typed transactions."""
-        body = encode([self.status, self.cumulative_gas_used, self.bloom,
-                       [encode_log(x) for x in self.logs]])
+        body = rlp_list(rlp_str(int_to_be(self.status))
+                        + rlp_str(int_to_be(self.cumulative_gas_used)) + rlp_str(self.bloom)
+                        + encode([encode_log(x) for x in self.logs]))
         return body if self.type == 0 else bytes((self.type,)) + body
 
     def to_record(self) -> list:
@@ -161,12 +164,25 @@ class Receipt:
                    decode_int(used), decode_int(price), contract or None, decode_int(blob))
 
 
+# rlp(hex-prefix(nibbles of rlp(0)), leaf): the key of an index trie's only leaf
+_FIRST_KEY = rlp_str(b"\x20" + encode(0))
+
+
+def index_root(values: list[bytes]) -> bytes:
+    """The root of the trie keyed by rlp(index) over `values` (transactions, receipts,
+    withdrawals). One value (an automined block's) is the trie of one leaf: its root is the
+    keccak256 of the leaf's RLP, with no trie to build."""
+    if len(values) == 1 and values[0]:
+        return keccak256(rlp_list(_FIRST_KEY + rlp_str(values[0])))
+    return trie_root((encode(i), v) for i, v in enumerate(values))
+
+
 def transactions_root(raw_txs: list[bytes]) -> bytes:
-    return trie_root((encode(i), raw) for i, raw in enumerate(raw_txs))
+    return index_root(raw_txs)
 
 
 def receipts_root(receipts: list[Receipt]) -> bytes:
-    return trie_root((encode(i), r.consensus_encoding()) for i, r in enumerate(receipts))
+    return index_root([r.consensus_encoding() for r in receipts])
 
 
 class Withdrawal(NamedTuple):
@@ -181,7 +197,7 @@ class Withdrawal(NamedTuple):
 
 
 def withdrawals_root(withdrawals: list[Withdrawal]) -> bytes:
-    return trie_root((encode(i), w.encode()) for i, w in enumerate(withdrawals))
+    return index_root([w.encode() for w in withdrawals])
 
 
 class Block:
