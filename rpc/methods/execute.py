@@ -6,6 +6,8 @@ A revert is error 3 "execution reverted: <reason>" with the revert data; another
 A transaction object's EIP-7702 authorizationList (rpc/authorizations.py) is applied to a call's
 state before it runs, and makes eth_sendTransaction send a type-4 transaction (node/calls.py).
 """
+import asyncio
+
 from pydevnet.node.calls import ExecutionFailed, ExecutionReverted, raise_for_result
 from pydevnet.node.queries import LATEST, PENDING
 from pydevnet.rpc import codec, params
@@ -36,6 +38,8 @@ async def call(ctx: Ctx, args: CallArgs, ref, overrides) -> str:
     result = cheap.try_inline(args.request, ref, overrides)
     if result is None:
         result = await ctx.execute(cheap.measured, args.request, ref, overrides)
+    elif cheap.owes_yield():
+        await asyncio.sleep(0)  # inline calls in a row (a batch) let the loop in every 2 ms
     raise_for_result(result)
     return hexdata(result.output)
 

@@ -30,6 +30,11 @@ def d(tmp_path):
     g = Genesis()
     g.alloc[READER] = AllocAccount(code=READER_CODE, storage={0: 7})
     devnet = make_devnet(tmp_path / "data", genesis=g)
+    # every run counts as cheap and no deadline cuts one short here (a first run, cold caches
+    # and code analysis included, may take longer than the node's 0.5 ms, and a loaded machine
+    # may stall any run past 2 ms): which calls run inline does not depend on timing
+    devnet.cheap_calls.cheap_seconds = 60.0
+    devnet.cheap_calls.budget = 60.0
     yield devnet
     devnet.shutdown()
 
@@ -96,7 +101,8 @@ def test_overrides_and_block_hashes_never_run_inline(d) -> None:
 def test_an_inline_call_past_its_budget_is_aborted_and_handed_back(d) -> None:
     spin = CallRequest(to=READER, data=REQ.data, gas=10 ** 9)
     assert _inline(d, spin) == (7, 0)  # cheap while the code is cheap
-    run(d, d.set_code, READER, SPIN_CODE)  # now it loops until its gas runs out
+    run(d, d.set_code, READER, SPIN_CODE)  # now it loops until its gas runs out: seconds
+    d.cheap_calls.budget = 0.002
     assert d.cheap_calls.try_inline(spin, LATEST) is None  # aborted at the budget
     assert d.cheap_calls.try_inline(spin, LATEST) is None  # and no longer tried inline
     end, n = time.monotonic() + 0.8, 0  # past the watchdog's re-fire delay
@@ -130,3 +136,14 @@ def test_inline_calls_beside_the_writer_see_committed_states(d) -> None:
     assert not errors
     assert set(seen) <= set(range(21))  # a balance some block had, never a torn read
     assert _inline(d) == (7, 20)
+
+
+def test_inline_calls_in_a_row_owe_the_loop_a_turn(d) -> None:
+    _inline(d)
+    d.cheap_calls.owes_yield()
+    for n in range(1, 100_000):
+        assert d.cheap_calls.try_inline(REQ, LATEST) is not None
+        if d.cheap_calls.owes_yield():
+            break
+    assert n < 100_000  # after a few ms of them
+    assert not d.cheap_calls.owes_yield()  # and the count starts again
