@@ -50,7 +50,7 @@ log = logging.getLogger("devnet.rpc")
 MAX_HEAD = 8190          # aiohttp's own line limit; a longer head is aiohttp's to refuse
 IDLE_TIMEOUT = 75.0      # aiohttp's keep-alive timeout
 IDLE_SWEEP = 15.0
-HOST_CACHE = 256         # Host and Origin verdicts remembered (clients send the same few)
+PLAN_CACHE = 256         # heads remembered with their verdicts (clients send the same few)
 
 _TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
 # anything but printable ASCII, tab and CRLF line ends: aiohttp decides those heads
@@ -64,6 +64,9 @@ _STATUS = {200: b" 200 OK\r\n", 204: b" 204 No Content\r\n", 403: b" 403 Forbidd
 _JSON = b"Content-Type: application/json; charset=utf-8\r\n"
 _TEXT = b"Content-Type: text/plain; charset=utf-8\r\n"
 _SERVER_ERROR = b"500 Internal Server Error\n\nServer got itself in trouble"
+_UNSEEN = object()
+# (body size, status, the refusal body if not 200, (HTTP version, keep-alive, CORS headers))
+Plan = tuple[int, int, bytes, tuple[bytes, bool, bytes]]
 
 
 def parse_head(head: bytes) -> tuple[str, dict[str, str]] | None:
@@ -132,7 +135,8 @@ _date.second, _date.value = -1, b""
 
 class Front:
     """What the connections share: the config, the dispatcher, aiohttp's protocol factory for
-    hand-offs, the open connections, and the Host/Origin verdicts seen so far."""
+    hand-offs, the open connections, and the plans of the heads seen so far (a client sends the
+    same head again and again: parsing and checking it once is enough)."""
 
     def __init__(self, runner: web.AppRunner) -> None:
         app = runner.app
@@ -142,32 +146,56 @@ class Front:
         self.limit = self.config.max_request_bytes
         self.connections: set[FrontProtocol] = set()
         self.stopping = False
-        self._checks: dict[tuple[str | None, str | None], tuple[int, bytes, bytes]] = {}
+        self._plans: dict[bytes, Plan | None] = {}
 
-    def check(self, host: str | None, origin: str | None) -> tuple[int, bytes, bytes]:
-        """(200, CORS headers, b"") for a Host and Origin served, else (403, b"", the body)."""
-        key = (host, origin)
-        found = self._checks.get(key)
-        if found is None:
-            found = self._check(host, origin)
-            if len(self._checks) >= HOST_CACHE:
-                self._checks.clear()
-            self._checks[key] = found
+    def plan(self, head: bytes) -> Plan | None:
+        """How to answer a request with this head (its blank line left out); None: hand off."""
+        found = self._plans.get(head, _UNSEEN)
+        if found is _UNSEEN:
+            found = self._plan(head)
+            if len(self._plans) >= PLAN_CACHE:
+                self._plans.clear()
+            self._plans[head] = found
         return found
 
-    def _check(self, host: str | None, origin: str | None) -> tuple[int, bytes, bytes]:
+    def _plan(self, head: bytes) -> Plan | None:
+        parsed = parse_head(head)
+        if parsed is None:
+            return None
+        version, fields = parsed
+        length = fields.get("content-length")
+        if length is None or not (length.isascii() and length.isdigit()) \
+                or (version == "HTTP/1.1" and "host" not in fields) \
+                or any(f in fields for f in _HAND_OFF_FIELDS):
+            return None
+        size = int(length)
+        status, refusal = self._check(fields.get("host"), fields.get("origin"))
+        tokens = {t.strip().lower() for t in fields.get("connection", "").split(",")}
+        keep = "close" not in tokens and (version == "HTTP/1.1" or "keep-alive" in tokens)
+        cors = self._cors(fields.get("origin")) if status == 200 else b""
+        if size > self.limit:
+            keep = False
+            if status == 200:
+                status, refusal = 413, refusal_text(too_large_message(self.limit)).encode()
+        return size, status, refusal, (_VERSIONS[version], keep, cors)
+
+    def _check(self, host: str | None, origin: str | None) -> tuple[int, bytes]:
+        """server.py's middlewares: the Host check, then the Origin check."""
         config = self.config
         if not config.hosts.allows(host):
-            return 403, b"", refusal_text(config.hosts.refusal(host)).encode()
+            return 403, refusal_text(config.hosts.refusal(host)).encode()
         if not origin_allowed(config.cors_origins, origin):
-            return 403, b"", refusal_text(f"origin {origin} is not allowed (see --cors)").encode()
-        allowed = allowed_origin(config, origin)
+            return 403, refusal_text(f"origin {origin} is not allowed (see --cors)").encode()
+        return 200, b""
+
+    def _cors(self, origin: str | None) -> bytes:
+        allowed = allowed_origin(self.config, origin)
         if allowed is None:
-            return 200, b"", b""
+            return b""
         cors = f"Access-Control-Allow-Origin: {allowed}\r\n"
         if allowed != "*":
             cors += "Vary: Origin\r\n"
-        return 200, cors.encode("latin-1"), b""
+        return cors.encode("latin-1")
 
     def __call__(self) -> FrontProtocol:
         return FrontProtocol(self)
@@ -245,32 +273,19 @@ class FrontProtocol(asyncio.Protocol):
                 if end > MAX_HEAD or len(buf) > MAX_HEAD + 3:
                     self._hand_off()
                 return
-            parsed = parse_head(bytes(buf[:end]))
-            if parsed is None:
+            plan = self.front.plan(bytes(buf[:end]))
+            if plan is None:
                 return self._hand_off()
-            version, fields = parsed
-            length = fields.get("content-length")
-            if length is None or not (length.isascii() and length.isdigit()) \
-                    or (version == "HTTP/1.1" and "host" not in fields) \
-                    or any(f in fields for f in _HAND_OFF_FIELDS):
-                return self._hand_off()
-            size = int(length)
-            status, cors, refusal = self.front.check(fields.get("host"), fields.get("origin"))
-            tokens = {t.strip().lower() for t in fields.get("connection", "").split(",")}
-            keep = "close" not in tokens and (version == "HTTP/1.1" or "keep-alive" in tokens)
-            self.answer_to = (_VERSIONS[version], keep, cors)
+            size, status, refusal, self.answer_to = plan
             if size > self.front.limit:  # the body is not read: the connection cannot go on
-                self.answer_to = (_VERSIONS[version], False, cors)
-                if status == 200:
-                    status, refusal = 413, refusal_text(too_large_message(self.front.limit)).encode()
-                return self._write(status, _JSON, refusal, cors if status == 413 else b"")
+                return self._write(status, _JSON, refusal)
             start = end + 4
             if len(buf) < start + size:
                 return  # the rest of the body is on its way
             body = bytes(buf[start:start + size])
             self.buf = buf[start + size:]
             if status != 200:
-                self._write(status, _JSON, refusal, b"")
+                self._write(status, _JSON, refusal)
             else:
                 self._dispatch(body)
         if self.eof and self.task is None and not self.gone:
@@ -308,15 +323,15 @@ class FrontProtocol(asyncio.Protocol):
 
     def _answer(self, answer: str | None) -> None:
         if answer is None:  # only notifications: JSON-RPC sends nothing back
-            return self._write(204, b"", None, self.answer_to[2])
-        self._write(200, _JSON, answer.encode(), self.answer_to[2])
+            return self._write(204, b"", None)
+        self._write(200, _JSON, answer.encode())
 
     def _fail(self) -> None:
         self.answer_to = (self.answer_to[0], False, b"")
-        self._write(500, _TEXT, _SERVER_ERROR, b"")
+        self._write(500, _TEXT, _SERVER_ERROR)
 
-    def _write(self, status: int, content_type: bytes, body: bytes | None, cors: bytes) -> None:
-        version, keep, _ = self.answer_to
+    def _write(self, status: int, content_type: bytes, body: bytes | None) -> None:
+        version, keep, cors = self.answer_to
         head = [version, _STATUS[status], content_type, cors]
         if body is not None:
             head.append(b"Content-Length: %d\r\n" % len(body))
