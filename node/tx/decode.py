@@ -245,7 +245,7 @@ def _decode_with_sidecar(raw: bytes) -> tuple[Transaction, BlobSidecar | None]:
         fields["chain_id"] = legacy_chain_id(fields["v"])
     elif fields["v"] > 1:
         raise InvalidSignature(f"y_parity must be 0 or 1, got {fields['v']}")
-    tx = Transaction(type=tx_type, **fields)
+    tx = Transaction.from_decoded(tx_type, fields)
     check_field_widths(tx)
     if sidecar is None:
         tx.keep_encoding(raw)

@@ -52,6 +52,13 @@ _FIELDS = ("type", "chain_id", "nonce", "gas_limit", "to", "value", "data") + _A
     "access_list", "blob_versioned_hashes", "authorization_list", "v", "r", "s")
 
 
+# Every slot but the type, with its value when a type's layout does not have the field.
+_DEFAULTS = tuple((name, {"value": 0, "data": b"", "access_list": (), "blob_versioned_hashes": (),
+                          "authorization_list": (), "v": 0, "r": 0, "s": 0}.get(name))
+                  for name in _FIELDS[1:]) + (("_raw", None), ("_hash", None),
+                                              ("_sender", None), ("_impersonated", False))
+
+
 def legacy_chain_id(v: int) -> Optional[int]:
     """The chain id a legacy v encodes: None for 27/28, else (v - 35) // 2 (EIP-155)."""
     if v in (27, 28):
@@ -149,6 +156,18 @@ class Transaction:
         put(self, "_hash", None)
         put(self, "_sender", None)
         put(self, "_impersonated", False)
+
+    @classmethod
+    def from_decoded(cls, tx_type: int, fields: dict[str, Any]) -> "Transaction":
+        """The transaction of node/tx/decode.py's parsed `fields`: exactly the type's layout
+        (plus a legacy chain id), already immutable and sized, so none of __init__'s
+        normalizing and shape checks (the decoder's strict rules cover them)."""
+        tx = cls.__new__(cls)
+        put = object.__setattr__
+        put(tx, "type", tx_type)
+        for name, default in _DEFAULTS:
+            put(tx, name, fields.get(name, default))
+        return tx
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError("Transaction is immutable; use replace()")
