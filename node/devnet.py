@@ -47,6 +47,7 @@ from pydevnet.node.tx.decode import decode_pooled_transaction, network_encoding
 from pydevnet.node.pool import TxPool
 from pydevnet.node.console_log import ConsoleLog
 from pydevnet.node.fast_calls import CheapCalls
+from pydevnet.node.read_cache import ReadCache
 from pydevnet.node.workers import VMWorker, WorkerPool, guarded
 
 log = logging.getLogger("devnet")
@@ -73,6 +74,7 @@ class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain, Dev
         self.worker = VMWorker()
         self.readers = WorkerPool(reader_threads, "kvm-reader")
         self.cheap_calls = CheapCalls(self)  # eth_call inline when known cheap
+        self.read_cache = ReadCache()  # accounts, slots, code the call views share
         self.rpc_gas_cap = rpc_gas_cap  # 0: no cap beyond the block gas limit's for estimates
         self.rpc_timeout = rpc_timeout  # 0: no limit
         self.trace_max_bytes = trace_max_bytes  # a trace's answer; 0: no limit
@@ -332,9 +334,14 @@ class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain, Dev
         limit = (self.rpc_timeout or None) if timeout is None else timeout
         return self.readers.submit(fn, *args, timeout=limit, timeout_message=timeout_message)
 
+    def _call_state(self, header):
+        """A disposable view of the state after `header` for a call (node/read_cache.py)."""
+        chain = self.chain
+        return self.read_cache.view(chain.store, chain.state_root_of(header), chain.node_cache)
+
     def call(self, req: CallRequest, ref, overrides=None) -> CallResult:
         header, env = self._call_context(ref)
-        st = self.chain.state_at(header)
+        st = self._call_state(header)
         apply_overrides(st, overrides)
         return execute_call(st, env, req, self.call_gas_cap)
 
@@ -342,7 +349,7 @@ class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain, Dev
         header, env = self._call_context(ref)
 
         def fresh():
-            st = self.chain.state_at(header)
+            st = self._call_state(header)
             apply_overrides(st, overrides)
             return st
         return estimate_gas(fresh, env, req, self.estimate_gas_cap)
