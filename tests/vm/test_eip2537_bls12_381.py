@@ -13,7 +13,7 @@ import pytest
 
 from pydevnet.vm.errors import OutOfGas, PrecompileError
 from pydevnet.vm.forks import CANCUN, OSAKA, PRAGUE
-from pydevnet.vm.precompiles import address
+from pydevnet.vm.precompiles import address, loaded
 from pydevnet.vm.precompiles import bls12_381 as bls
 from pydevnet.vm.precompiles.pricing import (BLS12_G1MSM_DISCOUNTS, BLS12_G2MSM_DISCOUNTS,
                                              BLS12_PAIRING_BASE_GAS, BLS12_PAIRING_PER_PAIR_GAS)
@@ -260,7 +260,7 @@ def test_maps_land_in_the_subgroup() -> None:
 
 def test_prague_adds_0x0b_to_0x11_and_cancun_has_none() -> None:
     for name, index in ADDRESSES.items():
-        assert PRAGUE.precompiles[address(index)] is FUNCTIONS[name]
-        assert OSAKA.precompiles[address(index)] is FUNCTIONS[name]
+        assert loaded(PRAGUE.precompiles[address(index)]) is FUNCTIONS[name]
+        assert loaded(OSAKA.precompiles[address(index)]) is FUNCTIONS[name]
         assert address(index) not in CANCUN.precompiles
     assert len(PRAGUE.precompiles) == 17

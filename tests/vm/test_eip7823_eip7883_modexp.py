@@ -9,7 +9,7 @@ import pytest
 
 from pydevnet.vm.errors import OutOfGas, PrecompileError
 from pydevnet.vm.forks import CANCUN, OSAKA, PRAGUE
-from pydevnet.vm.precompiles import address
+from pydevnet.vm.precompiles import address, loaded
 from pydevnet.vm.precompiles.modexp import modexp, modexp_gas, modexp_gas_osaka, modexp_osaka
 
 LOTS = 10**12
@@ -95,6 +95,6 @@ def test_osaka_results_match_pow(base: str, exponent: str, modulus: str, expecte
 
 
 def test_forks_pick_the_pricing() -> None:
-    assert CANCUN.precompiles[address(5)] is modexp
-    assert PRAGUE.precompiles[address(5)] is modexp
-    assert OSAKA.precompiles[address(5)] is modexp_osaka
+    assert loaded(CANCUN.precompiles[address(5)]) is modexp
+    assert loaded(PRAGUE.precompiles[address(5)]) is modexp
+    assert loaded(OSAKA.precompiles[address(5)]) is modexp_osaka

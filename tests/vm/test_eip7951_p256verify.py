@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.hashes import SHA256
 
 from pydevnet.vm.errors import OutOfGas
 from pydevnet.vm.forks import CANCUN, OSAKA, PRAGUE
-from pydevnet.vm.precompiles import address
+from pydevnet.vm.precompiles import address, loaded
 from pydevnet.vm.precompiles.p256verify import P256_N, P256_P, SUCCESS, p256verify
 from pydevnet.vm.precompiles.pricing import P256VERIFY_GAS
 
@@ -105,6 +105,6 @@ def test_tampered_signature_or_hash_fails() -> None:
 
 
 def test_osaka_adds_0x100() -> None:
-    assert OSAKA.precompiles[address(0x100)] is p256verify
+    assert loaded(OSAKA.precompiles[address(0x100)]) is p256verify
     assert address(0x100) not in PRAGUE.precompiles
     assert address(0x100) not in CANCUN.precompiles

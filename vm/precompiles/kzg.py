@@ -7,13 +7,14 @@ verify. Any failure fails the call (PrecompileError). Output: FIELD_ELEMENTS_PER
 BLS_MODULUS as two 32-byte words.
 
 Verification is ckzg's (the reference C library) against the mainnet trusted setup, which ckzg
-does not ship: the copy inside the eth_account package is used, loaded once on first use (about
-1.5 s) and cached. Its format (4096, 65, then 4096 Lagrange G1 points, 65 monomial G2 points and
+does not ship: the copy inside the eth_account package is used (found without importing
+eth_account, which takes about a second), loaded once on first use (about 1.5 s) and cached. Its format (4096, 65, then 4096 Lagrange G1 points, 65 monomial G2 points and
 4096 monomial G1 points) is the one ckzg 2.x's load_trusted_setup reads.
 """
 import hashlib
 from functools import cache
-from importlib.resources import as_file, files
+from importlib.util import find_spec
+from pathlib import Path
 
 import ckzg
 
@@ -35,8 +36,12 @@ TRUSTED_SETUP_PRECOMPUTE = 0  # ckzg's fixed-base precomputation level: none (ve
 @cache
 def trusted_setup() -> object:
     """The mainnet KZG trusted setup as a ckzg handle, loaded on first use."""
-    with as_file(files(TRUSTED_SETUP_PACKAGE) / TRUSTED_SETUP_RESOURCE) as path:
-        return ckzg.load_trusted_setup(str(path), TRUSTED_SETUP_PRECOMPUTE)
+    package = find_spec(TRUSTED_SETUP_PACKAGE)
+    if package is None or not package.submodule_search_locations:
+        raise FileNotFoundError(f"the KZG trusted setup's package {TRUSTED_SETUP_PACKAGE} is "
+                                "not installed")
+    path = Path(package.submodule_search_locations[0]) / TRUSTED_SETUP_RESOURCE
+    return ckzg.load_trusted_setup(str(path), TRUSTED_SETUP_PRECOMPUTE)
 
 
 def kzg_to_versioned_hash(commitment: bytes) -> bytes:
