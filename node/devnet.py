@@ -334,14 +334,9 @@ class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain, Dev
         limit = (self.rpc_timeout or None) if timeout is None else timeout
         return self.readers.submit(fn, *args, timeout=limit, timeout_message=timeout_message)
 
-    def _call_state(self, header):
-        """A disposable view of the state after `header` for a call (node/read_cache.py)."""
-        chain = self.chain
-        return self.read_cache.view(chain.store, chain.state_root_of(header), chain.node_cache)
-
     def call(self, req: CallRequest, ref, overrides=None) -> CallResult:
         header, env = self._call_context(ref)
-        st = self._call_state(header)
+        st = self.state_view(header)
         apply_overrides(st, overrides)
         return execute_call(st, env, req, self.call_gas_cap)
 
@@ -349,7 +344,7 @@ class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain, Dev
         header, env = self._call_context(ref)
 
         def fresh():
-            st = self._call_state(header)
+            st = self.state_view(header)
             apply_overrides(st, overrides)
             return st
         return estimate_gas(fresh, env, req, self.estimate_gas_cap)

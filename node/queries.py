@@ -3,6 +3,7 @@ logs, account state, Merkle proofs (EIP-1186) and fee history. The Devnet facade
 they run on the VM worker like everything else that touches the chain.
 """
 from pydevnet.state.hashing import EMPTY_TRIE_ROOT
+from pydevnet.state.statedb import StateDB
 from pydevnet.state.trie import SecureTrie
 from pydevnet.node.chain.blocks import Block, Header, Receipt
 from pydevnet.node.filters import LogEntry, LogFilter, block_logs
@@ -53,7 +54,7 @@ class ReceiptView:
 
 
 class Queries:
-    """Mixed into Devnet: needs self.chain and self.pool."""
+    """Mixed into Devnet: needs self.chain, self.pool and self.read_cache."""
 
     # -- block references ----------------------------------------------------------------------
     def header_for(self, ref) -> Header | None:
@@ -156,17 +157,23 @@ class Queries:
         return block_logs(h, [t.hash for t in db.transactions(h.hash)], db.receipts(h.hash), flt)
 
     # -- state ---------------------------------------------------------------------------------
+    def state_view(self, header: Header) -> StateDB:
+        """A disposable view of the state after `header` for reads and calls, sharing decoded
+        accounts, slots and code with the others (node/read_cache.py; self.read_cache)."""
+        chain = self.chain
+        return self.read_cache.view(chain.store, chain.state_root_of(header), chain.node_cache)
+
     def balance(self, addr: bytes, ref) -> int:
-        return self.chain.state_at(self.require_header(ref)).get_balance(addr)
+        return self.state_view(self.require_header(ref)).get_balance(addr)
 
     def code(self, addr: bytes, ref) -> bytes:
-        return self.chain.state_at(self.require_header(ref)).get_code(addr)
+        return self.state_view(self.require_header(ref)).get_code(addr)
 
     def storage(self, addr: bytes, slot: int, ref) -> int:
-        return self.chain.state_at(self.require_header(ref)).get_storage(addr, slot)
+        return self.state_view(self.require_header(ref)).get_storage(addr, slot)
 
     def nonce(self, addr: bytes, ref) -> int:
-        n = self.chain.state_at(self.require_header(ref)).get_nonce(addr)
+        n = self.state_view(self.require_header(ref)).get_nonce(addr)
         if ref == PENDING:
             n = self.pool.pending_nonce(addr, n)
         return n
@@ -174,7 +181,7 @@ class Queries:
     def proof(self, addr: bytes, slots: list[int], ref) -> tuple:
         """EIP-1186: (account, account proof, [(slot, value, proof)])."""
         header = self.require_header(ref)
-        st = self.chain.state_at(header)
+        st = self.state_view(header)
         acct = st.account(addr)
         account_proof = SecureTrie(self.chain.store, self.chain.state_root_of(header),
                                    self.chain.node_cache).prove(addr)
