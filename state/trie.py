@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from sha3 import keccak_256 as _keccak_256  # the hasher itself: one call less a node
+
 from pydevnet.state.hashing import EMPTY_TRIE_ROOT, keccak256
 from pydevnet.state.rlp import RLPError, decode
 from pydevnet.state.store import KVStore
@@ -61,23 +63,21 @@ def _merge(prefix: bytes, child: Node) -> Node:
     return new_ext(prefix, child)
 
 
+def _ref(child: Node, out: dict[bytes, bytes]) -> bytes:
+    """A child node's reference, committing it first if it is new."""
+    if not child[STORED]:
+        _commit_node(child, out)
+    return child[REF] or node_ref(child)
+
+
 def _commit_node(node: Node, out: dict[bytes, bytes]) -> bytes:
     """Commit the unstored children of `node`, then `node`; return its RLP. One pass over a
     branch's slots both commits a new child and collects its reference (encode_node's work)."""
     kind = node[0]
     if kind == BRANCH:
-        parts = []
-        add = parts.append
-        for c in node[1:17]:
-            if c is None:
-                add(b"\x80")
-            elif type(c) is bytes:
-                add(b"\xa0" + c)
-            else:
-                if not c[STORED]:
-                    _commit_node(c, out)
-                add(c[REF] or node_ref(c))
-        add(rlp_str(node[VALUE]))
+        parts = [b"\x80" if c is None else b"\xa0" + c if type(c) is bytes else _ref(c, out)
+                 for c in node[1:17]]
+        parts.append(rlp_str(node[VALUE]))
         enc = rlp_list(b"".join(parts))
     elif kind == LEAF:
         enc = rlp_list(leaf_key_rlp(node[1]) + rlp_str(node[2]))
@@ -89,7 +89,7 @@ def _commit_node(node: Node, out: dict[bytes, bytes]) -> bytes:
     if len(enc) >= 32:
         ref = node[REF]
         if ref is None:
-            ref = node[REF] = b"\xa0" + keccak256(enc)
+            ref = node[REF] = b"\xa0" + _keccak_256(enc).digest()
         out[NODE_PREFIX + ref[1:]] = enc
     else:
         node[REF] = enc

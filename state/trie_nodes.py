@@ -121,6 +121,8 @@ def rlp_str(b: bytes) -> bytes:
         return b
     if n < 56:
         return bytes((0x80 + n,)) + b
+    if n < 256:
+        return bytes((0xB8, n)) + b
     ln = n.to_bytes((n.bit_length() + 7) >> 3, "big")
     return bytes((0xB7 + len(ln),)) + ln + b
 
@@ -130,6 +132,8 @@ def rlp_list(payload: bytes) -> bytes:
     n = len(payload)
     if n < 56:
         return bytes((0xC0 + n,)) + payload
+    if n < 65536:  # a branch node's payload is at most 16 * 33 + a value
+        return (bytes((0xF8, n)) if n < 256 else bytes((0xF9, n >> 8, n & 0xFF))) + payload
     ln = n.to_bytes((n.bit_length() + 7) >> 3, "big")
     return bytes((0xF7 + len(ln),)) + ln + payload
 
