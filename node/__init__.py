@@ -4,6 +4,8 @@
 - miner.py      mining modes and the interval miner
 - pool.py       the transaction pool (pending and queued, by sender and nonce)
 - calls.py      eth_call, eth_estimateGas, eth_createAccessList on disposable state views
+- fast_calls.py eth_call inline on the event loop when its shape ran cheap (bounded)
+- read_cache.py decoded accounts, slots and code the call and read views share
 - queries.py    reads of the chain: blocks, receipts, logs, state at a block, fee history
 - filters.py    log filters and polled filters
 - workers.py    the writer and reader threads, and deadlines
