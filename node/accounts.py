@@ -9,6 +9,7 @@ secp256k1 arithmetic).
 import hashlib
 import hmac
 import unicodedata
+from functools import lru_cache
 
 from coincurve import PrivateKey
 
@@ -47,12 +48,16 @@ def parse_path(path: str) -> list[int]:
     return out
 
 
-def derive_key(seed: bytes, path: str) -> bytes:
+def _extended_key(seed: bytes, path: str) -> tuple[bytes, bytes]:
     digest = hmac.new(b"Bitcoin seed", seed, hashlib.sha512).digest()
     key, chain = digest[:32], digest[32:]
     for index in parse_path(path):
         key, chain = _child(key, chain, index)
-    return key
+    return key, chain
+
+
+def derive_key(seed: bytes, path: str) -> bytes:
+    return _extended_key(seed, path)[0]
 
 
 class DevAccount:
@@ -66,8 +71,15 @@ class DevAccount:
 
 def dev_accounts(mnemonic: str = DEFAULT_MNEMONIC, count: int = 20,
                  path: str = DEFAULT_PATH) -> list[DevAccount]:
-    seed = mnemonic_to_seed(mnemonic)
-    return [DevAccount(derive_key(seed, f"{path}/{i}"), i) for i in range(count)]
+    """The keys at `path`/0 .. `path`/(count - 1). Derived once a process for given arguments
+    (the genesis and the node both ask at start-up: about 10 ms each before)."""
+    return list(_derived_accounts(mnemonic, count, path))
+
+
+@lru_cache(maxsize=8)
+def _derived_accounts(mnemonic: str, count: int, path: str) -> tuple[DevAccount, ...]:
+    key, chain = _extended_key(mnemonic_to_seed(mnemonic), path)  # shared by every account
+    return tuple(DevAccount(_child(key, chain, i)[0], i) for i in range(count))
 
 
 def to_checksum_address(address: bytes) -> str:
