@@ -167,6 +167,13 @@ load: install
 bench-scale: $(STAMP)
 	@$(BIN)/python bench/scale.py $(BENCH_ARGS)
 
+# The start-up benchmark (bench/startup.py): spawn to first answer on a fresh and a populated
+# data dir (10,000 blocks, built once into build/startup/ in ~1 min, Anvil's --state in ~6 min),
+# beside Anvil, and `devnet --help`; BENCH_ARGS passes options, e.g. --only devnet.
+.PHONY: bench-startup
+bench-startup: install $(RPC_STAMP)
+	@$(BIN)/python bench/startup.py $(BENCH_ARGS)
+
 clean:
 	rm -rf $(VENV) *.egg-info build tests/js/node_modules $(HH_JS)/node_modules bench/.peers \
 		tests/toolchains/.venv tests/oracle/.venv

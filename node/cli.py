@@ -82,8 +82,18 @@ def build_parser() -> argparse.ArgumentParser:
                         "vmLog (0x3fd) messages")
     anvil_options.add_arguments(p)
     fork_cli.add_arguments(p)
-    p.add_argument("-V", "--version", action="version", version=_version_line())
+    p.add_argument("-V", "--version", action=_Version, nargs=0, default=argparse.SUPPRESS,
+                   help="show program's version number and exit")
     return p
+
+
+class _Version(argparse.Action):
+    """argparse's version action, reading the installed version (importlib.metadata, ~10 ms
+    with what it imports) only when -V is given rather than whenever the parser is built."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        print(_version_line())
+        parser.exit()
 
 
 def _version_line() -> str:

@@ -11,14 +11,14 @@ turned into bytes and ints by the callers in this package (hexes()).
 """
 from __future__ import annotations
 
-import http.client
 import json
 import socket
 import threading
 import time
-import urllib.error
-import urllib.request
 from typing import Any
+
+# http.client and urllib.request (with email and ssl behind them, ~20 ms) are imported by the
+# first remote call: node/cli.py imports this module for its defaults whether or not it forks.
 
 DEFAULT_RETRIES = 5  # Anvil's --fork-retries default
 DEFAULT_TIMEOUT = 45.0  # Anvil's --timeout default (45,000 ms)
@@ -108,6 +108,9 @@ class RemoteClient:
         return results
 
     def _post(self, body: bytes) -> Any:
+        import http.client
+        import urllib.error
+        import urllib.request
         req = urllib.request.Request(self.url, data=body, method="POST",
                                      headers={"Content-Type": "application/json"})
         try:

@@ -12,7 +12,9 @@ import sys
 HEAVY = ("aiohttp", "asyncio", "pydevnet.api", "pydevnet.rpc.server", "pydevnet.rpc.dispatch",
          "pydevnet.rpc.methods", "pydevnet.node.devnet", "pydevnet.node.chain.chain",
          "pydevnet.node.chain.db", "pydevnet.node.tx.decode", "pydevnet.vm.precompiles",
-         "mclbn256", "ckzg", "eth_account", "web3")
+         "mclbn256", "ckzg", "eth_account", "web3",
+         # the fork's HTTP client and the version lookup (-V) load on use: ~30 ms together
+         "http.client", "urllib.request", "importlib.metadata")
 
 SCRIPT = """
 import json, sys
@@ -59,3 +61,28 @@ def test_the_library_face_still_imports_devnet() -> None:
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip().count(".") >= 2
+
+
+# what opening a node (node.cli.parse_node_args) must leave for later: the precompiles' C
+# libraries (first call), eth_account/web3, the fork's HTTP client and -V's version lookup
+NOT_AT_START = ("mclbn256", "Crypto", "cryptography", "gmpy2", "py_arkworks_bls12381", "blake2b",
+                "eth_account", "web3", "http.client", "urllib.request", "importlib.metadata")
+
+OPEN_SCRIPT = """
+import json, sys
+from pydevnet.node import cli
+args, devnet = cli.parse_node_args(["--memory", "--quiet"])
+print(json.dumps({"chain_id": devnet.genesis.chain_id, "modules": sorted(sys.modules)}))
+devnet.shutdown(grace=0)
+"""
+
+
+def test_opening_a_node_leaves_the_precompile_libraries_for_their_first_call() -> None:
+    proc = subprocess.run([sys.executable, "-c", OPEN_SCRIPT], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert out["chain_id"] == 31337
+    loaded = [m for m in out["modules"] if any(m == n or m.startswith(n + ".")
+                                               for n in NOT_AT_START)]
+    assert loaded == []
