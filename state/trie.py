@@ -75,8 +75,8 @@ def _commit_node(node: Node, out: dict[bytes, bytes]) -> bytes:
     branch's slots both commits a new child and collects its reference (encode_node's work)."""
     kind = node[0]
     if kind == BRANCH:
-        parts = [b"\x80" if c is None else b"\xa0" + c if type(c) is bytes else _ref(c, out)
-                 for c in node[1:17]]
+        parts = [b"\x80" if c is None else b"\xa0" + c if type(c) is bytes
+                 else (c[STORED] and c[REF]) or _ref(c, out) for c in node[1:17]]
         parts.append(rlp_str(node[VALUE]))
         enc = rlp_list(b"".join(parts))
     elif kind == LEAF:
