@@ -116,9 +116,15 @@ class Watchdog:
         self._seq = itertools.count()
         self._thread: threading.Thread | None = None
 
-    def arm(self, seconds: float | None) -> _Ticket:
-        t = _Ticket(threading.get_ident(), None if seconds is None
-                    else time.monotonic() + seconds)
+    @staticmethod
+    def ticket(seconds: float | None) -> _Ticket:
+        """A ticket for this thread, `seconds` from now (None: no deadline), not armed yet."""
+        return _Ticket(threading.get_ident(), None if seconds is None
+                       else time.monotonic() + seconds)
+
+    def arm(self, t: _Ticket) -> None:
+        """Let `t` fire. The caller holds `t` before this starts, so an abort delivered while
+        this returns is still disarmed by it."""
         with self._lock:
             self._active.add(t)
             if t.deadline is not None:
@@ -131,7 +137,6 @@ class Watchdog:
                     # the watchdog sleeps until an earlier deadline otherwise, and looks again
                     # then: waking it for every job would cost a thread switch per call
                     self._lock.notify()
-        return t
 
     def disarm(self, t: _Ticket) -> None:
         with self._lock:
@@ -189,9 +194,10 @@ def guarded(fn: Callable[..., Any], args: tuple, seconds: float | None,
             timeout_message: str | None = None) -> Any:
     """fn(*args) on this thread, stopped after `seconds` (None: only by a shutdown); a stop
     raises ExecutionTimeout(timeout_message or a default)."""
-    ticket = WATCHDOG.arm(seconds)
+    ticket = WATCHDOG.ticket(seconds)
     try:
         try:
+            WATCHDOG.arm(ticket)  # inside the try: an abort that lands as it returns is caught
             return fn(*args)
         finally:
             WATCHDOG.disarm(ticket)

@@ -69,3 +69,16 @@ def test_pool_abort_and_shutdown() -> None:
                                           (120, "2m0s")])
 def test_go_duration(seconds, text) -> None:
     assert go_duration(seconds) == text
+
+
+def test_an_abort_anywhere_in_the_guard_stays_inside_it() -> None:
+    # a deadline of 0 fires while the guard arms, runs or disarms: each job either answers or
+    # is reported as a timeout, and nothing is raised in the thread afterwards
+    outcomes = set()
+    for i in range(300):
+        try:
+            outcomes.add(guarded(lambda us: (_spin(us / 1e6), "ok")[1], (i % 20 * 10,), 0.0))
+        except ExecutionTimeout:
+            outcomes.add("timeout")
+    assert outcomes <= {"ok", "timeout"}
+    _spin(0.8)  # past the watchdog's re-fire delay: a ticket left active would fire here
