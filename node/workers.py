@@ -11,7 +11,8 @@ calls cost a handful of Python frames each), and deadlines that stop Python code
   PyThreadState_SetAsyncExc, delivered at the next bytecode boundary), which costs the
   interpreter's hot loop nothing. The exception derives from BaseException, so no handler for
   ordinary errors swallows it; whatever the job held is a throwaway state view. Shutdown aborts
-  every running job the same way.
+  every running job the same way. `within` runs a job on the calling thread under a deadline
+  and reports whether it finished (node/fast_calls.py runs cheap eth_calls on the event loop so).
 """
 from __future__ import annotations
 
