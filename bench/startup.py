@@ -18,6 +18,13 @@ stopped by its PID. Runs are interleaved (run 1 of every case, then run 2, ...).
 * help: `devnet --help` and `anvil --help` from spawn to exit; and `python -c pass` with the
   venv's interpreter, the floor any Python start-up pays.
 
+Bytecode: an installed devnet runs from cached bytecode (pip compiles site-packages; a source
+checkout writes __pycache__ on its first run). A shell with PYTHONDONTWRITEBYTECODE=1 (as this
+workspace's) never caches the project's ~130 modules and compiles them at every start, ~0.17 s.
+So the devnet runs with PYTHONPYCACHEPREFIX=build/startup/pycache (the cache kept out of the
+source tree) and that variable unset, warmed by one untimed start; --no-bytecode-cache runs it
+with the caller's environment as it is.
+
 The machine is shared: figures move with its load, which is printed with them.
 """
 import argparse
@@ -134,22 +141,27 @@ def anvil_argv(*extra: str) -> list[str]:
             str(CHAIN_ID), "--accounts", "20", "--balance", "10000", "--quiet", *extra]
 
 
-def devnet_argv(*extra: str) -> list[str]:
-    return [str(rpc_nodes.DEVNET_BIN), "--port", "{port}", "--quiet", *extra]
+def devnet_argv(binary: str, *extra: str) -> list[str]:
+    return [binary, "--port", "{port}", "--quiet", *extra]
+
+
+def bytecode_cached_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**env, "PYTHONPYCACHEPREFIX": str(CACHE / "pycache")}
 
 
 class Started:
     """A node from `argv` ({port} filled in) on a free port, up to its first eth_chainId answer;
     `seconds` from spawn to that answer."""
 
-    def __init__(self, argv: list[str], scratch: Path) -> None:
+    def __init__(self, argv: list[str], scratch: Path, env: dict[str, str] | None = None) -> None:
         port = rpc_nodes.free_port()
         log_path = scratch / f"node-{port}.log"
         argv = [a.replace("{port}", str(port)) for a in argv]
         with open(log_path, "wb") as log:
             t0 = time.perf_counter()
             self.proc = subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL)
+                                         stdin=subprocess.DEVNULL, env=env)
         try:
             self.client = rpc_nodes._wait_ready(self.proc, port, log_path)
         except BaseException:
@@ -162,10 +174,11 @@ class Started:
         rpc_nodes.stop_pid(self.proc)
 
 
-def time_start(argv: list[str], expect_block: int | None = None) -> float:
+def time_start(argv: list[str], expect_block: int | None = None,
+               env: dict[str, str] | None = None) -> float:
     """Seconds from spawn to the first answer of one start; checks the head if asked."""
     with tempfile.TemporaryDirectory() as scratch:
-        node = Started([a.replace("{scratch}", scratch) for a in argv], Path(scratch))
+        node = Started([a.replace("{scratch}", scratch) for a in argv], Path(scratch), env)
         try:
             if expect_block is not None:
                 assert int(node.client.call("eth_blockNumber"), 16) == expect_block
@@ -174,10 +187,11 @@ def time_start(argv: list[str], expect_block: int | None = None) -> float:
         return node.seconds
 
 
-def time_exit(argv: list[str]) -> float:
+def time_exit(argv: list[str], env: dict[str, str] | None = None) -> float:
     """Seconds from spawn to exit (status 0) of a command that prints and exits."""
     t0 = time.perf_counter()
-    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True,
+                   env=env)
     return time.perf_counter() - t0
 
 
@@ -185,14 +199,10 @@ def cases(args: argparse.Namespace) -> dict[str, callable]:
     families = set(args.only.split(","))
     out: dict[str, callable] = {}
     if "devnet" in families:
-        datadir = devnet_datadir(args.txs)
-        time_start(devnet_argv("--datadir", str(datadir)), args.txs)  # a first open may migrate
-        out["devnet fresh datadir"] = lambda: time_start(
-            devnet_argv("--datadir", "{scratch}/datadir"), 0)
-        out["devnet --memory"] = lambda: time_start(devnet_argv("--memory"), 0)
-        out[f"devnet populated ({args.txs:,} blocks)"] = lambda: time_start(
-            devnet_argv("--datadir", str(datadir)), args.txs)
-        out["devnet --help"] = lambda: time_exit([str(rpc_nodes.DEVNET_BIN), "--help"])
+        devnets = [("devnet", str(rpc_nodes.DEVNET_BIN))] + [
+            tuple(c.split("=", 1)) for c in args.compare]
+        for label, binary in devnets:
+            out.update(devnet_cases(label, binary, args))
         out["python -c pass (floor)"] = lambda: time_exit([sys.executable, "-c", "pass"])
     if "anvil" in families and anvil_bin() is not None:
         state = anvil_state(args.txs)
@@ -203,12 +213,32 @@ def cases(args: argparse.Namespace) -> dict[str, callable]:
     return out
 
 
+def devnet_cases(label: str, binary: str, args: argparse.Namespace) -> dict[str, callable]:
+    datadir = devnet_datadir(args.txs)
+    env = None if args.no_bytecode_cache else bytecode_cached_env()
+    # untimed: a first open may migrate the data dir, and the bytecode cache is written
+    time_start(devnet_argv(binary, "--datadir", str(datadir)), args.txs, env)
+    time_exit([binary, "--help"], env)
+    return {
+        f"{label} fresh datadir": lambda: time_start(
+            devnet_argv(binary, "--datadir", "{scratch}/datadir"), 0, env),
+        f"{label} --memory": lambda: time_start(devnet_argv(binary, "--memory"), 0, env),
+        f"{label} populated ({args.txs:,} blocks)": lambda: time_start(
+            devnet_argv(binary, "--datadir", str(datadir)), args.txs, env),
+        f"{label} --help": lambda: time_exit([binary, "--help"], env),
+    }
+
+
 def main(argv: list[str]) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--runs", type=int, default=5)
     p.add_argument("--txs", type=int, default=10_000, help="blocks of the populated chain")
     p.add_argument("--only", default="devnet,anvil")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--compare", action="append", default=[], metavar="LABEL=PATH",
+                   help="also time another devnet executable (an older checkout's), interleaved")
+    p.add_argument("--no-bytecode-cache", action="store_true",
+                   help="run devnet in this environment as it is (see the module docstring)")
     args = p.parse_args(argv)
     todo = cases(args)
     samples: dict[str, list[float]] = {name: [] for name in todo}
@@ -216,15 +246,18 @@ def main(argv: list[str]) -> int:
         for name, run in todo.items():
             samples[name].append(run())
     result = {"load": os.getloadavg(), "runs": args.runs, "txs": args.txs,
+              "bytecode_cache": not args.no_bytecode_cache,
               "median_s": {n: statistics.median(s) for n, s in samples.items()},
               "samples_s": samples}
     if args.json:
         print(json.dumps(result, indent=1))
         return 0
     print(f"start-up to first answer, median of {args.runs} (load average "
-          f"{' '.join(f'{x:.1f}' for x in result['load'])})")
+          f"{' '.join(f'{x:.1f}' for x in result['load'])}; devnet "
+          f"{'with' if result['bytecode_cache'] else 'as the environment has it, maybe without'}"
+          " cached bytecode)")
     for name, s in samples.items():
-        print(f"  {name:36} {statistics.median(s):6.3f} s   (min {min(s):.3f}, max {max(s):.3f})")
+        print(f"  {name:40} {statistics.median(s):6.3f} s   (min {min(s):.3f}, max {max(s):.3f})")
     return 0
 
 
