@@ -15,12 +15,17 @@ are unchecked (no code: nothing happens; a failure is ignored); the request call
 contract without code or a call that fails makes the block invalid (SystemContractEmpty,
 SystemCallFailed).
 
+A call to a system contract that holds exactly its canonical code skips the VM: system_native.py
+computes the same state changes and output directly (tests/node/test_system_native.py compares
+the two on random and edge states); any other code runs in the VM as before.
+
 Used alike by the block importer (node/chain/importer.py) and the node's own mining
 (node/chain/chain.py).
 """
 from typing import Callable, NamedTuple
 
 from pydevnet.state.statedb import StateDB
+from pydevnet.node.chain import system_native
 from pydevnet.node.chain.errors import InvalidBlock, SystemCallFailed, SystemContractEmpty
 from pydevnet.vm import message
 from pydevnet.vm.frame import BlockEnv, TxEnv
@@ -106,10 +111,36 @@ def predeploys(spec: Spec) -> list[SystemContract]:
     return contracts_of(spec) if spec.has(2935) else []
 
 
+# The calls node/chain/system_native.py makes without the VM, for an account holding exactly the
+# canonical runtime code (address -> (code hash, call))
+NATIVE = system_native.natives([
+    (BEACON_ROOTS.address, BEACON_ROOTS.code, system_native.beacon_roots),
+    (HISTORY_STORAGE.address, HISTORY_STORAGE.code, system_native.history_storage),
+    (WITHDRAWAL_REQUESTS.address, WITHDRAWAL_REQUESTS.code, system_native.withdrawal_requests),
+    (CONSOLIDATION_REQUESTS.address, CONSOLIDATION_REQUESTS.code,
+     system_native.consolidation_requests)])
+
+
 def system_call(state: StateDB, block: BlockEnv, address: bytes,
                 data: bytes) -> tuple[bool, bytes]:
     """Call `address` as SYSTEM_ADDRESS (see the module docstring); returns (success, output).
-    Its state changes stay in `state` (finalized as a transaction's, not committed)."""
+    Its state changes stay in `state` (finalized as a transaction's, not committed). A system
+    contract with its canonical code runs natively (same effect, see system_native.py) unless a
+    precompile was moved onto its address (eth_simulateV1): the VM would run the precompile."""
+    native = NATIVE.get(address)
+    if (native is not None and data is not None and state.get_code_hash(address) == native[0]
+            and address not in block.spec.precompiles):
+        state.begin_tx()
+        state.touch(address)  # as message.call: journaled, and left alone by finalize_tx
+        out = native[1](state, block, address, data)
+        state.finalize_tx()
+        return True, out
+    return evm_system_call(state, block, address, data)
+
+
+def evm_system_call(state: StateDB, block: BlockEnv, address: bytes,
+                    data: bytes) -> tuple[bool, bytes]:
+    """system_call through the VM, whatever the code."""
     state.begin_tx()
     env = TxEnv(SYSTEM_ADDRESS, block.base_fee)
     ok, _, out, _ = message.call(state, block, env, SYSTEM_ADDRESS, address, address, 0, data,
