@@ -11,6 +11,12 @@ error otherwise); the dispatcher then refuses the dev-only methods when the conf
 `create_app(devnet, config)` is the one factory, used by `rpc.main.serve` and by the tests. The
 subscription hub (the devnet's listeners) is opened and closed through `cleanup_ctx`; the devnet
 itself belongs to whoever created it.
+
+The app is served through rpc/front.py (`start_server(runner, host, port)`): its protocol answers
+plain JSON-RPC POSTs itself with these semantics (refusal_text, too_large_message and
+allowed_origin are shared with it) and hands every other request, with its connection, to the
+app below. The handlers here therefore see GETs, preflights, WebSocket upgrades and the POSTs the
+front does not parse (chunked, Expect: 100-continue, unusual heads).
 """
 import logging
 from dataclasses import dataclass
