@@ -9,7 +9,8 @@ the dispatcher, and one transport write:
   be `POST /... HTTP/1.1` or `HTTP/1.0`, header names tokens, the head printable ASCII, and the
   fields the fast path reads (Host, Origin, Content-Length, Connection) not repeated. A POST with
   a Content-Length (and a Host, in HTTP/1.1) and without Transfer-Encoding, Expect or Upgrade is
-  answered here; the body is then read to its length.
+  answered here; the body is then read to its length. Clients repeat their heads byte for byte,
+  so a head's verdict (size, Host/Origin checks, keep-alive, CORS headers) is cached by Front.
 - Semantics: rpc/server.py's, to the letter: the Host check (403), the Origin check with a
   restricted --cors list (403), the body-size limit (413, then the connection is closed),
   `Dispatcher.handle_text` (204 for notifications only), CORS headers on the answers, keep-alive
