@@ -5,6 +5,7 @@ Expect: 100-continue, GET, OPTIONS, WebSocket), all on one port."""
 import asyncio
 import json
 import socket
+import threading
 
 import aiohttp
 import pytest
@@ -353,3 +354,23 @@ def test_stop_closes_idle_half_sent_and_in_flight_connections():
         assert status == "HTTP/1.1 200 OK" and result(body, answered) == "0x"
         answered += 1
     assert answered <= 50 and flying.closed()
+
+
+def test_a_client_that_reads_late_gets_every_answer_in_order(server):
+    """Answers pile up beyond the socket buffers while the client is not reading: the front
+    stops writing and reading until it drains, then goes on, in order."""
+    conn = Conn(server.port)
+    batch = [rpc_body("eth_getBlockByNumber", "0x0", False, rid=i) for i in range(30)]
+    requests = 400  # 30 headers an answer (under the 4 KiB request limit): about 15 MB
+    sender = threading.Thread(target=lambda: conn.send(b"".join(
+        conn.post([dict(b, id=r * 30 + b["id"]) for b in batch]) for r in range(requests))))
+    sender.start()
+    sender.join(timeout=2)  # lets answers pile up; the outcome does not depend on it
+    for r in range(requests):
+        status, _, body = conn.answer()
+        answers = json.loads(body)
+        assert status == "HTTP/1.1 200 OK" and [a["id"] for a in answers] == \
+            [r * 30 + i for i in range(30)]
+        assert all(a["result"]["number"] == "0x0" for a in answers)
+    sender.join()
+    conn.close()
