@@ -24,6 +24,7 @@ Used alike by the block importer (node/chain/importer.py) and the node's own min
 """
 from typing import Callable, NamedTuple
 
+from pydevnet.state.hashing import EMPTY_CODE_HASH
 from pydevnet.state.statedb import StateDB
 from pydevnet.node.chain import system_native
 from pydevnet.node.chain.errors import InvalidBlock, SystemCallFailed, SystemContractEmpty
@@ -152,7 +153,7 @@ def evm_system_call(state: StateDB, block: BlockEnv, address: bytes,
 def checked_system_call(state: StateDB, block: BlockEnv, contract: SystemContract) -> bytes:
     """A request contract's end-of-block call (EIP-7002, EIP-7251): its output, or the block is
     invalid when the contract has no code or the call fails."""
-    if not state.get_code(contract.address):
+    if state.get_code_hash(contract.address) == EMPTY_CODE_HASH:  # no code (without loading it)
         raise SystemContractEmpty(f"the {contract.name} contract (EIP-{contract.eip}) at "
                                   f"0x{contract.address.hex()} has no code")
     ok, out = system_call(state, block, contract.address, b"")
