@@ -108,10 +108,17 @@ class _Ticket:
 class Watchdog:
     """Raises ExecutionAborted in threads whose armed deadline has passed. A ticket fires at
     most once, and `disarm` clears a firing that has not been delivered yet, so no exception
-    escapes the guarded region."""
+    escapes the guarded region.
+
+    A guarded thread may take the exception at any bytecode, arm and disarm included, so they
+    use only C-level primitives that cannot be left half-done: a plain lock in `with` (its
+    release runs whatever lands inside) and a SimpleQueue to wake the watchdog. A Condition
+    would not do: its Python-level __enter__, wait and notify can take the exception with the
+    lock acquired and never release it (every thread that arms or disarms then hangs)."""
 
     def __init__(self) -> None:
-        self._lock = threading.Condition()
+        self._lock = threading.Lock()
+        self._wake: queue.SimpleQueue[None] = queue.SimpleQueue()
         self._heap: list[tuple[float, int, _Ticket]] = []
         self._active: set[_Ticket] = set()
         self._seq = itertools.count()
@@ -137,7 +144,7 @@ class Watchdog:
                 if self._heap[0][2] is t:
                     # the watchdog sleeps until an earlier deadline otherwise, and looks again
                     # then: waking it for every job would cost a thread switch per call
-                    self._lock.notify()
+                    self._wake.put(None)
 
     def disarm(self, t: _Ticket) -> None:
         with self._lock:
@@ -168,8 +175,8 @@ class Watchdog:
                 self._fire(t, shutdown=True)
 
     def _watch(self) -> None:
-        with self._lock:
-            while True:
+        while True:
+            with self._lock:
                 now = time.monotonic()
                 while self._heap and (self._heap[0][0] <= now
                                       or self._heap[0][2].state == _DONE):
@@ -185,7 +192,10 @@ class Watchdog:
                     heapq.heappush(self._heap, (now + REFIRE_AFTER, next(self._seq), t))
                 wait = None if not self._heap else \
                     min(self._heap[0][0] - now, threading.TIMEOUT_MAX)
-                self._lock.wait(wait)
+            try:  # an arm with an earlier deadline since the look above has put a wake-up
+                self._wake.get(timeout=wait)
+            except queue.Empty:
+                pass
 
 
 WATCHDOG = Watchdog()

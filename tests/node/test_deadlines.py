@@ -82,3 +82,35 @@ def test_an_abort_anywhere_in_the_guard_stays_inside_it() -> None:
             outcomes.add("timeout")
     assert outcomes <= {"ok", "timeout"}
     _spin(0.8)  # past the watchdog's re-fire delay: a ticket left active would fire here
+
+
+def test_aborts_landing_in_arm_and_disarm_never_leave_the_watchdog_locked() -> None:
+    # four threads arm and disarm tight deadlines over and over, so aborts land inside arm and
+    # disarm themselves; with a Condition (Python-level enter, wait and notify) an abort there
+    # left its lock held and every thread hung (seen in bench/load.py, reproduced here)
+    import random
+    import threading
+    done = [0] * 4
+
+    def worker(k: int) -> None:
+        r = random.Random(k)
+        for _ in range(20_000):
+            try:
+                guarded(_count, (r.randint(0, 3000),), r.choice([0.00005, 0.0001, 0.001]))
+            except ExecutionTimeout:
+                pass
+            done[k] += 1
+    threads = [threading.Thread(target=worker, args=(k,), daemon=True) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert done == [20_000] * 4
+    assert guarded(sum, ([1, 2],), 5.0) == 3  # the watchdog still answers
+
+
+def _count(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i
+    return total
