@@ -170,10 +170,12 @@ def _client(port: int, payloads: list[bytes], expected: list[str], out) -> None:
 
 async def _serve_until(app, port: int, proc) -> None:
     from aiohttp import web
+
+    from pydevnet.rpc.front import start_server
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
     try:
-        await web.TCPSite(runner, "127.0.0.1", port).start()
+        await start_server(runner, "127.0.0.1", port)  # the front, as the devnet process serves
         while proc.is_alive():
             await asyncio.sleep(0.02)
     finally:
