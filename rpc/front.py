@@ -167,7 +167,9 @@ class Front:
         length = fields.get("content-length")
         if length is None or not (length.isascii() and length.isdigit()) \
                 or (version == "HTTP/1.1" and "host" not in fields) \
-                or any(f in fields for f in _HAND_OFF_FIELDS):
+                or any(f in fields for f in _HAND_OFF_FIELDS) or int(length) > self.limit:
+            # an oversize body too: aiohttp answers 413 as the client writes it (closing here
+            # at once broke urllib's write with EPIPE before it read the answer)
             return None
         size = int(length)
         status, refusal = self._check(fields.get("host"), fields.get("origin"))
