@@ -5,17 +5,15 @@ aiohttp's request and response objects, its middleware chain and a task per requ
 0.1-0.15 ms a request, more than a cheap method's whole answer. Here a POST costs one header scan,
 the dispatcher, and one transport write:
 
-- Parsing. A request is read up to the blank line (at most MAX_HEAD bytes); the request line must
-  be `POST /... HTTP/1.1` or `HTTP/1.0`, header names tokens, the head printable ASCII, and the
-  fields the fast path reads (Host, Origin, Content-Length, Connection) not repeated. A POST with
-  a Content-Length (and a Host, in HTTP/1.1) and without Transfer-Encoding, Expect or Upgrade is
-  answered here; the body is then read to its length. Clients repeat their heads byte for byte,
-  so a head's verdict (size, Host/Origin checks, keep-alive, CORS headers) is cached by Front.
+- Parsing. A request is read up to the blank line (at most MAX_HEAD bytes); rpc/heads.py decides
+  whether the front answers it (a plain POST with a Content-Length within the body limit) and
+  how (its verdict per distinct head is remembered); the body is then read to its length.
 - Semantics: rpc/server.py's, to the letter: the Host check (403), the Origin check with a
-  restricted --cors list (403), the body-size limit (413, then the connection is closed),
-  `Dispatcher.handle_text` (204 for notifications only), CORS headers on the answers, keep-alive
-  as HTTP/1.1 and 1.0 define it, answers in the request's HTTP version.
-- Hand-off. Anything else (GET, OPTIONS, a WebSocket upgrade, chunked bodies, Expect, a head the
+  restricted --cors list (403), `Dispatcher.handle_text` (204 for notifications only), CORS
+  headers on the answers, keep-alive as HTTP/1.1 and 1.0 define it, answers in the request's
+  HTTP version.
+- Hand-off. Anything else (GET, OPTIONS, a WebSocket upgrade, chunked bodies, Expect, a body
+  over the size limit, which aiohttp answers with 413 while the client writes it, a head the
   parser does not fully accept) goes, with every byte read so far, to a RequestHandler made by
   the AppRunner's `web.Server`; the connection is then aiohttp's for good, so its answers
   (400s included) are today's.
@@ -34,7 +32,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import time
 from email.utils import formatdate
 from typing import Any, Coroutine
@@ -42,56 +39,20 @@ from typing import Any, Coroutine
 from aiohttp import web
 from aiohttp.web_runner import BaseSite
 
-from pydevnet.rpc.access import origin_allowed
-from pydevnet.rpc.server import (CONFIG, DISPATCHER, allowed_origin, refusal_text,
-                                 too_large_message)
+from pydevnet.rpc.heads import HeadPlans
+from pydevnet.rpc.server import CONFIG, DISPATCHER
 
 log = logging.getLogger("devnet.rpc")
 
 MAX_HEAD = 8190          # aiohttp's own line limit; a longer head is aiohttp's to refuse
 IDLE_TIMEOUT = 75.0      # aiohttp's keep-alive timeout
 IDLE_SWEEP = 15.0
-PLAN_CACHE = 256         # heads remembered with their verdicts (clients send the same few)
 
-_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
-# anything but printable ASCII, tab and CRLF line ends: aiohttp decides those heads
-_ODD = re.compile(r"[^\t\r\n\x20-\x7e]|\r(?!\n)|(?<!\r)\n")
-_READ = frozenset({"host", "origin", "content-length", "transfer-encoding", "expect", "upgrade",
-                   "connection"})
-_HAND_OFF_FIELDS = ("transfer-encoding", "expect", "upgrade")
-_VERSIONS = {"HTTP/1.1": b"HTTP/1.1", "HTTP/1.0": b"HTTP/1.0"}
 _STATUS = {200: b" 200 OK\r\n", 204: b" 204 No Content\r\n", 403: b" 403 Forbidden\r\n",
-           413: b" 413 Request Entity Too Large\r\n", 500: b" 500 Internal Server Error\r\n"}
+           500: b" 500 Internal Server Error\r\n"}
 _JSON = b"Content-Type: application/json; charset=utf-8\r\n"
 _TEXT = b"Content-Type: text/plain; charset=utf-8\r\n"
 _SERVER_ERROR = b"500 Internal Server Error\n\nServer got itself in trouble"
-_UNSEEN = object()
-# (body size, status, the refusal body if not 200, (HTTP version, keep-alive, CORS headers))
-Plan = tuple[int, int, bytes, tuple[bytes, bool, bytes]]
-
-
-def parse_head(head: bytes) -> tuple[str, dict[str, str]] | None:
-    """(HTTP version, the fields the fast path reads, lower-cased names) of a POST head without
-    its blank line; None when aiohttp must have it."""
-    text = head.decode("latin-1")
-    if _ODD.search(text):
-        return None
-    lines = text.split("\r\n")
-    request = lines[0].split(" ")
-    if len(request) != 3 or request[0] != "POST" or request[2] not in _VERSIONS \
-            or not request[1].startswith("/"):
-        return None
-    fields: dict[str, str] = {}
-    for line in lines[1:]:
-        name, colon, value = line.partition(":")
-        if not colon or not _TOKEN.fullmatch(name):
-            return None
-        name = name.lower()
-        if name in _READ:
-            if name in fields:
-                return None
-            fields[name] = value.strip(" \t")
-    return request[2], fields
 
 
 class _Rest:
@@ -144,61 +105,9 @@ class Front:
         self.config = app[CONFIG]
         self.dispatcher = app[DISPATCHER]
         self.handoff = runner.server
-        self.limit = self.config.max_request_bytes
         self.connections: set[FrontProtocol] = set()
         self.stopping = False
-        self._plans: dict[bytes, Plan | None] = {}
-
-    def plan(self, head: bytes) -> Plan | None:
-        """How to answer a request with this head (its blank line left out); None: hand off."""
-        found = self._plans.get(head, _UNSEEN)
-        if found is _UNSEEN:
-            found = self._plan(head)
-            if len(self._plans) >= PLAN_CACHE:
-                self._plans.clear()
-            self._plans[head] = found
-        return found
-
-    def _plan(self, head: bytes) -> Plan | None:
-        parsed = parse_head(head)
-        if parsed is None:
-            return None
-        version, fields = parsed
-        length = fields.get("content-length")
-        if length is None or not (length.isascii() and length.isdigit()) \
-                or (version == "HTTP/1.1" and "host" not in fields) \
-                or any(f in fields for f in _HAND_OFF_FIELDS) or int(length) > self.limit:
-            # an oversize body too: aiohttp answers 413 as the client writes it (closing here
-            # at once broke urllib's write with EPIPE before it read the answer)
-            return None
-        size = int(length)
-        status, refusal = self._check(fields.get("host"), fields.get("origin"))
-        tokens = {t.strip().lower() for t in fields.get("connection", "").split(",")}
-        keep = "close" not in tokens and (version == "HTTP/1.1" or "keep-alive" in tokens)
-        cors = self._cors(fields.get("origin")) if status == 200 else b""
-        if size > self.limit:
-            keep = False
-            if status == 200:
-                status, refusal = 413, refusal_text(too_large_message(self.limit)).encode()
-        return size, status, refusal, (_VERSIONS[version], keep, cors)
-
-    def _check(self, host: str | None, origin: str | None) -> tuple[int, bytes]:
-        """server.py's middlewares: the Host check, then the Origin check."""
-        config = self.config
-        if not config.hosts.allows(host):
-            return 403, refusal_text(config.hosts.refusal(host)).encode()
-        if not origin_allowed(config.cors_origins, origin):
-            return 403, refusal_text(f"origin {origin} is not allowed (see --cors)").encode()
-        return 200, b""
-
-    def _cors(self, origin: str | None) -> bytes:
-        allowed = allowed_origin(self.config, origin)
-        if allowed is None:
-            return b""
-        cors = f"Access-Control-Allow-Origin: {allowed}\r\n"
-        if allowed != "*":
-            cors += "Vary: Origin\r\n"
-        return cors.encode("latin-1")
+        self.plan = HeadPlans(self.config).plan
 
     def __call__(self) -> FrontProtocol:
         return FrontProtocol(self)
@@ -280,8 +189,6 @@ class FrontProtocol(asyncio.Protocol):
             if plan is None:
                 return self._hand_off()
             size, status, refusal, self.answer_to = plan
-            if size > self.front.limit:  # the body is not read: the connection cannot go on
-                return self._write(status, _JSON, refusal)
             start = end + 4
             if len(buf) < start + size:
                 return  # the rest of the body is on its way

@@ -10,7 +10,8 @@ import threading
 import aiohttp
 import pytest
 
-from pydevnet.rpc.front import FrontSite, parse_head
+from pydevnet.rpc.front import FrontSite
+from pydevnet.rpc.heads import parse_head
 from pydevnet.rpc.server import RPCConfig
 from tests.raw_http import request, rpc_body
 from tests.rpc.helpers import ServerThread, addresses, make_devnet
