@@ -6,7 +6,8 @@ replays entries backwards. Transaction-scoped data lives here too: the EIP-2929 
 transient storage, logs, the refund counter, the accounts created in the transaction (EIP-6780),
 the accounts marked by SELFDESTRUCT and the touched accounts (EIP-158/161 empty-account removal).
 `finalize_tx()` applies the end-of-transaction deletions; `commit()` writes every dirty account and
-slot into the tries and returns the state root. Nothing is ever deep-copied.
+slot into the tries and returns the state root (state/commit.py does that work). Nothing is ever
+deep-copied.
 
 A forked chain's store carries a `state_source` (a StateSource: node/fork/state.py): the state
 there starts as a remote block's root with none of its nodes, and a read that meets a MissingNode
@@ -18,14 +19,11 @@ from typing import Callable, Protocol
 
 from pydevnet.state import journal as J
 from pydevnet.state.account import decode_account, decode_storage_value
+# CODE_PREFIX and PREIMAGE_PREFIX are imported from here by node/ (state/commit.py writes them)
+from pydevnet.state.commit import CODE_PREFIX, PREIMAGE_PREFIX, commit_state  # noqa: F401
 from pydevnet.state.hashing import EMPTY_CODE_HASH, EMPTY_TRIE_ROOT, keccak256
 from pydevnet.state.store import KVStore
 from pydevnet.state.trie import MissingNode, NodeCache, SecureTrie, Trie
-
-CODE_PREFIX = b"c"  # code is stored under b"c" + keccak256(code); trie nodes under trie.NODE_PREFIX
-# The preimages of the secure tries' keys (addresses, slots) under b"k" + keccak256(key), as
-# geth's preimage store: a state dump (anvil_dumpState) needs them to name what it finds.
-PREIMAGE_PREFIX = b"k"
 
 
 class StateSource(Protocol):
@@ -44,23 +42,6 @@ class StateSource(Protocol):
 
 
 MAX_FETCH_ROUNDS = 8  # a key's path is complete after one proof; more rounds mean a bad remote
-
-
-def _int_rlp(n: int) -> bytes:
-    """RLP of a non-negative int below 2**256 (a storage value: state/account.py's
-    encode_storage_value, without the generic encoder's dispatch)."""
-    if n < 0x80:
-        return bytes((n,)) if n else b"\x80"
-    b = n.to_bytes((n.bit_length() + 7) >> 3, "big")
-    return bytes((0x80 + len(b),)) + b
-
-
-def _account_rlp(nonce: int, balance: int, storage_root: bytes, code_hash: bytes) -> bytes:
-    """state/account.py's encode_account for the commit loop: the two ints and two 32-byte
-    hashes give a payload of 68 to 130 bytes, so the list header is always 0xf8 and one byte."""
-    payload = b"".join((_int_rlp(nonce), _int_rlp(balance), b"\xa0", storage_root, b"\xa0",
-                        code_hash))
-    return bytes((0xF8, len(payload))) + payload
 
 
 class StateObject:
@@ -261,16 +242,6 @@ class StateDB:
                 miss = again
         raise miss
 
-    def _delete_key(self, trie: SecureTrie, key: bytes, addr: bytes | None) -> None:
-        """Delete `key`; a fork may need the remote sibling a collapsing branch keeps."""
-        try:
-            trie.delete(key)
-        except MissingNode as miss:
-            path = trie.path_to(miss.node_hash, keccak256(key))
-            if path is None:
-                raise
-            self._fetch(miss, lambda: trie.delete(key), "node_at", addr, path)
-
     # -- code ----------------------------------------------------------------------------------
     def get_code(self, addr: bytes) -> bytes:
         obj = self._obj(addr)
@@ -404,47 +375,14 @@ class StateDB:
     # -- commit --------------------------------------------------------------------------------
     def commit(self, batch: dict[bytes, bytes] | None = None) -> bytes:
         """Write dirty accounts, slots and code into the tries; return the new state root.
-        With `batch`, new nodes go into it (the caller writes it atomically); else to the store."""
-        own = batch is None
-        if own:
-            batch = {}
-        for h, code in self._new_code.items():
-            batch[CODE_PREFIX + h] = code
-        self._new_code.clear()
-        trie = self._trie
-        for addr in self._dirty:
-            obj = self._objs.get(addr)
-            if obj is None:
-                self._delete_key(trie, addr, None)
-                continue
-            hkey = keccak256(addr)  # once: the preimage's key and the secure trie's path
-            batch[PREIMAGE_PREFIX + hkey] = addr
-            if obj.dirty_slots:
-                self._commit_storage(obj, batch, addr)
-            Trie.put(trie, hkey, _account_rlp(obj.nonce, obj.balance, obj.storage_root,
-                                              obj.code_hash))
-        self._dirty.clear()
-        root = self._trie.commit(batch)
-        if own:
-            self.store.write_batch(batch)
+        With `batch`, new nodes go into it (the caller writes it atomically); else to the store.
+        The work is state/commit.py's."""
+        if batch is not None:
+            return commit_state(self, batch)
+        batch = {}
+        root = commit_state(self, batch)
+        self.store.write_batch(batch)
         return root
-
-    def _commit_storage(self, obj: StateObject, batch: dict[bytes, bytes], addr: bytes) -> None:
-        t = obj.trie
-        if t is None:
-            t = obj.trie = SecureTrie(self.store, obj.storage_root, self._node_cache)
-        storage = obj.storage
-        for key in obj.dirty_slots:
-            value = storage[key]
-            k = key.to_bytes(32, "big")
-            hkey = keccak256(k)
-            batch[PREIMAGE_PREFIX + hkey] = k
-            if value:
-                Trie.put(t, hkey, _int_rlp(value))
-            else:
-                self._delete_key(t, k, addr)
-        obj.dirty_slots.clear()
-        obj.storage_root = t.commit(batch)
 
     def root(self) -> bytes:
         """The state root of the committed state (call commit() first to include pending writes)."""

@@ -1,4 +1,4 @@
-"""The commit path's own encoders give the bytes of the general ones (state/statedb.py's account
+"""The commit path's own encoders give the bytes of the general ones (state/commit.py's account
 and storage-value RLP, state/trie_nodes.py's RLP headers and remembered leaf keys), and the
 remembered leaf keys stay bounded."""
 import random
@@ -7,7 +7,7 @@ from pydevnet.state import trie_nodes
 from pydevnet.state.account import encode_account, encode_storage_value
 from pydevnet.state.hashing import EMPTY_CODE_HASH, EMPTY_TRIE_ROOT, keccak256
 from pydevnet.state.rlp import encode
-from pydevnet.state.statedb import _account_rlp, _int_rlp
+from pydevnet.state.commit import account_rlp, int_rlp
 from pydevnet.state.trie_nodes import hp_encode, leaf_key_rlp, rlp_list, rlp_str
 
 EDGES = [0, 1, 127, 128, 255, 256, 2**64 - 1, 2**255, 2**256 - 1]
@@ -19,10 +19,10 @@ def test_account_and_storage_value_rlp():
     for nonce in EDGES[:7] + [rnd.randrange(2**64) for _ in range(20)]:
         for balance in EDGES + [rnd.randrange(2**256) for _ in range(5)]:
             for root in roots:
-                assert _account_rlp(nonce, balance, root, EMPTY_CODE_HASH) == \
+                assert account_rlp(nonce, balance, root, EMPTY_CODE_HASH) == \
                     encode_account(nonce, balance, root, EMPTY_CODE_HASH)
     for value in EDGES + [rnd.randrange(2**256) for _ in range(50)]:
-        assert _int_rlp(value) == encode_storage_value(value)
+        assert int_rlp(value) == encode_storage_value(value)
 
 
 def test_rlp_headers_at_every_length_boundary():
