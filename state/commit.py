@@ -3,10 +3,14 @@ trie updates, node hashes and store entries (state/statedb.py keeps the reading/
 calls `commit_state`).
 
 What a commit adds to the batch: each new contract code under CODE_PREFIX + keccak256(code); the
-preimage of every changed secure-trie key (an address, a 32-byte slot) under PREIMAGE_PREFIX +
+preimage of a changed secure-trie key (an address, a 32-byte slot) under PREIMAGE_PREFIX +
 keccak256(key), as geth's preimage store, so a state dump (anvil_dumpState) can name what it
 finds; and every new trie node (state/trie.py), storage tries first, their roots then written
-into the accounts. Accounts and slot values are RLP-encoded here directly (state/account.py's
+into the accounts. A preimage goes into the batch the first time its StateObject is committed
+(the object then keeps the hashed address, `hkey`, and the slots done, `preimaged`), not at every
+block: the records are content-addressed and never deleted. That holds only because a state
+whose batch was not written is thrown away with its objects (node/chain/chain.py drops its head
+state on a failed write, as it must for the trie nodes marked stored). Accounts and slot values are RLP-encoded here directly (state/account.py's
 encoders without the generic encoder's dispatch: the same bytes).
 """
 from __future__ import annotations
@@ -55,8 +59,10 @@ def commit_state(st: StateDB, batch: dict[bytes, bytes]) -> bytes:
         if obj is None:
             delete_key(st, trie, addr, None)
             continue
-        hkey = keccak256(addr)  # once: the preimage's key and the secure trie's path
-        batch[PREIMAGE_PREFIX + hkey] = addr
+        hkey = obj.hkey
+        if hkey is None:  # the preimage's key and the secure trie's path, hashed once
+            hkey = obj.hkey = keccak256(addr)
+            batch[PREIMAGE_PREFIX + hkey] = addr
         if obj.dirty_slots:
             _commit_storage(st, obj, batch, addr)
         Trie.put(trie, hkey, account_rlp(obj.nonce, obj.balance, obj.storage_root, obj.code_hash))
@@ -70,11 +76,16 @@ def _commit_storage(st: StateDB, obj: StateObject, batch: dict[bytes, bytes],
     if t is None:
         t = obj.trie = SecureTrie(st.store, obj.storage_root, st._node_cache)
     storage = obj.storage
+    known = obj.preimaged
+    if known is None:
+        known = obj.preimaged = set()
     for key in obj.dirty_slots:
         value = storage[key]
         k = key.to_bytes(32, "big")
         hkey = keccak256(k)
-        batch[PREIMAGE_PREFIX + hkey] = k
+        if key not in known:
+            batch[PREIMAGE_PREFIX + hkey] = k
+            known.add(key)
         if value:
             Trie.put(t, hkey, int_rlp(value))
         else:

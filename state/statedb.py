@@ -45,10 +45,12 @@ MAX_FETCH_ROUNDS = 8  # a key's path is complete after one proof; more rounds me
 
 
 class StateObject:
-    """One account's cached state. `storage` caches current slot values (loaded or written)."""
+    """One account's cached state. `storage` caches current slot values (loaded or written).
+    `hkey` (keccak256 of the address) and `preimaged` (the slots whose key preimage is written)
+    are set by a commit once it has put the preimages in its batch (state/commit.py)."""
 
     __slots__ = ("nonce", "balance", "code_hash", "code", "storage_root", "storage", "dirty_slots",
-                 "trie")
+                 "trie", "hkey", "preimaged")
 
     def __init__(self, nonce: int = 0, balance: int = 0, code_hash: bytes = EMPTY_CODE_HASH,
                  storage_root: bytes = EMPTY_TRIE_ROOT, code: bytes | None = None) -> None:
@@ -60,6 +62,8 @@ class StateObject:
         self.storage: dict[int, int] = {}
         self.dirty_slots: set[int] = set()
         self.trie: SecureTrie | None = None
+        self.hkey: bytes | None = None
+        self.preimaged: set[int] | None = None
 
     def is_empty(self) -> bool:
         """EIP-161: no nonce, no balance, no code."""
