@@ -27,6 +27,7 @@ from pydevnet.vm.gas import (GAS_PER_BLOB, MAX_REFUND_QUOTIENT, MAX_TX_NONCE, PE
                              PER_EMPTY_ACCOUNT_COST)
 from pydevnet.vm.opcodes.system import CALL, CREATE, ERR_COLLISION, create_address
 
+_WARM_ADDRESS = StateDB.warm_address  # the plain one, which warm_up may bypass
 
 _ERROR_NAMES = {  # geth's wording, which clients and tests match on
     OutOfGas: "out of gas", StackUnderflow: "stack underflow", StackOverflow: "stack overflow",
@@ -136,11 +137,24 @@ def apply_authorizations(state: StateDB, block: BlockEnv, tx) -> None:
 
 
 def warm_up(state: StateDB, block: BlockEnv, tx, sender: bytes) -> None:
-    """EIP-2929 starts warm: sender, recipient, precompiles, coinbase (EIP-3651), access list."""
-    for addr in (sender, block.coinbase, *block.spec.precompiles):
-        state.warm_address(addr)
-    if tx.to is not None:
-        state.warm_address(tx.to)
+    """EIP-2929 starts warm: sender, recipient, precompiles, coinbase (EIP-3651), access list.
+
+    The addresses go into the warm set in one update, without undo entries: the warm-up comes
+    before the transaction's first snapshot (its message's), so no revert reaches below it, and
+    begin_tx clears the set. A state that overrides warm_address (to record what is warmed, as
+    eth_createAccessList's does) gets every address through it, in the same order as ever."""
+    if type(state).warm_address is not _WARM_ADDRESS:
+        for addr in (sender, block.coinbase, *block.spec.precompiles):
+            state.warm_address(addr)
+        if tx.to is not None:
+            state.warm_address(tx.to)
+    else:
+        warm = state.warm_addresses
+        warm.update(block.spec.precompiles)  # the fork's addresses: the dict's keys
+        warm.add(sender)
+        warm.add(block.coinbase)
+        if tx.to is not None:
+            warm.add(tx.to)
     for addr, keys in tx.access_list:
         state.warm_address(addr)
         for k in keys:
