@@ -2,7 +2,8 @@
 calls cost a handful of Python frames each), and deadlines that stop Python code mid-execution.
 
 - The writer (`VMWorker`): one thread on which every chain-changing operation runs, one at a time,
-  so the chain needs no locks.
+  so the chain needs no locks. `run_here` lets a short job run on the calling thread (the event
+  loop) instead when the writer has nothing queued or running, still one at a time.
 - Readers (`WorkerPool` of several threads): read-only execution (eth_call, eth_estimateGas,
   eth_createAccessList, debug traces, log queries) on disposable views of committed state, so a
   slow call neither holds the event loop nor queues the writer.
@@ -294,18 +295,36 @@ class WorkerPool:
 
 
 class VMWorker:
-    """The writer: the one thread on which every chain and pool operation runs, one at a time.
-    Work submitted from the writer itself runs inline."""
+    """The writer: the one role under which every chain and pool operation runs, one at a time.
+    A job runs on the writer thread, or, through `run_here`, on the calling thread when the
+    writer has nothing to do (no job queued or running): the run lock keeps them one at a time
+    either way, and the queue's order holds (a job runs here only when none waits). Work
+    submitted from inside a job runs inline."""
 
     def __init__(self) -> None:
+        self._running = threading.Lock()  # held while a job runs, on whichever thread
+        self._counting = threading.Lock()  # guards _waiting
+        self._waiting = 0  # jobs submitted and not yet finished
+        self._here: int | None = None  # the thread running a job through run_here
         self._pool = WorkerPool(1, "kvm-writer")
 
     def on_worker_thread(self) -> bool:
-        return threading.get_ident() in self._pool.idents
+        ident = threading.get_ident()
+        return ident in self._pool.idents or ident == self._here
 
     def submit(self, fn: Callable[..., Any], *args: Any) -> Future:
         """Run fn(*args) on the writer; returns a concurrent.futures.Future."""
-        return self._pool.submit(fn, *args)
+        with self._counting:
+            self._waiting += 1
+        return self._pool.submit(self._job, fn, args)
+
+    def _job(self, fn: Callable[..., Any], args: tuple) -> Any:
+        try:
+            with self._running:
+                return fn(*args)
+        finally:
+            with self._counting:
+                self._waiting -= 1
 
     def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         """Run fn(*args) on the writer and wait (inline when already on the writer)."""
@@ -313,5 +332,23 @@ class VMWorker:
             return fn(*args)
         return self.submit(fn, *args).result()
 
+    def run_here(self, fn: Callable[..., Any], *args: Any) -> tuple[bool, Any]:
+        """(True, fn(*args)) run on this thread as the writer if the writer is idle, without
+        the two thread hand-offs; (False, None) if a job is queued or running. For short jobs
+        only: the calling thread (the event loop) waits for it, and no deadline applies."""
+        with self._counting:
+            if self._waiting or not self._running.acquire(blocking=False):
+                return False, None
+        try:
+            self._here = threading.get_ident()
+            return True, fn(*args)
+        finally:
+            self._here = None
+            self._running.release()
+
     def shutdown(self, grace: float = 1.0) -> bool:
-        return self._pool.shutdown(grace)
+        done = self._pool.shutdown(grace)
+        if done and self._running.acquire(timeout=grace):  # a job running through run_here
+            self._running.release()
+            return True
+        return False
