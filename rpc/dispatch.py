@@ -55,9 +55,17 @@ class Dispatcher:
         self.hub = hub
         self.max_batch = max_batch
         self.dev_methods = dev_methods  # False: rpc.access's dev-only methods are refused
+        self.in_flight = 0  # bodies and messages being answered (on the event loop only)
 
     async def handle_text(self, text: str | bytes, conn=None) -> str | None:
         """The answer to one HTTP body or WebSocket message (None: nothing to send)."""
+        self.in_flight += 1
+        try:
+            return await self._handle_text(text, conn)
+        finally:
+            self.in_flight -= 1
+
+    async def _handle_text(self, text: str | bytes, conn=None) -> str | None:
         payload = fast_loads(text)
         try:
             if payload is NOT_PARSED:
@@ -118,7 +126,7 @@ class Dispatcher:
         if not self.dev_methods and is_dev_only(method.name):
             raise RemoteDevDisabled(name)
         args = method.decode(params)
-        ctx = Ctx(self.devnet, self.hub, conn, namespace)
+        ctx = Ctx(self.devnet, self.hub, conn, namespace, self.in_flight == 1)
         if getattr(self.devnet, "fork", None) is not None and method.name in fork_history.METHODS:
             return await self._forked(ctx, method, args, params)
         return await method.handler(ctx, *args)

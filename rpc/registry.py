@@ -92,15 +92,17 @@ def lookup(name: str) -> tuple[Method, str] | None:
 
 class Ctx:
     """What an adapter sees: the devnet, the subscription hub, the WebSocket connection (None
-    over HTTP) and the namespace the method was called in."""
+    over HTTP), the namespace the method was called in, and whether no other HTTP body or
+    WebSocket message is being answered meanwhile (`alone`)."""
 
-    __slots__ = ("devnet", "hub", "conn", "namespace")
+    __slots__ = ("devnet", "hub", "conn", "namespace", "alone")
 
-    def __init__(self, devnet, hub, conn, namespace: str) -> None:
+    def __init__(self, devnet, hub, conn, namespace: str, alone: bool = False) -> None:
         self.devnet = devnet
         self.hub = hub
         self.conn = conn
         self.namespace = namespace
+        self.alone = alone
 
     async def run(self, fn: Callable[..., Any], *args: Any) -> Any:
         """fn(*args) on the devnet's writer thread, where every chain operation runs in turn."""

@@ -10,6 +10,7 @@ import asyncio
 
 from pydevnet.node.calls import ExecutionFailed, ExecutionReverted, raise_for_result
 from pydevnet.node.queries import LATEST, PENDING
+from pydevnet.node.send_here import send_raw_here
 from pydevnet.rpc import codec, params
 from pydevnet.rpc.codec import hexdata, qty
 from pydevnet.rpc.errors import RPCError
@@ -66,7 +67,14 @@ async def create_access_list(ctx: Ctx, args: CallArgs, ref, overrides) -> dict:
 
 @rpc("eth_sendRawTransaction", codec.data)
 async def send_raw_transaction(ctx: Ctx, raw: bytes) -> str:
-    return hexdata(await ctx.run(ctx.devnet.send_raw_transaction, raw))
+    # A short automined send is mined right here (node/send_here.py) when no other request is
+    # being answered (under concurrent load the loop keeps serving the others while the writer
+    # mines). Over a WebSocket it goes through the writer, so that the connection still gets
+    # the block's notifications before the answer.
+    sent = send_raw_here(ctx.devnet, raw) if ctx.alone and ctx.conn is None else None
+    if sent is None:
+        sent = await ctx.run(ctx.devnet.send_raw_transaction, raw)
+    return hexdata(sent)
 
 
 @rpc("eth_sendTransaction", params.call_args)

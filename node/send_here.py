@@ -1,0 +1,38 @@
+"""An automined eth_sendRawTransaction mined on the calling thread (the event loop) instead of
+the writer thread, when that is short and nothing else waits.
+
+Handing a send to the writer thread and its answer back costs two thread wake-ups, the futures
+between them and the GIL changing hands: about 15 % of a LevelDB transfer's CPU time
+(bench/README.md). A send is run here, as the writer (`VMWorker.run_here`: one job at a time,
+in order, as on the writer thread), only when the writer is idle, the node automines, no other
+transaction is pooled (so the block holds this one alone), it is not a blob transaction (its
+KZG proofs take milliseconds) and its gas limit is at most QUICK_SEND_GAS, which bounds how long
+the loop waits. Otherwise, or if the writer is busy, the caller hands it to the writer as
+before. The checks and errors are `Devnet.submit`'s in both cases, so the answers, the pool's
+queue and the blocks do not depend on where the send ran.
+"""
+from pydevnet.node.miner import MiningMode
+from pydevnet.node.tx.decode import decode_pooled_transaction
+from pydevnet.node.tx.types import BLOB_TX_TYPE, Transaction
+
+# the loop waits while the block is mined: up to this gas limit (a transfer, a token transfer or
+# approval) the interpreter's worst case is about 10-25 ms
+QUICK_SEND_GAS = 100_000
+
+
+def send_raw_here(devnet, raw: bytes) -> bytes | None:
+    """The transaction hash if `raw` was submitted (and automined) on this thread; None if it
+    must go to the writer (devnet.send_raw_transaction). Raises what submitting raises."""
+    if devnet.mining is not MiningMode.AUTO or len(devnet.pool):
+        return None
+    tx, _ = decode_pooled_transaction(raw)
+    if tx.type == BLOB_TX_TYPE or tx.gas_limit > QUICK_SEND_GAS:
+        return None
+    done, tx_hash = devnet.worker.run_here(_submit_alone, devnet, tx)
+    return tx_hash if done else None
+
+
+def _submit_alone(devnet, tx: Transaction) -> bytes | None:
+    if len(devnet.pool):  # looked at again as the writer: only now is the answer sure
+        return None
+    return devnet.submit(tx)
