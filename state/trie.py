@@ -75,9 +75,10 @@ def _commit_node(node: Node, out: dict[bytes, bytes]) -> bytes:
     branch's slots both commits a new child and collects its reference (encode_node's work)."""
     kind = node[0]
     if kind == BRANCH:
-        parts = [b"\x80" if c is None else b"\xa0" + c if type(c) is bytes
+        parts = [c if type(c) is bytes else b"\x80" if c is None
                  else (c[STORED] and c[REF]) or _ref(c, out) for c in node[1:17]]
-        parts.append(rlp_str(node[VALUE]))
+        value = node[VALUE]
+        parts.append(rlp_str(value) if value else b"\x80")
         enc = rlp_list(b"".join(parts))
     elif kind == LEAF:
         enc = rlp_list(leaf_key_rlp(node[1]) + rlp_str(node[2]))
@@ -89,8 +90,11 @@ def _commit_node(node: Node, out: dict[bytes, bytes]) -> bytes:
     if len(enc) >= 32:
         ref = node[REF]
         if ref is None:
-            ref = node[REF] = b"\xa0" + _keccak_256(enc).digest()
-        out[NODE_PREFIX + ref[1:]] = enc
+            digest = _keccak_256(enc).digest()
+            node[REF] = b"\xa0" + digest
+            out[NODE_PREFIX + digest] = enc
+        else:
+            out[NODE_PREFIX + ref[1:]] = enc
     else:
         node[REF] = enc
     node[STORED] = True
@@ -167,10 +171,11 @@ class Trie:
         return node_from_rlp(item, enc if len(enc) < 32 else b"\xa0" + node_hash)
 
     def _child(self, node: Node, slot: int) -> Child:
-        """Child `slot` of `node`, loading it (once: the node keeps it) if it is still a hash."""
+        """Child `slot` of `node`, loading it (once: the node keeps it) if it is still a
+        reference (0xa0 + its hash)."""
         c = node[slot]
         if type(c) is bytes:
-            c = node[slot] = self._load(c)
+            c = node[slot] = self._load(c[1:])
         return c
 
     def _loaded_root(self) -> Node | None:
@@ -359,11 +364,11 @@ class Trie:
             enc = ref
         else:
             enc = _commit_node(root, out)
-        if len(enc) >= 32:
-            root_hash = node_ref(root)[1:]
+        if len(enc) >= 32:  # _commit_node stored it under its hash
+            root_hash = root[REF][1:]
         else:  # the root is always hashed and stored, even when short
             root_hash = keccak256(enc)
-        out[NODE_PREFIX + root_hash] = enc
+            out[NODE_PREFIX + root_hash] = enc
         if batch is None:
             self._store.write_batch(out)
         return root_hash
@@ -400,17 +405,18 @@ class Trie:
         on `key`'s path (the sibling a deletion's collapse needs), else None. `key` is raw:
         a SecureTrie's caller passes the hashed key."""
         path, node, pos = nibbles(key), self._root, 0
+        ref = b"\xa0" + node_hash  # how a parent holds a child not loaded yet
         while type(node) is list:
             kind = node[0]
             if kind == BRANCH:
                 for nib in range(16):
-                    if node[1 + nib] == node_hash:
+                    if node[1 + nib] == ref:
                         return path[:pos] + bytes((nib,))
                 if pos == len(path):
                     return None
                 node, pos = node[1 + path[pos]], pos + 1
             elif kind == EXT:
-                if node[2] == node_hash:
+                if node[2] == ref:
                     return path[:pos] + node[1]
                 pos += len(node[1])
                 node = node[2]

@@ -9,7 +9,8 @@ In memory a node is a plain list, tagged by its first element, with two cache sl
     branch     [BRANCH, child0, ..., child15, value, ref, stored]
 
 `path` is a `bytes` of nibbles (one nibble per byte, values 0..15). A child slot holds None (empty),
-a list (a node in memory) or a 32-byte `bytes` (the hash of a stored node not loaded yet).
+a list (a node in memory) or a 33-byte `bytes`: the reference 0xa0 + hash of a stored node not
+loaded yet, as its parent's RLP embeds it (so encoding the parent takes it as it is).
 
 Nodes are immutable once built: an update copies the path from the root down (so a copied trie is
 O(1) and cached encodings never go stale). The exceptions are invisible to readers: a hash child is
@@ -155,7 +156,7 @@ def child_ref(c: Child) -> bytes:
     if c is None:
         return b"\x80"
     if type(c) is bytes:
-        return b"\xa0" + c
+        return c
     return c[REF] or node_ref(c)
 
 
@@ -163,7 +164,7 @@ def encode_node(node: Node) -> bytes:
     """The node's RLP; children contribute their (cached) references."""
     kind = node[0]
     if kind == BRANCH:
-        parts = [b"\x80" if c is None else (b"\xa0" + c if type(c) is bytes else c[REF] or node_ref(c))
+        parts = [c if type(c) is bytes else b"\x80" if c is None else c[REF] or node_ref(c)
                  for c in node[1:17]]
         parts.append(rlp_str(node[VALUE]))
         return rlp_list(b"".join(parts))
@@ -188,7 +189,7 @@ def _child_from_rlp(item: bytes | list) -> Child:
     if not item:
         return None
     if len(item) == 32:
-        return item
+        return b"\xa0" + item
     raise BadNode(f"child reference of {len(item)} bytes")
 
 

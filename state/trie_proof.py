@@ -28,7 +28,7 @@ def _load(db: dict[bytes, bytes], node_hash: bytes) -> Node:
 
 
 def _resolve(db: dict[bytes, bytes], child: Child) -> Node:
-    return _load(db, child) if type(child) is bytes else child
+    return _load(db, child[1:]) if type(child) is bytes else child  # 0xa0 + hash
 
 
 def verify_proof(root: bytes, key: bytes, proof: list[bytes]) -> bytes | None:
