@@ -39,10 +39,11 @@ always synced.
 """
 from typing import Iterator
 
-from pydevnet.state.rlp import decode, decode_int, encode
+from pydevnet.state.rlp import decode, decode_int, encode, int_to_be
 from pydevnet.state.statedb import CODE_PREFIX, PREIMAGE_PREFIX
 from pydevnet.state.store import KVStore
 from pydevnet.state.trie import NODE_PREFIX
+from pydevnet.state.trie_nodes import rlp_list, rlp_str
 from pydevnet.node.chain.blocks import Block, Header, Receipt
 from pydevnet.node.chain import log_index
 from pydevnet.node.chain.log_index import P_LOG_ADDRESS, P_LOG_TOPIC, LogIndex
@@ -82,6 +83,19 @@ class LayoutError(Exception):
 
 def _num(n: int) -> bytes:
     return n.to_bytes(8, "big")
+
+
+def _lookup_rlp(number: int, index: int) -> bytes:
+    """encode([number, index]) without the generic encoder's dispatch."""
+    return rlp_list(rlp_str(int_to_be(number)) + rlp_str(int_to_be(index)))
+
+
+def receipts_rlp(receipts: list[Receipt]) -> bytes:
+    """encode([r.to_record() for r in receipts]), the ints and byte strings of each record
+    encoded directly, its lists (the logs) by the generic encoder."""
+    return rlp_list(b"".join([rlp_list(b"".join([
+        rlp_str(int_to_be(v)) if type(v) is int else rlp_str(v) if type(v) is bytes
+        else encode(v) for v in r.to_record()])) for r in receipts]))
 
 
 class ChainDB:
@@ -207,10 +221,10 @@ class ChainDB:
         h = block.hash
         batch[P_HEADER + h] = block.header.encode()
         batch[P_BODY + h] = block.body_encoding()
-        batch[P_RECEIPTS + h] = encode([r.to_record() for r in receipts])
+        batch[P_RECEIPTS + h] = receipts_rlp(receipts)
         batch[P_NUMBER + _num(block.number)] = h
         for i, tx in enumerate(block.transactions):
-            batch[P_LOOKUP + tx.hash] = encode([block.number, i])
+            batch[P_LOOKUP + tx.hash] = _lookup_rlp(block.number, i)
             deletes.append(P_POOL + tx.hash)
             if tx.impersonated:
                 batch[P_IMPERSONATED + tx.hash] = tx.sender
