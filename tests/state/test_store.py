@@ -56,6 +56,10 @@ def test_write_batch_is_all_or_nothing(store: KVStore) -> None:
     with pytest.raises(TypeError):
         store.write_batch({b"c": b"1"}, deletes=["not bytes"])  # type: ignore[list-item]
     assert store.get(b"c") is None
+    for bad in ({b"d": b"1", b"e": bytearray(b"2")}, {b"d": b"1", "e": b"2"}):  # a dict batch
+        with pytest.raises(TypeError):
+            store.write_batch(bad)  # type: ignore[arg-type]
+        assert store.get(b"d") is None
 
 
 def test_iterate_in_key_order_with_prefix(store: KVStore) -> None:
