@@ -1,8 +1,8 @@
 """eth_sendRawTransaction's short path (node/send_here.py): over HTTP, an automined
 send with a gas limit up to QUICK_SEND_GAS and nothing else pooled is mined on the event loop
 when the writer is idle and no other request is being answered; a larger gas limit, a pooled
-transaction, a busy writer, another request in flight or a WebSocket send goes through the
-writer thread. Either way the answers, the pool's nonce-gap queue and the blocks are the same."""
+transaction, a busy writer, another request in flight, a WebSocket send or a forked chain goes
+through the writer thread. Either way the answers, the pool's nonce-gap queue and the blocks are the same."""
 import asyncio
 import json
 import threading
@@ -11,8 +11,12 @@ import time
 import aiohttp
 import pytest
 
+from pydevnet.node.config import Genesis
+from pydevnet.node.devnet import Devnet
+from pydevnet.node.fork.point import open_fork
 from pydevnet.node.send_here import QUICK_SEND_GAS
 from pydevnet.rpc.server import DISPATCHER
+from pydevnet.state.store import MemoryStore
 from tests.raw_http import request, rpc_body
 from tests.rpc.helpers import ServerThread, keys, make_devnet, signed
 
@@ -143,3 +147,19 @@ def test_another_request_in_flight_sends_it_through_the_writer(server):
         release.set()
         waiting.join(30)
     assert _receipt_status(server, answer["result"]) == "0x1"
+
+
+def test_a_forked_chain_sends_through_the_writer(server):
+    """A fork's state may come over the network (blocking requests): never on the loop."""
+    store = MemoryStore()
+    fork = open_fork(store, server.url, None, 1, 30.0)
+    genesis = Genesis()
+    genesis.chain_id = fork.remote_chain_id
+    forked = ServerThread(Devnet(store, genesis, fork=fork))
+    try:
+        blocks = _watch_blocks(forked)
+        answer = _send(forked, signed(keys(forked.devnet)[0], 0, to=_recipient(forked), value=1))
+        assert _receipt_status(forked, answer["result"]) == "0x1"
+        assert blocks == ["kvm-writer-0"]
+    finally:
+        forked.stop()
