@@ -7,8 +7,9 @@ between them and the GIL changing hands: about 15 % of a LevelDB transfer's CPU 
 in order, as on the writer thread), only when the writer is idle, the node automines, no other
 transaction is pooled (so the block holds this one alone), it is not a blob transaction (its
 KZG proofs take milliseconds), its gas limit is at most QUICK_SEND_GAS, which bounds how long
-the loop waits, and the chain is not a fork (whose state may come over the network, in
-node/fork/remote.py's blocking requests). Otherwise, or if the writer is busy, the caller hands it to the writer as
+the loop waits, the chain is not a fork (whose state may come over the network, in
+node/fork/remote.py's blocking requests) and blocks are not written with --fsync (a disk flush
+each, which the writer thread waits for while the loop runs on). Otherwise, or if the writer is busy, the caller hands it to the writer as
 before. The checks and errors are `Devnet.submit`'s in both cases, so the answers, the pool's
 queue and the blocks do not depend on where the send ran.
 """
@@ -24,7 +25,8 @@ QUICK_SEND_GAS = 100_000
 def send_raw_here(devnet, raw: bytes) -> bytes | None:
     """The transaction hash if `raw` was submitted (and automined) on this thread; None if it
     must go to the writer (devnet.send_raw_transaction). Raises what submitting raises."""
-    if devnet.mining is not MiningMode.AUTO or len(devnet.pool) or devnet.fork is not None:
+    if devnet.mining is not MiningMode.AUTO or len(devnet.pool) or devnet.fork is not None \
+            or getattr(devnet.store, "fsync", False):
         return None
     tx, _ = decode_pooled_transaction(raw)
     if tx.type == BLOB_TX_TYPE or tx.gas_limit > QUICK_SEND_GAS:

@@ -1,8 +1,8 @@
 """eth_sendRawTransaction's short path (node/send_here.py): over HTTP, an automined
 send with a gas limit up to QUICK_SEND_GAS and nothing else pooled is mined on the event loop
 when the writer is idle and no other request is being answered; a larger gas limit, a pooled
-transaction, a busy writer, another request in flight, a WebSocket send or a forked chain goes
-through the writer thread. Either way the answers, the pool's nonce-gap queue and the blocks are the same."""
+transaction, a busy writer, another request in flight, a WebSocket send, a forked chain or
+--fsync goes through the writer thread. Either way the answers, the pool's nonce-gap queue and the blocks are the same."""
 import asyncio
 import json
 import threading
@@ -16,7 +16,7 @@ from pydevnet.node.devnet import Devnet
 from pydevnet.node.fork.point import open_fork
 from pydevnet.node.send_here import QUICK_SEND_GAS
 from pydevnet.rpc.server import DISPATCHER
-from pydevnet.state.store import MemoryStore
+from pydevnet.state.store import LevelDBStore, MemoryStore
 from tests.raw_http import request, rpc_body
 from tests.rpc.helpers import ServerThread, keys, make_devnet, signed
 
@@ -163,3 +163,16 @@ def test_a_forked_chain_sends_through_the_writer(server):
         assert blocks == ["kvm-writer-0"]
     finally:
         forked.stop()
+
+
+def test_fsync_sends_through_the_writer(tmp_path):
+    """--fsync: every block waits for a disk flush, which must not hold the loop."""
+    running = ServerThread(Devnet(LevelDBStore(str(tmp_path / "db"), fsync=True), Genesis()))
+    try:
+        blocks = _watch_blocks(running)
+        answer = _send(running, signed(keys(running.devnet)[0], 0, to=_recipient(running),
+                                       value=1))
+        assert _receipt_status(running, answer["result"]) == "0x1"
+        assert blocks == ["kvm-writer-0"]
+    finally:
+        running.stop()
