@@ -143,7 +143,11 @@ def revert_reason(data: bytes) -> str | None:
 
 
 def apply_overrides(state: StateDB, overrides: dict[bytes, StateOverride] | None) -> None:
-    for addr, o in (overrides or {}).items():
+    """Write `overrides` into `state` and start a clean transaction scope on it; without any,
+    the state is left as it is (every caller passes a fresh view, or one whose scope is clean)."""
+    if not overrides:
+        return
+    for addr, o in overrides.items():
         if o.balance is not None:
             state.set_balance(addr, o.balance)
         if o.nonce is not None:
@@ -244,8 +248,7 @@ def execute_call(state: StateDB, env: BlockEnv, req: CallRequest, gas_cap: int,
         state.sub_balance(sender, gas * price)
     nonce = state.get_nonce(sender)
     state.increment_nonce(sender)
-    tx_view = _TxView(req)
-    warm_up(state, env, tx_view, sender)
+    warm_up(state, env, req, sender)  # reads .to and .access_list, which a request has
     txenv = TxEnv(sender, price, tuple(req.blob_versioned_hashes), tracer)
     created = None
     if req.to is None:
@@ -269,16 +272,6 @@ def execute_call(state: StateDB, env: BlockEnv, req: CallRequest, gas_cap: int,
     used -= min(used // MAX_REFUND_QUOTIENT, max(state.refund, 0))
     used = max(used, floor)
     return CallResult(ok, out, used, err, list(state.logs), created if ok else None)
-
-
-class _TxView:
-    """The two fields of a transaction that warm_up reads."""
-
-    __slots__ = ("to", "access_list")
-
-    def __init__(self, req: CallRequest) -> None:
-        self.to = req.to
-        self.access_list = req.access_list
 
 
 def raise_for_result(result: CallResult) -> None:

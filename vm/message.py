@@ -63,8 +63,7 @@ def call(st, block: BlockEnv, tx: TxEnv, caller: bytes, target: bytes, code_addr
         if block.console is not None and data:  # only calls to empty accounts pay this test
             block.console(code_address, data)
         return True, gas, b"", None
-    f = Frame(st, block, tx, caller=caller, address=target, value=value, data=data, code=code,
-              gas=gas, depth=depth, is_static=is_static)
+    f = Frame(st, block, tx, caller, target, value, data, code, gas, depth, is_static)
     interpreter.execute(f)
     if f.error is not None:
         st.revert(snap)
@@ -83,8 +82,7 @@ def create(st, block: BlockEnv, tx: TxEnv, caller: bytes, address: bytes, value:
     # Initcode runs once: analysed outside the cache, and freed with this call. `a` keeps the
     # analysis alive while the frame runs (vm/jit patches compiled units in through it).
     a = analyse_uncached(initcode, block.spec)
-    f = Frame(st, block, tx, caller=caller, address=address, value=value, data=b"",
-              code=initcode, gas=gas, depth=depth, is_static=False, analysis=a)
+    f = Frame(st, block, tx, caller, address, value, b"", initcode, gas, depth, False, a)
     interpreter.execute(f)
     if f.error is not None:
         st.revert(snap)
