@@ -80,7 +80,13 @@ class Dispatcher:
             if len(payload) > self.max_batch:
                 return dumps(error_response(None, InvalidRequest(
                     f"batch too large: {len(payload)} requests, at most {self.max_batch}")))
-            answers = [await self.handle_one(msg, conn) for msg in payload]
+            # counted twice meanwhile: its requests are never `alone`, so its sends go through
+            # the writer and the loop gets a turn at each (as it does between requests)
+            self.in_flight += 1
+            try:
+                answers = [await self.handle_one(msg, conn) for msg in payload]
+            finally:
+                self.in_flight -= 1
             texts = [_encode(a) for a in answers if a is not None]
             return "[" + ",".join(texts) + "]" if texts else None
         answer = await self.handle_one(payload, conn)

@@ -92,8 +92,8 @@ def lookup(name: str) -> tuple[Method, str] | None:
 
 class Ctx:
     """What an adapter sees: the devnet, the subscription hub, the WebSocket connection (None
-    over HTTP), the namespace the method was called in, and whether no other HTTP body or
-    WebSocket message is being answered meanwhile (`alone`)."""
+    over HTTP), the namespace the method was called in, and whether it is a single request
+    while no other HTTP body or WebSocket message is being answered (`alone`)."""
 
     __slots__ = ("devnet", "hub", "conn", "namespace", "alone")
 

@@ -1,8 +1,8 @@
 """eth_sendRawTransaction's short path (node/send_here.py): over HTTP, an automined
 send with a gas limit up to QUICK_SEND_GAS and nothing else pooled is mined on the event loop
 when the writer is idle and no other request is being answered; a larger gas limit, a pooled
-transaction, a busy writer, another request in flight, a WebSocket send, a forked chain or
---fsync goes through the writer thread. Either way the answers, the pool's nonce-gap queue and the blocks are the same."""
+transaction, a busy writer, another request in flight, a batch, a WebSocket send, a forked
+chain or --fsync goes through the writer thread. Either way the answers, the pool's nonce-gap queue and the blocks are the same."""
 import asyncio
 import json
 import threading
@@ -176,3 +176,16 @@ def test_fsync_sends_through_the_writer(tmp_path):
         assert blocks == ["kvm-writer-0"]
     finally:
         running.stop()
+
+
+def test_a_batch_sends_through_the_writer(server):
+    """The loop gets a turn between a batch's sends, as between separate requests."""
+    blocks = _watch_blocks(server)
+    key, to = keys(server.devnet)[0], _recipient(server)
+    batch = [rpc_body("eth_sendRawTransaction", signed(key, n, to=to, value=1), rid=n)
+             for n in range(2)]
+    status, _, body = request(server.port, body=batch)
+    assert status == 200
+    for answer in json.loads(body):
+        assert _receipt_status(server, answer["result"]) == "0x1"
+    assert blocks == ["kvm-writer-0"] * 2
