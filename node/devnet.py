@@ -314,7 +314,7 @@ class Devnet(Queries, Tracing, ParityTracing, Otterscan, DevState, DevChain, Dev
             head = self.chain.head
             return head, self.chain.env_for(head)
         header = self.require_header(ref)
-        return header, self.chain.env_of(header)
+        return header, self.read_cache.env_of(self.chain, header)
 
     @property
     def call_gas_cap(self) -> int:

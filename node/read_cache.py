@@ -10,6 +10,10 @@ depends only on content hashes, so it can be kept across views without any inval
 - storage values by (storage root, slot): a storage root names its slots' values forever;
 - code by code hash.
 
+Besides, `env_of` keeps the block environment of the last header a call ran at (the head,
+mostly): chain.env_of derives it anew (a BlockEnv, EIP-4844's blob base fee) and calls only
+read it.
+
 A view builds its own StateObject from the shared fields, so what a call writes (its nonce and
 fee, state overrides, SSTOREs) stays in its view. The tables are bounded: past their size they
 start over. Dict reads and writes are atomic under the GIL, so readers and the loop share them.
@@ -18,6 +22,7 @@ from __future__ import annotations
 
 from pydevnet.state.statedb import StateDB, StateObject
 from pydevnet.state.store import KVStore
+from pydevnet.vm.frame import BlockEnv
 
 MAX_SLOTS = 200_000  # storage values kept
 MAX_CODES = 2_048  # contract codes kept
@@ -31,6 +36,19 @@ class ReadCache:
         self._accounts: tuple[bytes | None, dict] = (None, {})
         self.slots: dict[tuple[bytes, int], int] = {}
         self.codes: dict[bytes, bytes] = {}
+        self._env: tuple = (None, None, None, None)  # (chain, header, chain id, its BlockEnv)
+
+    def env_of(self, chain, header) -> BlockEnv:
+        """chain.env_of(header), the same object again while the chain, the header object (a
+        mined header is never changed) and the chain id are the ones it was made for. Callers
+        must not change it (a simulation that overrides block fields builds its own)."""
+        known_chain, known_header, chain_id, env = self._env
+        if known_header is header and known_chain is chain \
+                and chain_id == chain.genesis.chain_id and env.spec is chain.spec:
+            return env
+        env = chain.env_of(header)
+        self._env = (chain, header, env.chain_id, env)  # one assignment: readers share it
+        return env
 
     def accounts_at(self, root: bytes) -> dict[bytes, tuple | None]:
         known, table = self._accounts

@@ -88,3 +88,37 @@ def test_the_tables_are_bounded(tmp_path) -> None:
         assert _words(d) == (8, 0)  # another root: the head's table, not the one above
     finally:
         d.shutdown()
+
+
+BLOCK_INFO = bytes.fromhex("c3" * 20)  # returns NUMBER, TIMESTAMP, CHAINID, BASEFEE
+BLOCK_INFO_CODE = asm("NUMBER", 0, "MSTORE", "TIMESTAMP", 0x20, "MSTORE", "CHAINID", 0x40,
+                      "MSTORE", "BASEFEE", 0x60, "MSTORE", 0x80, 0, "RETURN")
+
+
+def _block_info(d, ref=LATEST) -> tuple[int, ...]:
+    r = d.call(CallRequest(to=BLOCK_INFO), ref)
+    assert r.success, r.error
+    return tuple(int.from_bytes(r.output[i:i + 32], "big") for i in range(0, 128, 32))
+
+
+def test_calls_see_the_environment_of_their_block(tmp_path) -> None:
+    """The block environment kept for the head is the head's, and made again for another
+    block, a new head, a new chain id."""
+    g = Genesis()
+    g.alloc[BLOCK_INFO] = AllocAccount(code=BLOCK_INFO_CODE)
+    d = make_devnet(tmp_path / "data", genesis=g)
+    try:
+        def expected(n: int) -> tuple[int, ...]:
+            h = d.chain.header_by_number(n)
+            return n, h.timestamp, d.genesis.chain_id, h.base_fee
+        assert _block_info(d) == _block_info(d) == expected(0)
+        assert d.read_cache.env_of(d.chain, d.chain.head) is \
+            d.read_cache.env_of(d.chain, d.chain.head)
+        run(d, d.mine_blocks, 2)
+        assert _block_info(d) == expected(2)
+        assert _block_info(d, 1) == expected(1)
+        assert _block_info(d) == expected(2)
+        run(d, d.set_chain_id, 4242)
+        assert _block_info(d)[2] == 4242
+    finally:
+        d.shutdown()

@@ -2,16 +2,18 @@
 successful, reverted and out-of-gas transactions (TxResult), intrinsic gas (EIP-2028, EIP-2930,
 EIP-3860), the coinbase touch (EIP-158) and every validity error, each raised before the state
 changes at all (the committed root stays the same)."""
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
 from pydevnet.node.tx import errors
 from pydevnet.node.chain.fees import EthereumFees
-from pydevnet.node.chain.transition import apply_transaction
+from pydevnet.node.chain.transition import apply_transaction, warm_up
 from pydevnet.state.statedb import StateDB
 from tests.vm.asm import (CHAIN_ID, COINBASE, CONTRACT, SENDER, address, asm, block_env,
                           new_state, sign, transact)
+from pydevnet.vm.forks import spec_for
 from pydevnet.vm.opcodes.system import create_address
 
 TO = address(0x70)
@@ -152,3 +154,34 @@ def test_unknown_sender_has_no_funds() -> None:
     st = new_state()
     with pytest.raises(errors.InsufficientFunds):
         apply_transaction(st, block_env(), sign(b"\x07" * 32, to=TO), SENDER, EthereumFees())
+
+
+class _Recording(StateDB):
+    """Records every warm_address call, as eth_createAccessList's state does."""
+
+    def __init__(self) -> None:
+        super().__init__(new_state({}).store)
+        self.seen: list[bytes] = []
+
+    def warm_address(self, addr: bytes) -> bool:
+        self.seen.append(addr)
+        return super().warm_address(addr)
+
+
+@pytest.mark.parametrize("fork", ["cancun", "prague", "osaka"])
+def test_eip2929_warm_up_sets_the_same_warm_addresses_either_way(fork: str) -> None:
+    """warm_up's one-update path (a plain StateDB) and its per-address path (a state that
+    overrides warm_address) leave the same warm sets: sender, coinbase, recipient, the fork's
+    precompiles, the access list (EIP-2929/2930, EIP-3651)."""
+    env = block_env(spec=spec_for(fork))
+    other = address(0x71)
+    tx = SimpleNamespace(to=TO, access_list=((other, (1, 2)), (TO, ())))
+    plain, recording = new_state({}), _Recording()
+    for st in (plain, recording):
+        st.begin_tx()
+        warm_up(st, env, tx, SENDER)
+    expected = {SENDER, COINBASE, TO, other, *env.spec.precompiles}
+    assert plain.warm_addresses == recording.warm_addresses == expected
+    assert plain.warm_slots == recording.warm_slots == {(other, 1), (other, 2)}
+    assert recording.seen == [SENDER, COINBASE, *env.spec.precompiles, TO, other, TO]
+    assert len(env.spec.precompiles) == {"cancun": 10, "prague": 17, "osaka": 18}[fork]
