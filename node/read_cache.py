@@ -82,6 +82,15 @@ class CachedView(StateDB):
         obj = self._objs[addr] = None if fields is None else StateObject(*fields)
         return obj
 
+    def get_storage(self, addr: bytes, key: int) -> int:
+        """StateDB.get_storage without raising KeyError for a slot this view has not read yet
+        (most of a call's reads: ~0.5 us each). Slot values are ints, never None."""
+        obj = self._obj(addr)
+        if obj is None:
+            return 0
+        value = obj.storage.get(key)
+        return self._load_slot(obj, key, addr) if value is None else value
+
     def _load_slot(self, obj: StateObject, key: int, addr: bytes) -> int:
         slots = self._cache.slots
         k = (obj.storage_root, key)
