@@ -2,7 +2,9 @@
 filters and the mining mode (node/miner.py), and it validates, pools and mines transactions.
 
 Threads (node/workers.py): every public method that changes the chain, the pool, filters or dev
-settings runs on the writer (`devnet.worker.run(...)`), one at a time. The read-only executions
+settings runs on the writer (`devnet.worker.run(...)`), one at a time; a short automined
+eth_sendRawTransaction over HTTP may run as the writer on the event loop instead, when nothing
+else is in flight (node/send_here.py, `VMWorker.run_here`). The read-only executions
 (call, estimate, access_list, the trace_* and log queries) may run on a reader instead
 (`devnet.execute(...)`), on disposable views of committed state and under the --rpc-timeout
 deadline, so a heavy eth_call holds neither the writer nor the event loop. Calls are capped at
