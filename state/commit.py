@@ -10,8 +10,9 @@ into the accounts. A preimage goes into the batch the first time its StateObject
 (the object then keeps the hashed address, `hkey`, and the slots done, `preimaged`), not at every
 block: the records are content-addressed and never deleted. That holds only because a state
 whose batch was not written is thrown away with its objects (node/chain/chain.py drops its head
-state on a failed write, as it must for the trie nodes marked stored). Accounts and slot values are RLP-encoded here directly (state/account.py's
-encoders without the generic encoder's dispatch: the same bytes).
+state on a failed write, as it must for the trie nodes marked stored). Accounts and slot values
+are RLP-encoded here directly (state/account.py's encoders without the generic encoder's
+dispatch: the same bytes).
 """
 from __future__ import annotations
 

@@ -63,20 +63,15 @@ def _merge(prefix: bytes, child: Node) -> Node:
     return new_ext(prefix, child)
 
 
-def _ref(child: Node, out: dict[bytes, bytes]) -> bytes:
-    """A child node's reference, committing it first if it is new."""
-    if not child[STORED]:
-        _commit_node(child, out)
-    return child[REF] or node_ref(child)
-
-
 def _commit_node(node: Node, out: dict[bytes, bytes]) -> bytes:
-    """Commit the unstored children of `node`, then `node`; return its RLP. One pass over a
-    branch's slots both commits a new child and collects its reference (encode_node's work)."""
+    """Commit the unstored children of `node`, then `node`; return its reference (what a parent
+    embeds: its RLP if shorter than 32 bytes, else 0xa0 + its hash). One pass over a branch's
+    slots both commits a new child and collects its reference (encode_node's work)."""
     kind = node[0]
     if kind == BRANCH:
         parts = [c if type(c) is bytes else b"\x80" if c is None
-                 else (c[STORED] and c[REF]) or _ref(c, out) for c in node[1:17]]
+                 else (c[STORED] and c[REF]) or (node_ref(c) if c[STORED] else _commit_node(c, out))
+                 for c in node[1:17]]
         value = node[VALUE]
         parts.append(rlp_str(value) if value else b"\x80")
         enc = rlp_list(b"".join(parts))
@@ -87,18 +82,18 @@ def _commit_node(node: Node, out: dict[bytes, bytes]) -> bytes:
         if type(c) is list and not c[STORED]:
             _commit_node(c, out)
         enc = encode_node(node)
-    if len(enc) >= 32:
-        ref = node[REF]
-        if ref is None:
-            digest = _keccak_256(enc).digest()
-            node[REF] = b"\xa0" + digest
-            out[NODE_PREFIX + digest] = enc
-        else:
-            out[NODE_PREFIX + ref[1:]] = enc
-    else:
-        node[REF] = enc
     node[STORED] = True
-    return enc
+    if len(enc) < 32:
+        node[REF] = enc
+        return enc
+    ref = node[REF]
+    if ref is None:
+        digest = _keccak_256(enc).digest()
+        ref = node[REF] = b"\xa0" + digest
+        out[NODE_PREFIX + digest] = enc
+    else:
+        out[NODE_PREFIX + ref[1:]] = enc
+    return ref
 
 
 class Trie:
@@ -361,14 +356,13 @@ class Trie:
             ref = node_ref(root)
             if len(ref) == 33:  # unchanged since it was loaded or committed
                 return ref[1:]
-            enc = ref
         else:
-            enc = _commit_node(root, out)
-        if len(enc) >= 32:  # _commit_node stored it under its hash
-            root_hash = root[REF][1:]
-        else:  # the root is always hashed and stored, even when short
-            root_hash = keccak256(enc)
-            out[NODE_PREFIX + root_hash] = enc
+            ref = _commit_node(root, out)
+        if len(ref) == 33:  # a hash reference: _commit_node stored the node under it
+            root_hash = ref[1:]
+        else:  # the root is always hashed and stored, even when short (ref is its RLP)
+            root_hash = keccak256(ref)
+            out[NODE_PREFIX + root_hash] = ref
         if batch is None:
             self._store.write_batch(out)
         return root_hash
