@@ -316,13 +316,21 @@ class VMWorker:
         """Run fn(*args) on the writer; returns a concurrent.futures.Future."""
         with self._counting:
             self._waiting += 1
-        return self._pool.submit(self._job, fn, args)
+        fut = self._pool.submit(self._job, fn, args)
+        fut.add_done_callback(self._cancelled)
+        return fut
 
     def _job(self, fn: Callable[..., Any], args: tuple) -> Any:
         try:
             with self._running:
                 return fn(*args)
-        finally:
+        finally:  # before its future completes: whoever waits on it finds the count down
+            with self._counting:
+                self._waiting -= 1
+
+    def _cancelled(self, fut: Future) -> None:
+        """A job cancelled before it ran (its waiter went away) never reaches _job."""
+        if fut.cancelled():
             with self._counting:
                 self._waiting -= 1
 

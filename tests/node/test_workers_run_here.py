@@ -57,6 +57,17 @@ def test_a_busy_or_queued_writer_refuses_and_keeps_the_order(worker) -> None:
     assert order == ["queued", "here"]
 
 
+def test_a_job_cancelled_before_it_ran_leaves_the_writer_free(worker) -> None:
+    started, release = threading.Event(), threading.Event()
+    held = worker.submit(lambda: (started.set(), release.wait(30)))
+    assert started.wait(30)
+    assert worker.submit(sum, [1]).cancel()  # still queued: it never runs
+    release.set()
+    held.result(timeout=30)
+    assert worker.submit(sum, [2]).result(timeout=30) == 2  # the queue is past it
+    assert worker.run_here(sum, [3]) == (True, 3)
+
+
 def test_errors_propagate_and_leave_the_writer_free(worker) -> None:
     with pytest.raises(ZeroDivisionError):
         worker.run_here(divmod, 1, 0)
