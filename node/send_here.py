@@ -11,7 +11,9 @@ the loop waits, the chain is not a fork (whose state may come over the network, 
 node/fork/remote.py's blocking requests) and blocks are not written with --fsync (a disk flush
 each, which the writer thread waits for while the loop runs on). Otherwise, or if the writer is busy, the caller hands it to the writer as
 before. The checks and errors are `Devnet.submit`'s in both cases, so the answers, the pool's
-queue and the blocks do not depend on where the send ran.
+queue and the blocks do not depend on where the send ran. One order does: a send mined here is
+answered before the loop passes the block's newHeads/logs notifications to WebSocket
+subscribers (on another connection; the writer's blocks posted them before its answer).
 """
 from pydevnet.node.miner import MiningMode
 from pydevnet.node.tx.decode import decode_pooled_transaction
