@@ -101,8 +101,11 @@ def hp_decode(data: bytes) -> tuple[bytes, bool]:
 # rlp(hex-prefix(path)) of recently encoded leaf paths: a changed account or slot keeps its path
 # while its value changes, so each commit would encode the same paths again. Bounded: cleared
 # when full (a leaf path is at most 65 bytes and its entry about 200 bytes with the dict's share).
+# Small enough to be full within the first blocks: at 20,000 it kept growing for 15,000 automined
+# blocks (the system contracts' ring buffers' slots), 3-4 MiB past any warm-up, and the paths
+# written often (the accounts of a block's transactions) stay in it anyway.
 _LEAF_KEYS: dict[bytes, bytes] = {}
-_LEAF_KEYS_MAX = 20_000
+_LEAF_KEYS_MAX = 4_096
 
 
 def leaf_key_rlp(path: bytes) -> bytes:
