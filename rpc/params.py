@@ -74,13 +74,35 @@ def _number(bits: int = codec.UINT256_BITS) -> Callable[[Any], int]:
 _U256, _U64 = _number(), _number(codec.UINT64_BITS)
 
 
-def call_args(v: Any) -> CallArgs:
-    obj = _object(v, "transaction object")
+# the keys of the common call object (a web3 library's eth_call): call_args decodes only these
+_COMMON_CALL_KEYS = frozenset(("to", "data", "input", "from", "gas", "value"))
+
+
+def _call_data(obj: dict) -> bytes:
+    """The call data: "input", or "data" (geth's older name); both only if equal."""
     data = _field(obj, "data", codec.data)
     inp = _field(obj, "input", codec.data)
     if data is not None and inp is not None and data != inp:
         raise ParamError('both "data" and "input" are set and not equal. Please use "input" '
                          "to pass transaction call data")
+    return inp if inp is not None else (data or b"")
+
+
+def _common_call_args(obj: dict) -> CallArgs:
+    """call_args of an object with no key beyond _COMMON_CALL_KEYS: the same checks, in the
+    same order, without looking up the fields it cannot hold."""
+    data = _call_data(obj)
+    sender = _field(obj, "from", codec.address)
+    req = CallRequest(sender, _field(obj, "to", codec.address), _field(obj, "gas", _U64),
+                      value=_field(obj, "value", _U256, 0), data=data)
+    return CallArgs(req, None, sender is not None)
+
+
+def call_args(v: Any) -> CallArgs:
+    obj = _object(v, "transaction object")
+    if _COMMON_CALL_KEYS.issuperset(obj):
+        return _common_call_args(obj)
+    data = _call_data(obj)
     gas_price = _field(obj, "gasPrice", _U256)
     max_fee = _field(obj, "maxFeePerGas", _U256)
     tip = _field(obj, "maxPriorityFeePerGas", _U256)
@@ -101,7 +123,7 @@ def call_args(v: Any) -> CallArgs:
         sender=_field(obj, "from", codec.address), to=_field(obj, "to", codec.address),
         gas=_field(obj, "gas", _U64), gas_price=gas_price, max_fee_per_gas=max_fee,
         max_priority_fee_per_gas=tip, value=_field(obj, "value", _U256, 0),
-        data=inp if inp is not None else (data or b""),
+        data=data,
         access_list=_field(obj, "accessList", access_list, ()),
         nonce=_field(obj, "nonce", _U64), authorization_list=auths or (),
         tx_type=SET_CODE_TX_TYPE if auths is not None else tx_type)  # [] too: refused later
