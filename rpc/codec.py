@@ -219,26 +219,45 @@ def dumps(obj: Any) -> str:
     return json.dumps(obj, separators=(",", ":"), allow_nan=False)
 
 
-# an integer literal of 19 or more digits in an object or array: orjson reads one beyond 64 bits
-# as a float, `json` as the exact integer (or, past Python's digit limit, parse_int's infinity).
-# (A bare top-level number is no request either way.)
+NOT_PARSED = object()
+# an integer literal of 19 or more digits in an object or array (orjson reads one beyond 64
+# bits as a float); a bare top-level number is no request either way
 _LONG_INT = r"[:\[,]\s*-?\d{19}"
 _LONG_INT_STR = re.compile(_LONG_INT)
 _LONG_INT_BYTES = re.compile(_LONG_INT.encode())
-NOT_PARSED = object()
+
+
+def _holds_float(v: Any) -> bool:
+    """Whether a parsed JSON value holds a float anywhere."""
+    t = type(v)
+    if t is dict:
+        v = v.values()
+    elif t is not list:
+        return t is float
+    for x in v:
+        tx = type(x)
+        if tx is float or ((tx is dict or tx is list) and _holds_float(x)):
+            return True
+    return False
 
 
 def fast_loads(text: str | bytes) -> Any:
-    """The request parsed by orjson, or NOT_PARSED where it might differ from `json` (a long
-    integer literal) or refuses the text (invalid JSON, NaN, deep nesting, not UTF-8): the
-    caller then parses it with `json`, which gives the value or the error message."""
-    long_int = _LONG_INT_BYTES if isinstance(text, bytes) else _LONG_INT_STR
-    if long_int.search(text) is not None:
-        return NOT_PARSED
+    """The request parsed by orjson, or NOT_PARSED where it might differ from `json` or refuses
+    the text (invalid JSON, NaN, deep nesting, not UTF-8): the caller then parses it with
+    `json`, which gives the value or the error message. orjson reads an integer literal beyond
+    64 bits as a float (`json`: the exact integer, or past Python's digit limit parse_int's
+    infinity) and refuses one beyond the double range, so a value without any float is what
+    `json` reads too (a float literal in a request is rare: it goes to `json` as well)."""
     try:
-        return orjson.loads(text)
+        v = orjson.loads(text)
     except orjson.JSONDecodeError:
         return NOT_PARSED
+    try:
+        differs = _holds_float(v)
+    except RecursionError:  # nested deeper than the walk may go: look for long literals
+        long_int = _LONG_INT_BYTES if isinstance(text, bytes) else _LONG_INT_STR
+        differs = long_int.search(text) is not None
+    return NOT_PARSED if differs else v
 
 
 def parse_int(digits: str) -> int | float:
