@@ -109,8 +109,25 @@ def _preview(v: str, limit: int = 40) -> str:
     return repr(v) if len(v) <= limit else repr(v[:limit]) + f"... ({len(v)} characters)"
 
 
+def _fromhex_exact(v: Any) -> bytes | None:
+    """The bytes of a well-formed "0x..." string (any case, even length), or None for anything
+    else: the caller then checks it step by step for geth's error. bytes.fromhex refuses a
+    non-hex digit and skips only whitespace, which leaves fewer bytes than half the digits."""
+    if type(v) is str and v.startswith("0x"):
+        try:
+            out = bytes.fromhex(v[2:])
+        except ValueError:
+            return None
+        if 2 * len(out) == len(v) - 2:
+            return out
+    return None
+
+
 def data(v: Any) -> bytes:
     """0x-prefixed, even-length hex bytes ("0x" is empty)."""
+    out = _fromhex_exact(v)
+    if out is not None:
+        return out
     digits = _hex_string(v, "bytes")
     if len(digits) % 2:
         raise ParamError("hex string of odd length")
@@ -118,6 +135,9 @@ def data(v: Any) -> bytes:
 
 
 def _fixed(v: Any, size: int, what: str) -> bytes:
+    out = _fromhex_exact(v)
+    if out is not None and len(out) == size:
+        return out
     digits = _hex_string(v, what)
     if len(digits) != 2 * size:
         raise ParamError(f"hex string has length {len(digits)}, want {2 * size} for {what}")
