@@ -6,6 +6,7 @@
 - calls.py      eth_call, eth_estimateGas, eth_createAccessList on disposable state views
 - fast_calls.py eth_call inline on the event loop when its shape ran cheap (bounded)
 - read_cache.py decoded accounts, slots and code the call and read views share
+- send_here.py  a short automined send mined on the event loop when nothing else is in flight
 - queries.py    reads of the chain: blocks, receipts, logs, state at a block, fee history
 - filters.py    log filters and polled filters
 - workers.py    the writer and reader threads, and deadlines
