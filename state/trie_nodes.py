@@ -26,6 +26,7 @@ from collections import OrderedDict
 from typing import Union
 
 from pydevnet.state.hashing import keccak256
+from pydevnet.state.rlp import encode, int_to_be
 
 LEAF, EXT, BRANCH = 0, 1, 2
 VALUE = 17  # a branch's value slot; children are slots 1..16
@@ -140,6 +141,13 @@ def rlp_list(payload: bytes) -> bytes:
         return (bytes((0xF8, n)) if n < 256 else bytes((0xF9, n >> 8, n & 0xFF))) + payload
     ln = n.to_bytes((n.bit_length() + 7) >> 3, "big")
     return bytes((0xF7 + len(ln),)) + ln + payload
+
+
+def rlp_items(values) -> bytes:
+    """RLP of a list of ints and byte strings, each encoded directly (the mining path's
+    headers, receipt records and lookups); an item of another kind goes to the generic encoder."""
+    return rlp_list(b"".join([rlp_str(int_to_be(v)) if type(v) is int else
+                              rlp_str(v) if type(v) is bytes else encode(v) for v in values]))
 
 
 def new_leaf(path: bytes, value: bytes) -> Node:

@@ -10,7 +10,7 @@ from typing import NamedTuple
 from pydevnet.state.hashing import EMPTY_TRIE_ROOT, keccak256
 from pydevnet.state.rlp import RLPError, decode, decode_int, encode, int_to_be
 from pydevnet.state.trie import trie_root
-from pydevnet.state.trie_nodes import rlp_list, rlp_str
+from pydevnet.state.trie_nodes import rlp_items, rlp_list, rlp_str
 
 ZERO_HASH = bytes(32)
 EMPTY_OMMERS_HASH = keccak256(encode([]))  # keccak256(rlp([]))
@@ -57,8 +57,7 @@ class Header:
 
     def encode(self) -> bytes:
         if self._rlp is None:  # every field is a byte string or an int: no generic dispatch
-            self._rlp = rlp_list(b"".join([rlp_str(int_to_be(v) if type(v) is int else v)
-                                           for v in self.fields()]))
+            self._rlp = rlp_items(self.fields())
         return self._rlp
 
     @property

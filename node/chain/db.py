@@ -39,11 +39,11 @@ always synced.
 """
 from typing import Iterator
 
-from pydevnet.state.rlp import decode, decode_int, encode, int_to_be
+from pydevnet.state.rlp import decode, decode_int, encode
 from pydevnet.state.statedb import CODE_PREFIX, PREIMAGE_PREFIX
 from pydevnet.state.store import KVStore
 from pydevnet.state.trie import NODE_PREFIX
-from pydevnet.state.trie_nodes import rlp_list, rlp_str
+from pydevnet.state.trie_nodes import rlp_items, rlp_list
 from pydevnet.node.chain.blocks import Block, Header, Receipt
 from pydevnet.node.chain import log_index
 from pydevnet.node.chain.log_index import P_LOG_ADDRESS, P_LOG_TOPIC, LogIndex
@@ -85,17 +85,10 @@ def _num(n: int) -> bytes:
     return n.to_bytes(8, "big")
 
 
-def _lookup_rlp(number: int, index: int) -> bytes:
-    """encode([number, index]) without the generic encoder's dispatch."""
-    return rlp_list(rlp_str(int_to_be(number)) + rlp_str(int_to_be(index)))
-
-
 def receipts_rlp(receipts: list[Receipt]) -> bytes:
-    """encode([r.to_record() for r in receipts]), the ints and byte strings of each record
-    encoded directly, its lists (the logs) by the generic encoder."""
-    return rlp_list(b"".join([rlp_list(b"".join([
-        rlp_str(int_to_be(v)) if type(v) is int else rlp_str(v) if type(v) is bytes
-        else encode(v) for v in r.to_record()])) for r in receipts]))
+    """encode([r.to_record() for r in receipts]) without the generic encoder's dispatch for the
+    records' ints and byte strings."""
+    return rlp_list(b"".join([rlp_items(r.to_record()) for r in receipts]))
 
 
 class ChainDB:
@@ -224,7 +217,7 @@ class ChainDB:
         batch[P_RECEIPTS + h] = receipts_rlp(receipts)
         batch[P_NUMBER + _num(block.number)] = h
         for i, tx in enumerate(block.transactions):
-            batch[P_LOOKUP + tx.hash] = _lookup_rlp(block.number, i)
+            batch[P_LOOKUP + tx.hash] = rlp_items((block.number, i))
             deletes.append(P_POOL + tx.hash)
             if tx.impersonated:
                 batch[P_IMPERSONATED + tx.hash] = tx.sender

@@ -3,7 +3,8 @@ receipt records (receipts_rlp) and the transaction lookups."""
 import random
 
 from pydevnet.node.chain.blocks import Receipt
-from pydevnet.node.chain.db import _lookup_rlp, receipts_rlp
+from pydevnet.node.chain.db import receipts_rlp
+from pydevnet.state.trie_nodes import rlp_items
 from pydevnet.state.rlp import encode
 
 EDGES = [0, 1, 127, 128, 255, 256, 2**32, 2**64 - 1, 2**255 + 7]
@@ -29,4 +30,4 @@ def test_receipt_records() -> None:
 def test_lookups() -> None:
     for number in EDGES:
         for index in (0, 1, 127, 128, 1000):
-            assert _lookup_rlp(number, index) == encode([number, index])
+            assert rlp_items((number, index)) == encode([number, index])
