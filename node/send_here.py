@@ -9,8 +9,9 @@ transaction is pooled (so the block holds this one alone), it is not a blob tran
 KZG proofs take milliseconds), its gas limit is at most QUICK_SEND_GAS, which bounds how long
 the loop waits, the chain is not a fork (whose state may come over the network, in
 node/fork/remote.py's blocking requests) and blocks are not written with --fsync (a disk flush
-each, which the writer thread waits for while the loop runs on). Otherwise, or if the writer is busy, the caller hands it to the writer as
-before. The checks and errors are `Devnet.submit`'s in both cases, so the answers, the pool's
+each, which the writer thread waits for while the loop runs on). Otherwise, or if the writer
+is busy, the caller hands it to the writer as before (the transaction already decoded, when it
+was). The checks and errors are `Devnet.submit`'s in both cases, so the answers, the pool's
 queue and the blocks do not depend on where the send ran. One order does: a send mined here is
 answered before the loop passes the block's newHeads/logs notifications to WebSocket
 subscribers (on another connection; the writer's blocks posted them before its answer).
@@ -24,17 +25,22 @@ from pydevnet.node.tx.types import BLOB_TX_TYPE, Transaction
 QUICK_SEND_GAS = 100_000
 
 
-def send_raw_here(devnet, raw: bytes) -> bytes | None:
-    """The transaction hash if `raw` was submitted (and automined) on this thread; None if it
-    must go to the writer (devnet.send_raw_transaction). Raises what submitting raises."""
+def send_raw_here(devnet, raw: bytes) -> tuple[bytes | None, Transaction | None]:
+    """(hash, None) if `raw` was submitted (and automined) on this thread. Otherwise it must go
+    to the writer: (None, tx) when it was decoded here and is no blob transaction (the writer
+    runs devnet.submit(tx), as devnet.send_raw_transaction would after decoding it again),
+    (None, None) when it was not decoded (devnet.send_raw_transaction(raw)). Raises what
+    decoding or submitting raises."""
     if devnet.mining is not MiningMode.AUTO or len(devnet.pool) or devnet.fork is not None \
             or getattr(devnet.store, "fsync", False):
-        return None
+        return None, None
     tx, _ = decode_pooled_transaction(raw)
-    if tx.type == BLOB_TX_TYPE or tx.gas_limit > QUICK_SEND_GAS:
-        return None
+    if tx.type == BLOB_TX_TYPE:
+        return None, None  # its sidecar is checked by devnet.send_raw_transaction
+    if tx.gas_limit > QUICK_SEND_GAS:
+        return None, tx
     done, tx_hash = devnet.worker.run_here(_submit_alone, devnet, tx)
-    return tx_hash if done else None
+    return (tx_hash, None) if done and tx_hash is not None else (None, tx)
 
 
 def _submit_alone(devnet, tx: Transaction) -> bytes | None:

@@ -71,9 +71,10 @@ async def send_raw_transaction(ctx: Ctx, raw: bytes) -> str:
     # being answered (under concurrent load the loop keeps serving the others while the writer
     # mines). Over a WebSocket it goes through the writer, so that the connection still gets
     # the block's notifications before the answer.
-    sent = send_raw_here(ctx.devnet, raw) if ctx.alone and ctx.conn is None else None
+    sent, tx = send_raw_here(ctx.devnet, raw) if ctx.alone and ctx.conn is None else (None, None)
     if sent is None:
-        sent = await ctx.run(ctx.devnet.send_raw_transaction, raw)
+        sent = await (ctx.run(ctx.devnet.submit, tx) if tx is not None
+                      else ctx.run(ctx.devnet.send_raw_transaction, raw))
     return hexdata(sent)
 
 
